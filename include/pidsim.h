@@ -1,0 +1,254 @@
+/*
+ * pidsim.h - a userspace model of a kernel task table, with several pid
+ * designs behind one interface.
+ *
+ * What is pidsim?
+ *
+ * In February 2006 the Linux kernel developers argued about how containers
+ * should get their own process ids (Hubertus Franke, "Summary: PID
+ * virtualization, Containers, Migration", 3 Feb 2006).  Two designs were on
+ * the table: PID virtualization (one internal pid space, converted to a
+ * per-container virtual pid at every user/kernel crossing: the OpenVZ and
+ * IBM patches) and PID spaces (one allocator and one lookup table per
+ * container, references to tasks held as weak task references: Eric
+ * Biederman's proposal, merged in hierarchical form as pid namespaces in
+ * 2.6.24).
+ *
+ * pidsim implements the process semantics once (fork, exit, wait, kill,
+ * getpid, getppid, ps, reparenting, container lifecycle) and lets a "design"
+ * decide only how pids are allocated, looked up and shown.  The same calls
+ * run on every design, so any difference in results or in the cost counters
+ * is a difference between designs.
+ *
+ * Conventions (libuv's):
+ *   - every function that can fail returns 0 or a positive result on
+ *     success and a negative errno value on failure;
+ *   - a call that fails changes nothing;
+ *   - tasks are named by pidsim_tid handles.  A handle is a weak task
+ *     reference: it resolves to its task while the task exists (running or
+ *     zombie) and to nothing once the task has been reaped, never to a later
+ *     task.  A stale handle is -ESRCH, never a crash;
+ *   - a container is named by the handle of its init task;
+ *   - "current" is the task making the call, as in the kernel.  It must be
+ *     running: a zombie makes no system calls (-ESRCH).
+ *
+ * Not thread-safe: one kernel image is used by one thread at a time.
+ */
+#ifndef PIDSIM_H
+#define PIDSIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A weak task reference; 0 (PIDSIM_NO_TASK) names no task. */
+typedef uint64_t pidsim_tid;
+#define PIDSIM_NO_TASK ((pidsim_tid)0)
+
+typedef struct pidsim_kernel pidsim_kernel;
+
+/* Linux's limits, kept by the model (include/linux/threads.h). */
+#define PIDSIM_PID_MAX_DEFAULT 32768   /* PID_MAX_DEFAULT */
+#define PIDSIM_PID_MAX_LIMIT 4194304   /* PID_MAX_LIMIT on 64-bit */
+#define PIDSIM_RESERVED_PIDS 300       /* RESERVED_PIDS */
+#define PIDSIM_MAX_LEVEL 32            /* MAX_PID_NS_LEVEL */
+
+/* pidsim_fork() flags. */
+#define PIDSIM_CLONE_NEWPID 0x1u       /* child is init of a new container */
+
+/* Task states, from pidsim_task_state(). */
+#define PIDSIM_RUNNING 1
+#define PIDSIM_ZOMBIE 2
+
+/* ---- Designs ------------------------------------------------------------ */
+
+/* pidsim_design_info.flags: the ways a design legitimately differs. */
+#define PIDSIM_D_HOST_SEES_ALL 0x1u    /* host tasks see every task by number */
+#define PIDSIM_D_OWNER_BY_NUMBER 0x2u  /* stored owners are kept as numbers */
+#define PIDSIM_D_SHARED_RANGE 0x4u     /* all containers draw from one range */
+#define PIDSIM_D_RENUMBERS 0x8u        /* numbers differ from the cyclic rule */
+#define PIDSIM_D_HIERARCHICAL 0x10u    /* ancestors see descendants' tasks */
+
+/*
+ * What a design is and what it cannot do, as data, so that tests, the
+ * scenario runner and the benchmarks can say "not supported by this design"
+ * instead of failing.
+ */
+struct pidsim_design_info {
+	const char *name;        /* as given to pidsim_kernel_create() */
+	const char *summary;     /* one line: what it is, where it comes from */
+	const char *lookup;      /* what a pid -> task lookup in a container does */
+	const char *conversion;  /* what a task -> pid conversion does */
+	int max_level;           /* deepest container level (host is 0) */
+	int level_errno;         /* fork(CLONE_NEWPID) past max_level: -errno */
+	unsigned max_containers; /* containers alive at once, host excluded; 0: no limit */
+	int max_pid_max;         /* largest pid_max it can give every container */
+	unsigned flags;          /* PIDSIM_D_* */
+};
+
+/* Number of designs compiled in. */
+size_t pidsim_design_count(void);
+
+/* The i-th design (0 <= i < pidsim_design_count()), or NULL. */
+const struct pidsim_design_info *pidsim_design_at(size_t i);
+
+/* The design called name, or NULL. */
+const struct pidsim_design_info *pidsim_design_find(const char *name);
+
+/* ---- Kernel images ------------------------------------------------------ */
+
+/*
+ * Boot a kernel image running the named design, with host init as pid 1 of
+ * the host container.  pid_max 0 means PIDSIM_PID_MAX_DEFAULT; otherwise it
+ * must lie in 2..PIDSIM_PID_MAX_LIMIT and within the design's max_pid_max.
+ * Returns 0, -ENOENT (unknown design), -EINVAL (bad pid_max or NULL) or
+ * -ENOMEM.
+ */
+int pidsim_kernel_create(const char *design, int pid_max, pidsim_kernel **out);
+
+/* Release the image and everything in it.  NULL is ignored. */
+void pidsim_kernel_destroy(pidsim_kernel *k);
+
+const struct pidsim_design_info *pidsim_kernel_design(const pidsim_kernel *k);
+int pidsim_kernel_pid_max(const pidsim_kernel *k);
+
+/* Host init: the only task a fresh image has. */
+pidsim_tid pidsim_host_init(const pidsim_kernel *k);
+
+/* Counters, per image.  pidsim_stats_reset() zeroes all but the bytes. */
+struct pidsim_stats {
+	uint64_t lookups;      /* number -> task lookups asked of the design */
+	uint64_t conversions;  /* translations between pid domains */
+	uint64_t hash_probes;  /* hash-table finds, inserts and deletes */
+	uint64_t bytes;        /* bytes allocated now, all tables included */
+	uint64_t peak_bytes;   /* most bytes allocated at once */
+	uint64_t allocs;       /* allocation calls made */
+};
+void pidsim_stats_get(const pidsim_kernel *k, struct pidsim_stats *out);
+void pidsim_stats_reset(pidsim_kernel *k);
+
+/* What an image holds now. */
+struct pidsim_census {
+	unsigned tasks;        /* running and zombie, host init included */
+	unsigned zombies;
+	unsigned containers;   /* host included */
+};
+void pidsim_census_get(const pidsim_kernel *k, struct pidsim_census *out);
+
+/* ---- Process calls ------------------------------------------------------ */
+
+/*
+ * fork(2) / clone(2).  Creates a child of cur; with PIDSIM_CLONE_NEWPID the
+ * child is pid 1 of a new container nested in cur's.  Returns the child's
+ * pid as cur sees it (its glue pid, for a new container's init) and stores
+ * its handle in *child when child is not NULL.  -EAGAIN when a pid range it
+ * needs is full; the design's level_errno past its deepest level; -EINVAL
+ * for unknown flags; -ESRCH when cur is not a running task; -ENOMEM.
+ */
+int pidsim_fork(pidsim_kernel *k, pidsim_tid cur, unsigned flags,
+		pidsim_tid *child);
+
+/*
+ * exit(2).  cur becomes a zombie with exit status (code & 0xff) until its
+ * parent waits; its children move to their container's init.  When cur is a
+ * container's init, every other task of the container and of its
+ * descendant containers is killed and released.  -EPERM for host init.
+ */
+int pidsim_exit(pidsim_kernel *k, pidsim_tid cur, int code);
+
+/*
+ * waitpid(pid, &status, WNOHANG).  pid > 0 names a child in cur's view,
+ * -1 any child (the first zombie in the order the children became
+ * children).  Returns the reaped child's pid in cur's view and its wait
+ * status (as <sys/wait.h> decodes it) in *status, 0 when the children
+ * matched are all running, -ECHILD when none matches, -EINVAL for pid 0
+ * and pid < -1 (process groups are not modelled).
+ */
+int pidsim_wait(pidsim_kernel *k, pidsim_tid cur, int pid, int *status);
+
+/*
+ * kill(2).  sig 0 probes; SIGCHLD, SIGCONT, SIGURG and SIGWINCH are
+ * ignored; 19..22 (stop signals) are not modelled (-EINVAL); every other
+ * signal 1..64 kills.  pid -1 signals every task cur can see but itself and
+ * its container's init.  -ESRCH when no visible task matches (checked
+ * before the signal number), -EINVAL for a bad signal, pid 0 or pid < -1.
+ * A container's init ignores signals from its own container and all but
+ * SIGKILL from an ancestor container.
+ */
+int pidsim_kill(pidsim_kernel *k, pidsim_tid cur, int pid, int sig);
+
+/* getpid(2), getppid(2): numbers as cur sees them (getppid: 0 when the
+ * parent is not visible, as for a container's init). */
+int pidsim_getpid(pidsim_kernel *k, pidsim_tid cur);
+int pidsim_getppid(pidsim_kernel *k, pidsim_tid cur);
+
+/*
+ * The pids cur can see, ascending, as ps(1) reads them from /proc.  Stores
+ * up to cap of them in pids and returns how many there are (which may be
+ * more than cap).
+ */
+int pidsim_ps(pidsim_kernel *k, pidsim_tid cur, int *pids, size_t cap);
+
+/* Take a weak reference to the task cur sees as pid: -ESRCH if none. */
+int pidsim_find(pidsim_kernel *k, pidsim_tid cur, int pid, pidsim_tid *out);
+
+/* The number cur sees task t by: > 0, 0 when t is not visible to cur,
+ * -ESRCH when t has been reaped. */
+int pidsim_pid_of(pidsim_kernel *k, pidsim_tid cur, pidsim_tid t);
+
+/* Whether t is PIDSIM_RUNNING or PIDSIM_ZOMBIE; -ESRCH once reaped. */
+int pidsim_task_state(const pidsim_kernel *k, pidsim_tid t);
+
+/* ---- Containers and qualified addresses ----------------------------------- */
+
+/* The container t lives in, named by its init's handle. */
+int pidsim_container_of(const pidsim_kernel *k, pidsim_tid t, pidsim_tid *ct);
+
+/* Nesting level of t's container: 0 for the host. */
+int pidsim_level_of(const pidsim_kernel *k, pidsim_tid t);
+
+/*
+ * Qualified addressing, (container, pid), as in the seed's
+ * "ps --show-container": pid is read in container ct's view, which must be
+ * cur's own container or a descendant of it (-EPERM otherwise).
+ */
+int pidsim_find_in(pidsim_kernel *k, pidsim_tid cur, pidsim_tid ct, int pid,
+		   pidsim_tid *out);
+int pidsim_kill_in(pidsim_kernel *k, pidsim_tid cur, pidsim_tid ct, int pid,
+		   int sig);
+int pidsim_ps_in(pidsim_kernel *k, pidsim_tid cur, pidsim_tid ct, int *pids,
+		 size_t cap);
+
+/* ---- Stored owners (F_SETOWN) ------------------------------------------- */
+
+/*
+ * fcntl(fd, F_SETOWN, pid): record the task cur sees as pid as the owner
+ * of a new kernel object, stored as the design stores it (a number or a
+ * weak reference).  Returns the object's id (>= 0), -ESRCH, -EINVAL for
+ * pid <= 0 (process groups are not modelled), -ENOMEM.
+ */
+int pidsim_setown(pidsim_kernel *k, pidsim_tid cur, int pid);
+
+/*
+ * send_sigio(): signal the owner of object obj from kernel context, with
+ * no current task.  Stores the task it reached in *to (PIDSIM_NO_TASK if
+ * none).  Returns 0 when a task was reached, -ESRCH when the stored owner
+ * resolves to no task, -EBADF for an unknown object, -EINVAL for a bad sig.
+ */
+int pidsim_notify(pidsim_kernel *k, int obj, int sig, pidsim_tid *to);
+
+/* Forget object obj.  -EBADF for an unknown object. */
+int pidsim_owner_close(pidsim_kernel *k, int obj);
+
+/* ---- Errors ------------------------------------------------------------- */
+
+/* "ESRCH" for -ESRCH (or ESRCH); "E?" for an unknown value. */
+const char *pidsim_errname(int err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* PIDSIM_H */

@@ -1,0 +1,62 @@
+/* mem.c - counted allocation with optional injected failure. */
+#include "mem.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int should_fail(struct ps_mem *m)
+{
+	return ++m->allocs == m->fail_at;
+}
+
+static void account(struct ps_mem *m, size_t size)
+{
+	m->bytes += size;
+	if (m->bytes > m->peak)
+		m->peak = m->bytes;
+}
+
+void *ps_alloc(struct ps_mem *m, size_t size)
+{
+	void *p;
+
+	if (should_fail(m))
+		return NULL;
+	p = malloc(size);
+	if (p)
+		account(m, size);
+	return p;
+}
+
+void *ps_zalloc(struct ps_mem *m, size_t size)
+{
+	void *p = ps_alloc(m, size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+int ps_realloc(struct ps_mem *m, void **p, size_t old_size, size_t new_size)
+{
+	void *q;
+
+	if (should_fail(m))
+		return -ENOMEM;
+	q = realloc(*p, new_size);
+	if (!q)
+		return -ENOMEM;
+	*p = q;
+	m->bytes -= old_size;
+	account(m, new_size);
+	return 0;
+}
+
+void ps_free(struct ps_mem *m, void *p, size_t size)
+{
+	if (!p)
+		return;
+	m->bytes -= size;
+	free(p);
+}

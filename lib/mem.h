@@ -1,0 +1,29 @@
+/*
+ * mem.h - every byte the model allocates, counted per kernel image.
+ *
+ * The benchmarks report bytes per task for each design, so all memory goes
+ * through here: the model's own objects, the allocators' bitmaps and the
+ * uthash tables (see pidtab.h).  A test build can make the N-th allocation
+ * fail, as SQLite's malloc tests do, to check that every failing call
+ * returns -ENOMEM and changes nothing.
+ */
+#ifndef PS_MEM_H
+#define PS_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ps_mem {
+	uint64_t bytes;		/* allocated now */
+	uint64_t peak;		/* most ever allocated at once */
+	uint64_t allocs;	/* calls to ps_alloc/ps_realloc */
+	uint64_t fail_at;	/* fail the allocation with this allocs value; 0: never */
+};
+
+void *ps_alloc(struct ps_mem *m, size_t size);
+void *ps_zalloc(struct ps_mem *m, size_t size);
+/* Like realloc(), but a failure leaves *p untouched and returns -ENOMEM. */
+int ps_realloc(struct ps_mem *m, void **p, size_t old_size, size_t new_size);
+void ps_free(struct ps_mem *m, void *p, size_t size);
+
+#endif

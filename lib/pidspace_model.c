@@ -1,0 +1,202 @@
+/*
+ * pidspace_model.c - PID spaces: one allocator and one lookup table per
+ * container, no conversions, stored owners kept as weak task references.
+ *
+ * Where it comes from: Eric Biederman's proposal in the 2006 thread, as the
+ * summary puts it: "we provide one pidspace for each container.  All lookup
+ * functions operate on the container's pidspace, hence this approach should
+ * remove the conversion functions and the two logical domains".  Pids stop
+ * being unique in the kernel ("there is no reason that we require unique
+ * pids in the kernel", Alan Cox), so whatever keeps a task for later keeps a
+ * weak task reference (weakref.h), never a number.
+ *
+ * The hierarchy is flat, as the summary's "from a kernel perspective,
+ * containers form a flat hierarchy": a task has one number, in its own
+ * container.  The one exception is the glue at the top: a container's init
+ * also has a number in its parent container, so that its spawner can wait
+ * for it and kill it.  So the host sees host tasks and the inits of its
+ * direct child containers, and nothing deeper.
+ *
+ * Costs: a lookup from a container is one probe of that container's table;
+ * a task's number in its own view is a field read; a conversion does not
+ * exist.  Per task: one table node.  Per container: an allocator, a table,
+ * and the init's glue node.
+ */
+#include <errno.h>
+#include <stddef.h>
+
+#include "check.h"
+#include "internal.h"
+#include "pidmap.h"
+#include "pidtab.h"
+
+struct space {			/* per container */
+	struct ps_pidmap map;
+	struct ps_pidtab_node *table;
+	struct ps_pidtab_node glue;	/* the init's number in the parent's space */
+};
+
+struct space_task {
+	struct ps_pidtab_node own;	/* the task's number in its own space */
+};
+
+static struct space *space_of(const struct ps_container *ct)
+{
+	return ps_priv(ct);
+}
+
+static struct space_task *st_of(const struct ps_task *t)
+{
+	return ps_priv(t);
+}
+
+static int space_kernel_init(struct pidsim_kernel *k)
+{
+	(void)k;
+	return 0;
+}
+
+static void space_kernel_fini(struct pidsim_kernel *k)
+{
+	(void)k;
+}
+
+static int space_ct_init(struct pidsim_kernel *k, struct ps_container *ct)
+{
+	struct space *s = space_of(ct);
+
+	s->table = NULL;
+	return ps_pidmap_init(&k->mem, &s->map, k->pid_max);
+}
+
+static void space_ct_fini(struct pidsim_kernel *k, struct ps_container *ct)
+{
+	struct space *s = space_of(ct);
+
+	PS_BUG_ON(s->table);
+	ps_pidmap_fini(&k->mem, &s->map);
+}
+
+/* A number in s for t, entered in s's table through node. */
+static int space_enter(struct pidsim_kernel *k, struct space *s,
+		       struct ps_pidtab_node *node, struct ps_task *t)
+{
+	int nr = ps_pidmap_alloc(&k->mem, &s->map), err;
+
+	if (nr < 0)
+		return nr;
+	node->key = nr;
+	node->val.task = t;
+	err = ps_pidtab_add(&k->mem, &s->table, node, &k->stats.hash_probes);
+	if (err)
+		ps_pidmap_free(&k->mem, &s->map, nr);
+	return err;
+}
+
+static void space_leave(struct pidsim_kernel *k, struct space *s,
+			struct ps_pidtab_node *node)
+{
+	ps_pidtab_del(&k->mem, &s->table, node, &k->stats.hash_probes);
+	ps_pidmap_free(&k->mem, &s->map, node->key);
+}
+
+static bool has_glue(const struct ps_task *t)
+{
+	return t == t->ct->init && t->ct->parent;
+}
+
+static int space_attach_pid(struct pidsim_kernel *k, struct ps_task *t)
+{
+	struct space *s = space_of(t->ct);
+	int err = space_enter(k, s, &st_of(t)->own, t);
+
+	if (err || !has_glue(t))
+		return err;
+	err = space_enter(k, space_of(t->ct->parent), &s->glue, t);
+	if (err)
+		space_leave(k, s, &st_of(t)->own);
+	return err;
+}
+
+static void space_detach_pid(struct pidsim_kernel *k, struct ps_task *t)
+{
+	struct space *s = space_of(t->ct);
+
+	if (has_glue(t))
+		space_leave(k, space_of(t->ct->parent), &s->glue);
+	space_leave(k, s, &st_of(t)->own);
+}
+
+static struct ps_task *space_find_task(struct pidsim_kernel *k,
+				       const struct ps_container *view, int nr)
+{
+	struct ps_pidtab_node *n =
+		ps_pidtab_find(space_of(view)->table, nr, &k->stats.hash_probes);
+
+	return n ? n->val.task : NULL;
+}
+
+static int space_task_nr(struct pidsim_kernel *k, const struct ps_task *t,
+			 const struct ps_container *view)
+{
+	(void)k;
+	if (view == t->ct)
+		return st_of(t)->own.key;
+	if (has_glue(t) && view == t->ct->parent)
+		return space_of(t->ct)->glue.key;
+	return 0;
+}
+
+static struct ps_task *space_find_ge(struct pidsim_kernel *k,
+				     const struct ps_container *view, int nr,
+				     int *found)
+{
+	int next = ps_pidmap_next(&space_of(view)->map, nr);
+
+	if (!next)
+		return NULL;
+	*found = next;
+	return space_find_task(k, view, next);
+}
+
+static void space_owner_set(struct pidsim_kernel *k, struct ps_owner *o,
+			    const struct ps_task *t)
+{
+	(void)k;
+	o->u.ref = t->ref;
+}
+
+static struct ps_task *space_owner_get(struct pidsim_kernel *k,
+				       const struct ps_owner *o)
+{
+	return ps_ref_resolve(&k->refs, o->u.ref);
+}
+
+const struct ps_design ps_design_pidspace = {
+	.info = {
+		.name = "pidspace",
+		.summary = "PID spaces: a pid allocator and table per container "
+			   "(Biederman, 2006)",
+		.lookup = "one probe of the caller's container table",
+		.conversion = "none: a field read (glue pid: another field)",
+		.max_level = PIDSIM_MAX_LEVEL,
+		.level_errno = -ENOSPC,
+		.max_containers = 0,
+		.max_pid_max = PIDSIM_PID_MAX_LIMIT,
+		.flags = 0,
+	},
+	.kernel_priv = 0,
+	.ct_priv = sizeof(struct space),
+	.task_priv = sizeof(struct space_task),
+	.kernel_init = space_kernel_init,
+	.kernel_fini = space_kernel_fini,
+	.ct_init = space_ct_init,
+	.ct_fini = space_ct_fini,
+	.attach_pid = space_attach_pid,
+	.detach_pid = space_detach_pid,
+	.find_task = space_find_task,
+	.task_nr = space_task_nr,
+	.find_ge = space_find_ge,
+	.owner_set = space_owner_set,
+	.owner_get = space_owner_get,
+};

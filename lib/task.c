@@ -1,0 +1,806 @@
+/*
+ * task.c - process semantics, written once for every pid design.
+ *
+ * fork, exit, wait, kill, getpid, getppid, ps, reparenting and the life of
+ * a container, as Linux does them where the 2006 summary is silent.  The
+ * pid design is reached only through k->design (struct ps_design), so that
+ * every difference in results or cost between two designs is a difference
+ * between the designs.  The functions cite the kernel function whose rule
+ * they model.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "internal.h"
+
+/* ---- Objects ------------------------------------------------------------ */
+
+static struct ps_task *task_get(const pidsim_kernel *k, pidsim_tid tid)
+{
+	return ps_ref_resolve(&k->refs, tid);
+}
+
+/* The task making a call: it must exist and be running. */
+static struct ps_task *current_get(const pidsim_kernel *k, pidsim_tid tid)
+{
+	struct ps_task *t = task_get(k, tid);
+
+	return t && t->state == PIDSIM_RUNNING ? t : NULL;
+}
+
+static struct ps_task *task_alloc(pidsim_kernel *k)
+{
+	return ps_zalloc(&k->mem, k->task_size);
+}
+
+static void task_free(pidsim_kernel *k, struct ps_task *t)
+{
+	ps_free(&k->mem, t, k->task_size);
+}
+
+static bool is_init(const struct ps_task *t)
+{
+	return t == t->ct->init;
+}
+
+/* Whether view is ct or one of ct's ancestors. */
+static bool sees_container(const struct ps_container *view,
+			   const struct ps_container *ct)
+{
+	for (; ct; ct = ct->parent)
+		if (ct == view)
+			return true;
+	return false;
+}
+
+/* A new container nested in parent, with no init yet. */
+static int ct_create(pidsim_kernel *k, struct ps_container *parent,
+		     struct ps_container **out)
+{
+	struct ps_container *ct = ps_zalloc(&k->mem, k->ct_size);
+	int err;
+
+	if (!ct)
+		return -ENOMEM;
+	ct->parent = parent;
+	ct->level = parent ? parent->level + 1 : 0;
+	err = k->design->ct_init(k, ct);
+	if (err) {
+		ps_free(&k->mem, ct, k->ct_size);
+		return err;
+	}
+	k->nr_containers++;
+	*out = ct;
+	return 0;
+}
+
+static void ct_destroy(pidsim_kernel *k, struct ps_container *ct)
+{
+	k->design->ct_fini(k, ct);
+	ps_free(&k->mem, ct, k->ct_size);
+	k->nr_containers--;
+}
+
+/* ---- The design, counted ---------------------------------------------- */
+
+static struct ps_task *find_task(pidsim_kernel *k,
+				 const struct ps_container *view, int nr)
+{
+	k->stats.lookups++;
+	if (nr < 1 || nr >= k->pid_max)
+		return NULL;
+	return k->design->find_task(k, view, nr);
+}
+
+static int task_nr(pidsim_kernel *k, const struct ps_task *t,
+		   const struct ps_container *view)
+{
+	return k->design->task_nr(k, t, view);
+}
+
+/* ---- The family tree -------------------------------------------------- */
+
+static void link_child(struct ps_task *parent, struct ps_task *t)
+{
+	t->parent = parent;
+	t->next_sibling = NULL;
+	t->prev_sibling = parent->last_child;
+	if (parent->last_child)
+		parent->last_child->next_sibling = t;
+	else
+		parent->first_child = t;
+	parent->last_child = t;
+}
+
+static void unlink_child(struct ps_task *t)
+{
+	struct ps_task *parent = t->parent;
+
+	if (t->prev_sibling)
+		t->prev_sibling->next_sibling = t->next_sibling;
+	else
+		parent->first_child = t->next_sibling;
+	if (t->next_sibling)
+		t->next_sibling->prev_sibling = t->prev_sibling;
+	else
+		parent->last_child = t->prev_sibling;
+	t->parent = t->next_sibling = t->prev_sibling = NULL;
+}
+
+/*
+ * forget_original_parent(): t's children move to the end of the child
+ * reaper's list, the init of t's container, in the order they were t's.
+ */
+static void reparent_children(struct ps_task *t)
+{
+	struct ps_task *reaper = t->ct->init;
+
+	while (t->first_child) {
+		struct ps_task *c = t->first_child;
+
+		unlink_child(c);
+		link_child(reaper, c);
+	}
+}
+
+/* release_task(): drop every trace of t, which has no children left. */
+static void release_task(pidsim_kernel *k, struct ps_task *t)
+{
+	PS_BUG_ON(t->first_child);
+	if (t->parent)
+		unlink_child(t);
+	k->design->detach_pid(k, t);
+	ps_ref_detach(&k->refs, t->ref);
+	if (t->state == PIDSIM_ZOMBIE)
+		k->nr_zombies--;
+	k->nr_tasks--;
+	if (is_init(t))
+		ct_destroy(k, t->ct);
+	task_free(k, t);
+}
+
+static void zap_container(pidsim_kernel *k, struct ps_container *ct);
+
+/* Release t and, if it is a container's init, everything in that
+ * container first; t's own children are released by the caller's walk. */
+static void zap_task(pidsim_kernel *k, struct ps_task *t)
+{
+	while (t->first_child)		/* orphans for a moment: all go too */
+		unlink_child(t->first_child);
+	if (is_init(t))
+		zap_container(k, t->ct);
+	release_task(k, t);
+}
+
+/*
+ * zap_pid_ns_processes(): when a container's init exits, every other task
+ * in the container and in its descendant containers is killed, and init
+ * reaps them all before it is gone itself.  The walk is the design's own
+ * walk of the container's view (find_ge_pid()), as Linux walks the pid
+ * namespace's IDR.
+ */
+static void zap_container(pidsim_kernel *k, struct ps_container *ct)
+{
+	struct ps_task *t;
+	int nr = 1, found;
+
+	while ((t = k->design->find_ge(k, ct, nr, &found))) {
+		nr = found + 1;
+		if (t == ct->init)
+			continue;
+		/* The init of a direct child container is in this view by its
+		 * glue pid; deeper tasks a hierarchical design shows here are
+		 * that child container's to zap. */
+		if (t->ct == ct || (is_init(t) && t->ct->parent == ct))
+			zap_task(k, t);
+	}
+	PS_BUG_ON(ct->init->first_child);
+}
+
+/* do_exit() and exit_notify(): t becomes a zombie with status. */
+static void do_exit(pidsim_kernel *k, struct ps_task *t, int status)
+{
+	if (is_init(t))
+		zap_container(k, t->ct);
+	else
+		reparent_children(t);
+	t->state = PIDSIM_ZOMBIE;
+	t->exit_status = status;
+	k->nr_zombies++;
+}
+
+/* ---- Signals ------------------------------------------------------------ */
+
+/* Linux's numbers (x86, arm, most others), whatever the host's are: the
+ * model is of Linux. */
+enum {
+	PS_SIGKILL = 9,
+	PS_SIGCHLD = 17,
+	PS_SIGCONT = 18,
+	PS_SIGSTOP = 19,	/* 19..22: SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
+	PS_SIGTTOU = 22,
+	PS_SIGURG = 23,
+	PS_SIGWINCH = 28,
+	PS_SIGRTMAX = 64,
+};
+
+static int sig_valid(int sig)
+{
+	/* The stop signals are not modelled: there is no stopped state. */
+	if (sig < 0 || sig > PS_SIGRTMAX || (sig >= PS_SIGSTOP && sig <= PS_SIGTTOU))
+		return -EINVAL;
+	return 0;
+}
+
+/* sig_kernel_ignore(): the signals whose default action is to ignore. */
+static bool sig_default_ignored(int sig)
+{
+	return sig == PS_SIGCHLD || sig == PS_SIGCONT || sig == PS_SIGURG ||
+	       sig == PS_SIGWINCH;
+}
+
+/*
+ * sig_task_ignored(): a container's init has SIGNAL_UNKILLABLE and no
+ * handlers.  It ignores everything from its own container and from kernel
+ * context (from == NULL); a sender in an ancestor container, which init's
+ * container cannot see, forces SIGKILL through (send_signal_locked()'s
+ * "force").
+ */
+static bool init_ignores(const struct ps_container *from,
+			 const struct ps_task *init, int sig)
+{
+	return !(sig == PS_SIGKILL && from && from != init->ct &&
+		 sees_container(from, init->ct));
+}
+
+/* group_send_sig_info() to a target already found; from is the sender's
+ * container, NULL for kernel context. */
+static int send_signal(pidsim_kernel *k, const struct ps_container *from,
+		       struct ps_task *t, int sig)
+{
+	int err = sig_valid(sig);
+
+	if (err)
+		return err;
+	if (sig == 0 || t->state == PIDSIM_ZOMBIE || sig_default_ignored(sig))
+		return 0;
+	if (is_init(t) && init_ignores(from, t, sig))
+		return 0;
+	do_exit(k, t, sig);
+	return 0;
+}
+
+/*
+ * kill_something_info() for pid -1: every task whose number in the
+ * caller's view is above 1 (so not the caller's own init, and nothing it
+ * cannot see), except the caller.  -ESRCH when there is none.
+ */
+static int kill_all(pidsim_kernel *k, struct ps_task *cur, int sig)
+{
+	struct ps_container *view = cur->ct;
+	struct ps_task *t;
+	int nr = 2, found, count = 0, ret = 0, err;
+
+	while ((t = k->design->find_ge(k, view, nr, &found))) {
+		nr = found + 1;
+		if (t == cur)
+			continue;
+		count++;
+		err = send_signal(k, view, t, sig);
+		if (err)
+			ret = err;
+	}
+	return count ? ret : -ESRCH;
+}
+
+/* ---- Kernel images -------------------------------------------------------- */
+
+static const struct ps_design *design_find(const char *name)
+{
+	for (size_t i = 0; name && i < ps_nr_designs; i++)
+		if (strcmp(ps_designs[i]->info.name, name) == 0)
+			return ps_designs[i];
+	return NULL;
+}
+
+/* A new task in ct, not yet linked to a parent: its numbers and its weak
+ * reference, all or nothing. */
+static int task_create(pidsim_kernel *k, struct ps_container *ct,
+		       struct ps_task **out)
+{
+	struct ps_task *t = task_alloc(k);
+	int err;
+
+	if (!t)
+		return -ENOMEM;
+	t->ct = ct;
+	t->state = PIDSIM_RUNNING;
+	if (!ct->init)
+		ct->init = t;
+	err = k->design->attach_pid(k, t);
+	if (err)
+		goto out_free;
+	t->ref = ps_ref_attach(&k->mem, &k->refs, t);
+	if (!t->ref) {
+		err = -ENOMEM;
+		goto out_detach;
+	}
+	k->nr_tasks++;
+	*out = t;
+	return 0;
+
+out_detach:
+	k->design->detach_pid(k, t);
+out_free:
+	if (ct->init == t)
+		ct->init = NULL;
+	task_free(k, t);
+	return err;
+}
+
+int pidsim_kernel_create(const char *name, int pid_max, pidsim_kernel **out)
+{
+	const struct ps_design *d = design_find(name);
+	struct ps_mem mem = { 0 };
+	size_t size;
+	pidsim_kernel *k;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	if (!d)
+		return -ENOENT;
+	if (pid_max == 0)
+		pid_max = PIDSIM_PID_MAX_DEFAULT;
+	if (pid_max < 2 || pid_max > PIDSIM_PID_MAX_LIMIT ||
+	    pid_max > d->info.max_pid_max)
+		return -EINVAL;
+	size = ps_priv_offset(sizeof *k) + d->kernel_priv;
+	k = ps_zalloc(&mem, size);
+	if (!k)
+		return -ENOMEM;
+	k->mem = mem;
+	k->design = d;
+	k->pid_max = pid_max;
+	k->free_owner = -1;
+	k->task_size = ps_priv_offset(sizeof(struct ps_task)) + d->task_priv;
+	k->ct_size = ps_priv_offset(sizeof(struct ps_container)) + d->ct_priv;
+	ps_reftab_init(&k->refs);
+	err = d->kernel_init(k);
+	if (err)
+		goto out_free;
+	err = ct_create(k, NULL, &k->host);
+	if (err)
+		goto out_fini;
+	err = task_create(k, k->host, &k->host->init);
+	if (err)
+		goto out_host;
+	*out = k;
+	return 0;
+
+out_host:
+	ct_destroy(k, k->host);
+out_fini:
+	d->kernel_fini(k);
+	ps_reftab_fini(&k->mem, &k->refs);
+out_free:
+	free(k);
+	return err;
+}
+
+void pidsim_kernel_destroy(pidsim_kernel *k)
+{
+	if (!k)
+		return;
+	zap_container(k, k->host);
+	release_task(k, k->host->init);		/* destroys the host */
+	k->design->kernel_fini(k);
+	ps_reftab_fini(&k->mem, &k->refs);
+	ps_free(&k->mem, k->owners, (size_t)k->cap_owners * sizeof *k->owners);
+	/* Everything the image allocated is back, but the image itself. */
+	PS_BUG_ON(k->mem.bytes != ps_priv_offset(sizeof *k) + k->design->kernel_priv);
+	free(k);
+}
+
+const struct pidsim_design_info *pidsim_kernel_design(const pidsim_kernel *k)
+{
+	return &k->design->info;
+}
+
+int pidsim_kernel_pid_max(const pidsim_kernel *k)
+{
+	return k->pid_max;
+}
+
+pidsim_tid pidsim_host_init(const pidsim_kernel *k)
+{
+	return k->host->init->ref;
+}
+
+void pidsim_stats_get(const pidsim_kernel *k, struct pidsim_stats *out)
+{
+	*out = k->stats;
+	out->bytes = k->mem.bytes;
+	out->peak_bytes = k->mem.peak;
+	out->allocs = k->mem.allocs;
+}
+
+void pidsim_stats_reset(pidsim_kernel *k)
+{
+	memset(&k->stats, 0, sizeof k->stats);
+	k->mem.peak = k->mem.bytes;
+}
+
+void pidsim_census_get(const pidsim_kernel *k, struct pidsim_census *out)
+{
+	out->tasks = k->nr_tasks;
+	out->zombies = k->nr_zombies;
+	out->containers = k->nr_containers;
+}
+
+/* ---- Process calls -------------------------------------------------------- */
+
+/* copy_process() with alloc_pid(); CLONE_NEWPID makes the child the init
+ * of a new container (create_pid_namespace()). */
+int pidsim_fork(pidsim_kernel *k, pidsim_tid cur_tid, unsigned flags,
+		pidsim_tid *child)
+{
+	struct ps_task *cur = current_get(k, cur_tid), *t;
+	struct ps_container *ct;
+	const struct pidsim_design_info *info = &k->design->info;
+	int err;
+
+	if (!cur)
+		return -ESRCH;
+	if (flags & ~PIDSIM_CLONE_NEWPID)
+		return -EINVAL;
+	ct = cur->ct;
+	if (flags & PIDSIM_CLONE_NEWPID) {
+		if (ct->level >= info->max_level)
+			return info->level_errno;
+		if (info->max_containers &&
+		    k->nr_containers - 1 >= info->max_containers)
+			return -EAGAIN;
+		err = ct_create(k, cur->ct, &ct);
+		if (err)
+			return err;
+	}
+	err = task_create(k, ct, &t);
+	if (err) {
+		if (ct != cur->ct)
+			ct_destroy(k, ct);
+		return err;
+	}
+	link_child(cur, t);
+	if (child)
+		*child = t->ref;
+	return task_nr(k, t, cur->ct);
+}
+
+int pidsim_exit(pidsim_kernel *k, pidsim_tid cur_tid, int code)
+{
+	struct ps_task *cur = current_get(k, cur_tid);
+
+	if (!cur)
+		return -ESRCH;
+	if (cur == k->host->init)
+		return -EPERM;	/* the kernel panics: "Attempted to kill init!" */
+	do_exit(k, cur, (code & 0xff) << 8);
+	return 0;
+}
+
+/* The first zombie among cur's children, in list order. */
+static struct ps_task *first_zombie(struct ps_task *cur)
+{
+	struct ps_task *c;
+
+	for (c = cur->first_child; c; c = c->next_sibling)
+		if (c->state == PIDSIM_ZOMBIE)
+			return c;
+	return NULL;
+}
+
+/* do_wait() with WNOHANG and WEXITED, for pid > 0 or pid == -1. */
+int pidsim_wait(pidsim_kernel *k, pidsim_tid cur_tid, int pid, int *status)
+{
+	struct ps_task *cur = current_get(k, cur_tid), *t;
+	int nr;
+
+	if (!cur)
+		return -ESRCH;
+	if (pid == 0 || pid < -1)
+		return -EINVAL;
+	if (pid > 0) {
+		t = find_task(k, cur->ct, pid);
+		if (!t || t->parent != cur)
+			return -ECHILD;
+		if (t->state != PIDSIM_ZOMBIE)
+			return 0;
+	} else {
+		if (!cur->first_child)
+			return -ECHILD;
+		t = first_zombie(cur);
+		if (!t)
+			return 0;
+	}
+	nr = task_nr(k, t, cur->ct);
+	if (status)
+		*status = t->exit_status;
+	release_task(k, t);
+	return nr;
+}
+
+/* kill_something_info(): pid > 0 one task, -1 every visible task. */
+int pidsim_kill(pidsim_kernel *k, pidsim_tid cur_tid, int pid, int sig)
+{
+	struct ps_task *cur = current_get(k, cur_tid), *t;
+
+	if (!cur)
+		return -ESRCH;
+	if (pid == -1)
+		return kill_all(k, cur, sig);
+	if (pid <= 0)
+		return -EINVAL;	/* process groups are not modelled */
+	t = find_task(k, cur->ct, pid);
+	if (!t)
+		return -ESRCH;
+	return send_signal(k, cur->ct, t, sig);
+}
+
+int pidsim_getpid(pidsim_kernel *k, pidsim_tid cur_tid)
+{
+	struct ps_task *cur = current_get(k, cur_tid);
+
+	return cur ? task_nr(k, cur, cur->ct) : -ESRCH;
+}
+
+/* sys_getppid(): the parent's number in the caller's view, 0 when the
+ * parent lives outside it (a container's init). */
+int pidsim_getppid(pidsim_kernel *k, pidsim_tid cur_tid)
+{
+	struct ps_task *cur = current_get(k, cur_tid);
+
+	if (!cur)
+		return -ESRCH;
+	return cur->parent ? task_nr(k, cur->parent, cur->ct) : 0;
+}
+
+/* proc_pid_readdir(): the numbers view sees, ascending. */
+static int list_view(pidsim_kernel *k, const struct ps_container *view,
+		     int *pids, size_t cap)
+{
+	size_t n = 0;
+	int nr = 1, found;
+
+	while (k->design->find_ge(k, view, nr, &found)) {
+		if (n < cap)
+			pids[n] = found;
+		n++;
+		nr = found + 1;
+	}
+	return (int)n;
+}
+
+int pidsim_ps(pidsim_kernel *k, pidsim_tid cur_tid, int *pids, size_t cap)
+{
+	struct ps_task *cur = current_get(k, cur_tid);
+
+	if (!cur)
+		return -ESRCH;
+	if (!pids && cap)
+		return -EINVAL;
+	return list_view(k, cur->ct, pids, cap);
+}
+
+int pidsim_find(pidsim_kernel *k, pidsim_tid cur_tid, int pid, pidsim_tid *out)
+{
+	struct ps_task *cur = current_get(k, cur_tid), *t;
+
+	if (!cur)
+		return -ESRCH;
+	t = find_task(k, cur->ct, pid);
+	if (!t)
+		return -ESRCH;
+	if (out)
+		*out = t->ref;
+	return 0;
+}
+
+int pidsim_pid_of(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid tid)
+{
+	struct ps_task *cur = current_get(k, cur_tid), *t = task_get(k, tid);
+
+	if (!cur || !t)
+		return -ESRCH;
+	return task_nr(k, t, cur->ct);
+}
+
+int pidsim_task_state(const pidsim_kernel *k, pidsim_tid tid)
+{
+	struct ps_task *t = task_get(k, tid);
+
+	return t ? t->state : -ESRCH;
+}
+
+/* ---- Containers and qualified addresses ----------------------------------- */
+
+int pidsim_container_of(const pidsim_kernel *k, pidsim_tid tid, pidsim_tid *ct)
+{
+	struct ps_task *t = task_get(k, tid);
+
+	if (!t)
+		return -ESRCH;
+	if (ct)
+		*ct = t->ct->init->ref;
+	return 0;
+}
+
+int pidsim_level_of(const pidsim_kernel *k, pidsim_tid tid)
+{
+	struct ps_task *t = task_get(k, tid);
+
+	return t ? t->ct->level : -ESRCH;
+}
+
+/* The view a qualified address names: the container whose init is ct_tid,
+ * which cur's container must be or contain. */
+static int qualified_view(pidsim_kernel *k, struct ps_task *cur,
+			  pidsim_tid ct_tid, struct ps_container **view)
+{
+	struct ps_task *init = task_get(k, ct_tid);
+
+	if (!init)
+		return -ESRCH;
+	if (!is_init(init))
+		return -EINVAL;
+	if (!sees_container(cur->ct, init->ct))
+		return -EPERM;
+	*view = init->ct;
+	return 0;
+}
+
+int pidsim_find_in(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
+		   int pid, pidsim_tid *out)
+{
+	struct ps_task *cur = current_get(k, cur_tid), *t;
+	struct ps_container *view;
+	int err;
+
+	if (!cur)
+		return -ESRCH;
+	err = qualified_view(k, cur, ct, &view);
+	if (err)
+		return err;
+	t = find_task(k, view, pid);
+	if (!t)
+		return -ESRCH;
+	if (out)
+		*out = t->ref;
+	return 0;
+}
+
+int pidsim_kill_in(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
+		   int pid, int sig)
+{
+	struct ps_task *cur = current_get(k, cur_tid), *t;
+	struct ps_container *view;
+	int err;
+
+	if (!cur)
+		return -ESRCH;
+	err = qualified_view(k, cur, ct, &view);
+	if (err)
+		return err;
+	if (pid <= 0)
+		return -EINVAL;
+	t = find_task(k, view, pid);
+	if (!t)
+		return -ESRCH;
+	return send_signal(k, cur->ct, t, sig);
+}
+
+int pidsim_ps_in(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
+		 int *pids, size_t cap)
+{
+	struct ps_task *cur = current_get(k, cur_tid);
+	struct ps_container *view;
+	int err;
+
+	if (!cur)
+		return -ESRCH;
+	if (!pids && cap)
+		return -EINVAL;
+	err = qualified_view(k, cur, ct, &view);
+	if (err)
+		return err;
+	return list_view(k, view, pids, cap);
+}
+
+/* ---- Stored owners -------------------------------------------------------- */
+
+static struct ps_owner *owner_get(pidsim_kernel *k, int obj)
+{
+	if (obj < 0 || obj >= k->nr_owners || !k->owners[obj].used)
+		return NULL;
+	return &k->owners[obj];
+}
+
+/* A free object id, growing the table if needed: the id or -ENOMEM.
+ * Free ids are chained through u.nr, most recently closed first. */
+static int owner_slot(pidsim_kernel *k)
+{
+	int obj = k->free_owner;
+
+	if (obj >= 0) {
+		k->free_owner = k->owners[obj].u.nr;
+		return obj;
+	}
+	if (k->nr_owners == k->cap_owners) {
+		int cap = k->cap_owners ? k->cap_owners * 2 : 16;
+		void *p = k->owners;
+
+		if (cap <= k->cap_owners ||
+		    ps_realloc(&k->mem, &p, (size_t)k->cap_owners * sizeof *k->owners,
+			       (size_t)cap * sizeof *k->owners))
+			return -ENOMEM;
+		k->owners = p;
+		k->cap_owners = cap;
+	}
+	return k->nr_owners++;
+}
+
+/* f_setown(): the owner is found in the caller's view now, and kept as the
+ * design keeps it for later. */
+int pidsim_setown(pidsim_kernel *k, pidsim_tid cur_tid, int pid)
+{
+	struct ps_task *cur = current_get(k, cur_tid), *t;
+	int obj;
+
+	if (!cur)
+		return -ESRCH;
+	if (pid <= 0)
+		return -EINVAL;
+	t = find_task(k, cur->ct, pid);
+	if (!t)
+		return -ESRCH;
+	obj = owner_slot(k);
+	if (obj < 0)
+		return obj;
+	k->owners[obj].used = true;
+	k->design->owner_set(k, &k->owners[obj], t);
+	return obj;
+}
+
+/* send_sigio(): from kernel context, whatever the stored owner is now. */
+int pidsim_notify(pidsim_kernel *k, int obj, int sig, pidsim_tid *to)
+{
+	struct ps_owner *o = owner_get(k, obj);
+	struct ps_task *t;
+	int err;
+
+	if (!o)
+		return -EBADF;
+	err = sig_valid(sig);
+	if (err)
+		return err;
+	t = k->design->owner_get(k, o);
+	if (to)
+		*to = t ? t->ref : PIDSIM_NO_TASK;
+	if (!t)
+		return -ESRCH;
+	return send_signal(k, NULL, t, sig);
+}
+
+int pidsim_owner_close(pidsim_kernel *k, int obj)
+{
+	struct ps_owner *o = owner_get(k, obj);
+
+	if (!o)
+		return -EBADF;
+	o->used = false;
+	o->u.nr = k->free_owner;
+	k->free_owner = obj;
+	return 0;
+}

@@ -1,0 +1,66 @@
+/* weakref.c - generation-checked slots (see weakref.h). */
+#include "weakref.h"
+
+#include "check.h"
+
+void ps_reftab_init(struct ps_reftab *t)
+{
+	t->slots = NULL;
+	t->nr = t->cap = t->free_head = 0;
+}
+
+void ps_reftab_fini(struct ps_mem *m, struct ps_reftab *t)
+{
+	ps_free(m, t->slots, (size_t)t->cap * sizeof *t->slots);
+	ps_reftab_init(t);
+}
+
+static ps_ref ref_of(const struct ps_reftab *t, uint32_t slot)
+{
+	return (uint64_t)t->slots[slot].gen << 32 | (slot + 1);
+}
+
+ps_ref ps_ref_attach(struct ps_mem *m, struct ps_reftab *t, void *obj)
+{
+	uint32_t slot;
+
+	if (t->free_head) {
+		slot = t->free_head - 1;
+		t->free_head = t->slots[slot].next_free;
+	} else {
+		if (t->nr == t->cap) {
+			uint32_t cap = t->cap ? t->cap * 2 : 64;
+			void *p = t->slots;
+
+			if (t->cap >= UINT32_MAX / 2 ||
+			    ps_realloc(m, &p, (size_t)t->cap * sizeof *t->slots,
+				       (size_t)cap * sizeof *t->slots))
+				return 0;
+			t->slots = p;
+			t->cap = cap;
+		}
+		slot = t->nr++;
+		t->slots[slot].gen = 1;
+	}
+	t->slots[slot].obj = obj;
+	t->slots[slot].next_free = 0;
+	return ref_of(t, slot);
+}
+
+void ps_ref_detach(struct ps_reftab *t, ps_ref ref)
+{
+	uint32_t slot = (uint32_t)ref - 1;
+	struct ps_ref_slot *s = &t->slots[slot];
+
+	PS_BUG_ON(slot >= t->nr || s->gen != (uint32_t)(ref >> 32) || !s->obj);
+	s->obj = NULL;
+	if (++s->gen == 0)
+		return;		/* retired: its generations are used up */
+	s->next_free = t->free_head;
+	t->free_head = slot + 1;
+}
+
+uint64_t ps_reftab_bytes(const struct ps_reftab *t)
+{
+	return (uint64_t)t->cap * sizeof *t->slots;
+}
