@@ -1,0 +1,119 @@
+/* test_pidspace.c - what is particular to PID spaces
+ * (lib/pidspace_model.c): no conversions, one probe per lookup, a range per
+ * container, a flat hierarchy, owners kept as weak references. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+
+#include "pidsim.h"
+
+static pidsim_kernel *boot(void **state, int pid_max)
+{
+	pidsim_kernel *k;
+
+	assert_int_equal(pidsim_kernel_create("pidspace", pid_max, &k), 0);
+	*state = k;
+	return k;
+}
+
+static int teardown(void **state)
+{
+	pidsim_kernel_destroy(*state);
+	return 0;
+}
+
+/* A workload in and out of containers makes no conversion, and a lookup
+ * from a container is one probe of its table. */
+static void test_pidspace_no_conversions(void **state)
+{
+	pidsim_kernel *k = boot(state, 0);
+	pidsim_tid host = pidsim_host_init(k), init, c;
+	struct pidsim_stats s;
+	int st;
+
+	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init);
+	pidsim_fork(k, init, 0, &c);
+	pidsim_getpid(k, c);
+	pidsim_getppid(k, c);
+	pidsim_exit(k, c, 1);
+	pidsim_wait(k, init, -1, &st);
+	pidsim_stats_get(k, &s);
+	assert_int_equal(s.conversions, 0);
+
+	pidsim_stats_reset(k);
+	assert_int_equal(pidsim_kill(k, init, 1, 0), 0);
+	assert_int_equal(pidsim_getpid(k, init), 1);
+	pidsim_stats_get(k, &s);
+	assert_int_equal(s.lookups, 1);
+	assert_int_equal(s.hash_probes, 1);
+}
+
+/* The host sees its own tasks and each child container's init by its
+ * glue pid, and nothing deeper (the flat hierarchy). */
+static void test_pidspace_host_sees_glue_only(void **state)
+{
+	pidsim_kernel *k = boot(state, 0);
+	pidsim_tid host = pidsim_host_init(k), init, c, inner;
+	int pids[8], n;
+
+	assert_int_equal(pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init), 2);
+	pidsim_fork(k, init, 0, &c);
+	pidsim_fork(k, init, PIDSIM_CLONE_NEWPID, &inner);
+	n = pidsim_ps(k, host, pids, 8);
+	assert_int_equal(n, 2);
+	assert_int_equal(pids[0], 1);
+	assert_int_equal(pids[1], 2);
+	assert_int_equal(pidsim_pid_of(k, host, c), 0);
+	assert_int_equal(pidsim_pid_of(k, host, inner), 0);
+	assert_int_equal(pidsim_pid_of(k, init, inner), 3);
+}
+
+/* Each container has its own range: a full host does not stop a
+ * container from forking. */
+static void test_pidspace_range_per_container(void **state)
+{
+	pidsim_kernel *k = boot(state, 10);
+	pidsim_tid host = pidsim_host_init(k), init, t;
+
+	assert_false(pidsim_kernel_design(k)->flags & PIDSIM_D_SHARED_RANGE);
+	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init);
+	while (pidsim_fork(k, host, 0, &t) > 0)
+		;
+	assert_int_equal(pidsim_fork(k, host, 0, &t), -EAGAIN);
+	assert_int_equal(pidsim_fork(k, init, 0, &t), 2);
+}
+
+/* F_SETOWN keeps a weak reference: after the owner is reaped and its
+ * number reused, notify reaches nobody. */
+static void test_pidspace_owner_is_a_reference(void **state)
+{
+	pidsim_kernel *k = boot(state, 4);
+	pidsim_tid host = pidsim_host_init(k), a, b, c, to = 1;
+	int obj, st;
+
+	pidsim_fork(k, host, 0, &a);
+	pidsim_fork(k, host, 0, &b);
+	obj = pidsim_setown(k, host, 2);
+	pidsim_exit(k, a, 0);
+	pidsim_wait(k, host, 2, &st);
+	assert_int_equal(pidsim_fork(k, host, 0, &c), 2);
+	assert_int_equal(pidsim_notify(k, obj, 0, &to), -ESRCH);
+	assert_true(to == PIDSIM_NO_TASK);
+	(void)b;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_pidspace_no_conversions, teardown),
+		cmocka_unit_test_teardown(test_pidspace_host_sees_glue_only, teardown),
+		cmocka_unit_test_teardown(test_pidspace_range_per_container, teardown),
+		cmocka_unit_test_teardown(test_pidspace_owner_is_a_reference, teardown),
+	};
+
+	return cmocka_run_group_tests_name("pidspace", tests, NULL, NULL);
+}

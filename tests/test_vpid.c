@@ -1,0 +1,157 @@
+/* test_vpid.c - what is particular to PID virtualization (lib/vpid_model.c):
+ * the internal pid space the host sees, the counted conversions, the one
+ * range shared by all containers, owners kept as internal numbers. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+
+#include "internal.h"
+#include "vpid.h"
+
+static pidsim_kernel *boot(void **state, int pid_max)
+{
+	pidsim_kernel *k;
+
+	assert_int_equal(pidsim_kernel_create("vpid", pid_max, &k), 0);
+	*state = k;
+	return k;
+}
+
+static int teardown(void **state)
+{
+	pidsim_kernel_destroy(*state);
+	return 0;
+}
+
+static struct ps_task *task_of(pidsim_kernel *k, pidsim_tid t)
+{
+	return ps_ref_resolve(&k->refs, t);
+}
+
+/* The host sees a container's tasks by their internal pids, which are
+ * what the container's vpids convert to. */
+static void test_vpid_host_sees_internal_pids(void **state)
+{
+	pidsim_kernel *k = boot(state, 0);
+	pidsim_tid host = pidsim_host_init(k), init, c, found;
+	int glue = pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init);
+	int c_vpid = pidsim_fork(k, init, 0, &c);
+	struct ps_container *ct = task_of(k, init)->ct;
+	ps_ipid c_pid = ps_vpid_to_pid(k, ct, (ps_vpid){ c_vpid });
+
+	assert_int_equal(glue, 2);
+	assert_int_equal(c_vpid, 2);
+	assert_int_equal(c_pid.nr, 3);
+	assert_int_equal(pidsim_find(k, host, c_pid.nr, &found), 0);
+	assert_true(found == c);
+	assert_int_equal(pidsim_pid_of(k, host, c), 3);
+	assert_int_equal(ps_vpid_to_pid(k, ct, (ps_vpid){ 1 }).nr, glue);
+	assert_int_equal(ps_pid_to_vpid(k, ct, c_pid).nr, 2);
+	/* Host init is not in the container's map. */
+	assert_int_equal(ps_pid_to_vpid(k, ct, (ps_ipid){ 1 }).nr, 0);
+	assert_int_equal(ps_vpid_to_pid(k, ct, (ps_vpid){ 99 }).nr, 0);
+}
+
+/* Every crossing in a container pays a conversion; the host pays none. */
+static void test_vpid_conversions_counted(void **state)
+{
+	pidsim_kernel *k = boot(state, 0);
+	pidsim_tid host = pidsim_host_init(k), init, c;
+	struct pidsim_stats s;
+
+	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init);
+	pidsim_fork(k, init, 0, &c);
+	pidsim_stats_reset(k);
+	pidsim_getpid(k, host);
+	pidsim_kill(k, host, 1, 0);
+	pidsim_stats_get(k, &s);
+	assert_int_equal(s.conversions, 0);
+	assert_int_equal(s.hash_probes, 1);	/* the global table */
+
+	pidsim_stats_reset(k);
+	assert_int_equal(pidsim_getpid(k, c), 2);
+	pidsim_stats_get(k, &s);
+	assert_int_equal(s.conversions, 1);	/* pid -> vpid */
+	assert_int_equal(s.hash_probes, 1);
+
+	pidsim_stats_reset(k);
+	assert_int_equal(pidsim_kill(k, c, 1, 0), 0);
+	pidsim_stats_get(k, &s);
+	assert_int_equal(s.lookups, 1);
+	assert_int_equal(s.conversions, 1);	/* vpid -> pid */
+	assert_int_equal(s.hash_probes, 2);	/* the map, then the global table */
+}
+
+/* All containers draw internal pids from one range: when the host has
+ * used it up, a container with free vpids still cannot fork. */
+static void test_vpid_shared_range(void **state)
+{
+	pidsim_kernel *k = boot(state, 10);
+	pidsim_tid host = pidsim_host_init(k), init, t;
+	struct pidsim_census before, after;
+
+	assert_true(pidsim_kernel_design(k)->flags & PIDSIM_D_SHARED_RANGE);
+	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init);
+	while (pidsim_fork(k, host, 0, &t) > 0)
+		;
+	pidsim_census_get(k, &before);
+	assert_int_equal(before.tasks, 9);
+	assert_int_equal(pidsim_fork(k, init, 0, &t), -EAGAIN);
+	pidsim_census_get(k, &after);
+	assert_memory_equal(&before, &after, sizeof before);
+}
+
+/* A nested container's init has a glue vpid in its parent container,
+ * converted like any other. */
+static void test_vpid_nested_glue(void **state)
+{
+	pidsim_kernel *k = boot(state, 0);
+	pidsim_tid host = pidsim_host_init(k), a, b, x;
+	struct ps_container *outer;
+
+	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &a);
+	assert_int_equal(pidsim_fork(k, a, PIDSIM_CLONE_NEWPID, &b), 2);
+	outer = task_of(k, a)->ct;
+	assert_int_equal(ps_vpid_to_pid(k, outer, (ps_vpid){ 2 }).nr,
+			 pidsim_pid_of(k, host, b));
+	assert_int_equal(pidsim_find(k, a, 2, &x), 0);
+	assert_true(x == b);
+	assert_int_equal(pidsim_getpid(k, b), 1);
+}
+
+/* F_SETOWN keeps the internal pid: after the owner is reaped and the
+ * number reused, notify reaches the new task. */
+static void test_vpid_owner_is_a_number(void **state)
+{
+	pidsim_kernel *k = boot(state, 4);
+	pidsim_tid host = pidsim_host_init(k), a, b, c, to;
+	int obj, st;
+
+	pidsim_fork(k, host, 0, &a);			/* 2 */
+	pidsim_fork(k, host, 0, &b);			/* 3 */
+	obj = pidsim_setown(k, host, 2);
+	assert_true(obj >= 0);
+	pidsim_exit(k, a, 0);
+	assert_int_equal(pidsim_wait(k, host, 2, &st), 2);
+	assert_int_equal(pidsim_fork(k, host, 0, &c), 2);	/* reused */
+	assert_int_equal(pidsim_notify(k, obj, 0, &to), 0);
+	assert_true(to == c);
+	(void)b;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_vpid_host_sees_internal_pids, teardown),
+		cmocka_unit_test_teardown(test_vpid_conversions_counted, teardown),
+		cmocka_unit_test_teardown(test_vpid_shared_range, teardown),
+		cmocka_unit_test_teardown(test_vpid_nested_glue, teardown),
+		cmocka_unit_test_teardown(test_vpid_owner_is_a_number, teardown),
+	};
+
+	return cmocka_run_group_tests_name("vpid", tests, NULL, NULL);
+}
