@@ -21,6 +21,7 @@ int ps_pidmap_init(struct ps_mem *m, struct ps_pidmap *map, int pid_max)
 
 	map->pid_max = pid_max;
 	map->last = 0;
+	map->skip_bit = 0;
 	map->nr_pages = nr_pages;
 	map->nr_used = 0;
 	map->pages = ps_zalloc(m, top_bytes(nr_pages));
@@ -39,7 +40,7 @@ void ps_pidmap_fini(struct ps_mem *m, struct ps_pidmap *map)
 }
 
 /* First number in [from, to) not taken, or -1. */
-static int find_free(const struct ps_pidmap *map, int from, int to)
+static int find_zero(const struct ps_pidmap *map, int from, int to)
 {
 	while (from < to) {
 		int p = from / PAGE_BITS, page_end = (p + 1) * PAGE_BITS;
@@ -64,6 +65,19 @@ static int find_free(const struct ps_pidmap *map, int from, int to)
 	return -1;
 }
 
+/* First number in [from, to) that may be handed out, or -1. */
+static int find_free(const struct ps_pidmap *map, int from, int to)
+{
+	for (;;) {
+		int nr = find_zero(map, from, to);
+
+		if (nr < 0 || !(nr & map->skip_bit))
+			return nr;
+		/* The next number with skip_bit clear. */
+		from = (nr | (2 * map->skip_bit - 1)) + 1;
+	}
+}
+
 static int set_taken(struct ps_mem *m, struct ps_pidmap *map, int nr)
 {
 	int p = nr / PAGE_BITS, bit = nr % PAGE_BITS;
@@ -81,13 +95,21 @@ static int set_taken(struct ps_mem *m, struct ps_pidmap *map, int nr)
 
 int ps_pidmap_alloc(struct ps_mem *m, struct ps_pidmap *map)
 {
+	return ps_pidmap_alloc_below(m, map, map->pid_max);
+}
+
+int ps_pidmap_alloc_below(struct ps_mem *m, struct ps_pidmap *map, int limit)
+{
 	/* alloc_pid(): "init really needs pid 1, but after reaching the
 	 * maximum wrap back to RESERVED_PIDS". */
 	int low = map->last >= PIDSIM_RESERVED_PIDS ? PIDSIM_RESERVED_PIDS : 1;
-	int nr = find_free(map, map->last + 1, map->pid_max);
+	int nr;
 
+	if (limit > map->pid_max)
+		limit = map->pid_max;
+	nr = find_free(map, map->last + 1, limit);
 	if (nr < 0)
-		nr = find_free(map, low, map->last + 1);
+		nr = find_free(map, low, map->last + 1 < limit ? map->last + 1 : limit);
 	if (nr < 0)
 		return -EAGAIN;
 	nr = set_taken(m, map, nr);

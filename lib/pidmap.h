@@ -27,6 +27,8 @@
 struct ps_pidmap {
 	int pid_max;		/* numbers are 1 .. pid_max - 1 */
 	int last;		/* last number handed out; 0 before the first */
+	int skip_bit;		/* numbers with this bit set are never handed
+				 * out (vpid-openvz's VPID_BIT); 0: none */
 	int nr_pages;
 	int nr_used;
 	uint64_t **pages;	/* nr_pages pointers, NULL until first use */
@@ -40,6 +42,9 @@ void ps_pidmap_fini(struct ps_mem *m, struct ps_pidmap *map);
 /* The next number by the cyclic rule, marked taken: > 0, -EAGAIN when the
  * view is full, -ENOMEM.  On failure nothing changes. */
 int ps_pidmap_alloc(struct ps_mem *m, struct ps_pidmap *map);
+
+/* The same, among the numbers below limit only. */
+int ps_pidmap_alloc_below(struct ps_mem *m, struct ps_pidmap *map, int limit);
 
 /* Take exactly nr, as clone3()'s set_tid does: nr, -EINVAL when nr is out of
  * range, -EEXIST when taken, -ENOMEM.  The cursor does not move. */

@@ -9,6 +9,7 @@
  * they model.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,8 +90,8 @@ static struct ps_task *find_task(pidsim_kernel *k,
 				 const struct ps_container *view, int nr)
 {
 	k->stats.lookups++;
-	if (nr < 1 || nr >= k->pid_max)
-		return NULL;
+	if (nr < 1)
+		return NULL;	/* each design bounds the numbers its views hold */
 	return k->design->find_task(k, view, nr);
 }
 
@@ -98,6 +99,25 @@ static int task_nr(pidsim_kernel *k, const struct ps_task *t,
 		   const struct ps_container *view)
 {
 	return k->design->task_nr(k, t, view);
+}
+
+/*
+ * A walk of a view in number order, as find_ge_pid() walks it: the task
+ * view sees by the lowest number >= *nr, that number in *found, and *nr
+ * moved past it (0 once past INT_MAX, which ends the walk).
+ */
+static struct ps_task *view_next(pidsim_kernel *k,
+				 const struct ps_container *view, int *nr,
+				 int *found)
+{
+	struct ps_task *t;
+
+	if (*nr < 1)
+		return NULL;
+	t = k->design->find_ge(k, view, *nr, found);
+	if (t)
+		*nr = *found < INT_MAX ? *found + 1 : 0;
+	return t;
 }
 
 /* ---- The family tree -------------------------------------------------- */
@@ -186,8 +206,7 @@ static void zap_container(pidsim_kernel *k, struct ps_container *ct)
 	struct ps_task *t;
 	int nr = 1, found;
 
-	while ((t = k->design->find_ge(k, ct, nr, &found))) {
-		nr = found + 1;
+	while ((t = view_next(k, ct, &nr, &found))) {
 		if (t == ct->init)
 			continue;
 		/* The init of a direct child container is in this view by its
@@ -283,8 +302,7 @@ static int kill_all(pidsim_kernel *k, struct ps_task *cur, int sig)
 	struct ps_task *t;
 	int nr = 2, found, count = 0, ret = 0, err;
 
-	while ((t = k->design->find_ge(k, view, nr, &found))) {
-		nr = found + 1;
+	while ((t = view_next(k, view, &nr, &found))) {
 		if (t == cur)
 			continue;
 		count++;
@@ -574,11 +592,10 @@ static int list_view(pidsim_kernel *k, const struct ps_container *view,
 	size_t n = 0;
 	int nr = 1, found;
 
-	while (k->design->find_ge(k, view, nr, &found)) {
+	while (view_next(k, view, &nr, &found)) {
 		if (n < cap)
 			pids[n] = found;
 		n++;
-		nr = found + 1;
 	}
 	return (int)n;
 }

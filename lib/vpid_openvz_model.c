@@ -1,0 +1,344 @@
+/*
+ * vpid_openvz_model.c - the OpenVZ VPID patch of February 2006: PID
+ * virtualization with the virtual number kept in the task.
+ *
+ * Where it comes from: Kirill Korotaev, "[RFC][PATCH 5/7] VPIDs: vpid/pid
+ * conversion in VPID enabled case" (2 Feb 2006; the code by Alexey
+ * Kuznetsov, "used for half a year in OpenVZ already"), which the 2006
+ * summary describes as "keep extra virtual numbers in the task->pids[type]
+ * structure and ... vpid == internal pid for non-containerized processes".
+ *
+ * From the patch:
+ *   - every task carries its vpid, so task -> vpid is a field read; a host
+ *     task's vpid is its internal pid, so the host pays nothing;
+ *   - "Virtual pids are distinguished from real ones by the VPID_BIT bit
+ *     set": the internal allocator never hands out a pid with bit 10 set,
+ *     which halves the usable range;
+ *   - "linear" conversion: a container's init is vpid 1, and every other
+ *     task's vpid is its internal pid with VPID_BIT set (pid + 1024), so
+ *     vpid -> task is a mask and one probe of the global pid table;
+ *   - "sparse" conversion, "when pid may correspond to any vpid", through
+ *     a hash table: a container is switched to it (set_sparse_vpid()) when
+ *     it is restored from a checkpoint, because its vpids must be kept
+ *     while its internal pids change;
+ *   - no nested containers: a VPS cannot create a VPS.
+ *
+ * The model's own choices:
+ *   - each container keeps a bitmap of the vpids in use (the shared
+ *     pidmap), so that ps and kill -1 walk the container's vpids in order
+ *     and a switch to sparse mode knows them; OpenVZ walked its per-VE
+ *     task list instead;
+ *   - a linear vpid must be below pid_max like any number a view holds,
+ *     so a container task's internal pid is drawn below pid_max - 1024;
+ *     with pid_max <= 1025 a container holds its init alone;
+ *   - sparse containers allocate new vpids cyclically from their bitmap,
+ *     as the other designs do;
+ *   - stored owners keep the internal pid, as in the vpid design.
+ *
+ * Costs: a lookup from a container is arithmetic and one probe of the
+ * global table (linear) or one probe of the container's hash (sparse); a
+ * task's number in its own container is a field read.  Every task is in
+ * the global table; a sparse container's tasks are in its hash too.
+ */
+#include <errno.h>
+#include <stddef.h>
+
+#include "check.h"
+#include "pidmap.h"
+#include "pidtab.h"
+#include "vpid_openvz.h"
+
+#define VPID_BIT 1024		/* VPID_DIV in the patch: bit 10 */
+
+struct ovz_kernel {
+	struct ps_pidmap map;			/* internal pids, VPID_BIT skipped */
+	struct ps_pidtab_node *by_pid;		/* internal pid -> task */
+};
+
+struct ovz_ct {					/* unused for the host */
+	struct ps_pidmap vmap;			/* vpids in use */
+	struct ps_pidtab_node *by_vpid;		/* sparse mode: vpid -> task */
+	bool sparse;
+};
+
+struct ovz_task {
+	struct ps_pidtab_node pid;		/* key internal pid, val.task */
+	struct ps_pidtab_node sparse;		/* key vpid, in by_vpid if sparse */
+	int vpid;				/* as its own container sees it */
+};
+
+static struct ovz_kernel *ok_of(const struct pidsim_kernel *k)
+{
+	return ps_priv(k);
+}
+
+static struct ovz_ct *oc_of(const struct ps_container *ct)
+{
+	return ps_priv(ct);
+}
+
+static struct ovz_task *ot_of(const struct ps_task *t)
+{
+	return ps_priv(t);
+}
+
+static bool is_host(const struct ps_container *ct)
+{
+	return !ct->parent;
+}
+
+bool ps_openvz_is_sparse(const struct ps_container *ct)
+{
+	return !is_host(ct) && oc_of(ct)->sparse;
+}
+
+static struct ps_task *find_task_by_pid(struct pidsim_kernel *k, int pid)
+{
+	struct ps_pidtab_node *n =
+		ps_pidtab_find(ok_of(k)->by_pid, pid, &k->stats.hash_probes);
+
+	return n ? n->val.task : NULL;
+}
+
+/* ---- Set-up ------------------------------------------------------------- */
+
+static int ovz_kernel_init(struct pidsim_kernel *k)
+{
+	struct ovz_kernel *ok = ok_of(k);
+	int err = ps_pidmap_init(&k->mem, &ok->map, k->pid_max);
+
+	ok->by_pid = NULL;
+	ok->map.skip_bit = VPID_BIT;
+	return err;
+}
+
+static void ovz_kernel_fini(struct pidsim_kernel *k)
+{
+	PS_BUG_ON(ok_of(k)->by_pid);
+	ps_pidmap_fini(&k->mem, &ok_of(k)->map);
+}
+
+static int ovz_ct_init(struct pidsim_kernel *k, struct ps_container *ct)
+{
+	struct ovz_ct *oc = oc_of(ct);
+
+	oc->by_vpid = NULL;
+	oc->sparse = false;
+	if (is_host(ct))
+		return 0;
+	return ps_pidmap_init(&k->mem, &oc->vmap, k->pid_max);
+}
+
+static void ovz_ct_fini(struct pidsim_kernel *k, struct ps_container *ct)
+{
+	if (is_host(ct))
+		return;
+	PS_BUG_ON(oc_of(ct)->by_vpid);
+	ps_pidmap_fini(&k->mem, &oc_of(ct)->vmap);
+}
+
+/* ---- alloc_pid() and free_pid() ----------------------------------------- */
+
+/* The internal pid and the vpid of a new task: alloc_pidmap() and the
+ * patch's alloc_vpid(). */
+static int alloc_numbers(struct pidsim_kernel *k, struct ps_task *t, int *vpid)
+{
+	struct ovz_kernel *ok = ok_of(k);
+	struct ovz_ct *oc = oc_of(t->ct);
+	bool linear = !is_host(t->ct) && t != t->ct->init && !oc->sparse;
+	int pid, v;
+
+	pid = ps_pidmap_alloc_below(&k->mem, &ok->map,
+				    linear ? k->pid_max - VPID_BIT : k->pid_max);
+	if (pid < 0 || is_host(t->ct)) {
+		*vpid = pid;
+		return pid;
+	}
+	if (t == t->ct->init)
+		v = ps_pidmap_take(&k->mem, &oc->vmap, 1);
+	else if (linear)
+		v = ps_pidmap_take(&k->mem, &oc->vmap, pid | VPID_BIT);
+	else
+		v = ps_pidmap_alloc(&k->mem, &oc->vmap);
+	if (v < 0) {
+		ps_pidmap_free(&k->mem, &ok->map, pid);
+		return v;
+	}
+	*vpid = v;
+	return pid;
+}
+
+static void free_numbers(struct pidsim_kernel *k, struct ps_task *t)
+{
+	if (!is_host(t->ct))
+		ps_pidmap_free(&k->mem, &oc_of(t->ct)->vmap, ot_of(t)->vpid);
+	ps_pidmap_free(&k->mem, &ok_of(k)->map, ot_of(t)->pid.key);
+}
+
+static int ovz_attach_pid(struct pidsim_kernel *k, struct ps_task *t)
+{
+	struct ovz_task *ot = ot_of(t);
+	uint64_t *probes = &k->stats.hash_probes;
+	int pid = alloc_numbers(k, t, &ot->vpid), err;
+
+	if (pid < 0)
+		return pid;
+	ot->pid.key = pid;
+	ot->pid.val.task = t;
+	err = ps_pidtab_add(&k->mem, &ok_of(k)->by_pid, &ot->pid, probes);
+	if (err)
+		goto out_free;
+	if (ps_openvz_is_sparse(t->ct)) {
+		ot->sparse.key = ot->vpid;
+		ot->sparse.val.task = t;
+		err = ps_pidtab_add(&k->mem, &oc_of(t->ct)->by_vpid, &ot->sparse, probes);
+		if (err)
+			goto out_del;
+	}
+	return 0;
+
+out_del:
+	ps_pidtab_del(&k->mem, &ok_of(k)->by_pid, &ot->pid, probes);
+out_free:
+	free_numbers(k, t);
+	return err;
+}
+
+static void ovz_detach_pid(struct pidsim_kernel *k, struct ps_task *t)
+{
+	struct ovz_task *ot = ot_of(t);
+	uint64_t *probes = &k->stats.hash_probes;
+
+	if (ps_openvz_is_sparse(t->ct))
+		ps_pidtab_del(&k->mem, &oc_of(t->ct)->by_vpid, &ot->sparse, probes);
+	ps_pidtab_del(&k->mem, &ok_of(k)->by_pid, &ot->pid, probes);
+	free_numbers(k, t);
+}
+
+/* ---- Crossings ---------------------------------------------------------- */
+
+/* __find_task_by_vpid(): init by its number, the rest by arithmetic
+ * (linear) or by the container's hash (sparse). */
+static struct ps_task *ovz_find_task(struct pidsim_kernel *k,
+				     const struct ps_container *view, int nr)
+{
+	struct ps_pidtab_node *n;
+	struct ps_task *t;
+
+	if (is_host(view))
+		return find_task_by_pid(k, nr);
+	k->stats.conversions++;
+	if (oc_of(view)->sparse) {
+		n = ps_pidtab_find(oc_of(view)->by_vpid, nr, &k->stats.hash_probes);
+		return n ? n->val.task : NULL;
+	}
+	if (nr == 1)
+		return view->init;
+	if (!(nr & VPID_BIT))
+		return NULL;
+	t = find_task_by_pid(k, nr & ~VPID_BIT);
+	/* The number may be another container's task, or a host task: the
+	 * patch checked the task's VPS, and so do we. */
+	return t && t->ct == view && t != view->init ? t : NULL;
+}
+
+/* pid_to_vpid(): a field read for the caller's own container. */
+static int ovz_task_nr(struct pidsim_kernel *k, const struct ps_task *t,
+		       const struct ps_container *view)
+{
+	if (is_host(view))
+		return ot_of(t)->pid.key;
+	k->stats.conversions++;
+	return view == t->ct ? ot_of(t)->vpid : 0;
+}
+
+static struct ps_task *ovz_find_ge(struct pidsim_kernel *k,
+				   const struct ps_container *view, int nr,
+				   int *found)
+{
+	const struct ps_pidmap *map =
+		is_host(view) ? &ok_of(k)->map : &oc_of(view)->vmap;
+	int next = ps_pidmap_next(map, nr);
+
+	if (!next)
+		return NULL;
+	*found = next;
+	return ovz_find_task(k, view, next);
+}
+
+static void ovz_owner_set(struct pidsim_kernel *k, struct ps_owner *o,
+			  const struct ps_task *t)
+{
+	(void)k;
+	o->u.nr = ot_of(t)->pid.key;
+}
+
+static struct ps_task *ovz_owner_get(struct pidsim_kernel *k,
+				     const struct ps_owner *o)
+{
+	return find_task_by_pid(k, o->u.nr);
+}
+
+/* ---- set_sparse_vpid() -------------------------------------------------- */
+
+int ps_openvz_set_sparse(struct pidsim_kernel *k, struct ps_container *ct)
+{
+	struct ovz_ct *oc;
+	int nr = 1, found, err = 0;
+	struct ps_task *t;
+
+	if (is_host(ct))
+		return -EINVAL;
+	oc = oc_of(ct);
+	if (oc->sparse)
+		return 0;
+	while ((t = ovz_find_ge(k, ct, nr, &found))) {
+		struct ovz_task *ot = ot_of(t);
+
+		nr = found + 1;
+		ot->sparse.key = ot->vpid;
+		ot->sparse.val.task = t;
+		err = ps_pidtab_add(&k->mem, &oc->by_vpid, &ot->sparse,
+				    &k->stats.hash_probes);
+		if (err)
+			break;
+	}
+	if (!err) {
+		oc->sparse = true;
+		return 0;
+	}
+	while (oc->by_vpid)		/* undo: ct stays linear */
+		ps_pidtab_del(&k->mem, &oc->by_vpid, oc->by_vpid,
+			      &k->stats.hash_probes);
+	return err;
+}
+
+const struct ps_design ps_design_vpid_openvz = {
+	.info = {
+		.name = "vpid-openvz",
+		.summary = "OpenVZ VPIDs (Feb 2006): vpid in the task, "
+			   "vpid = pid | 1024, sparse hash after restore",
+		.lookup = "linear: mask + global table probe; sparse: container hash probe",
+		.conversion = "a field read (host: none)",
+		.max_level = 1,
+		.level_errno = -EPERM,
+		.max_containers = 0,
+		.max_pid_max = PIDSIM_PID_MAX_LIMIT,
+		.flags = PIDSIM_D_HOST_SEES_ALL | PIDSIM_D_OWNER_BY_NUMBER |
+			 PIDSIM_D_SHARED_RANGE | PIDSIM_D_RENUMBERS,
+	},
+	.kernel_priv = sizeof(struct ovz_kernel),
+	.ct_priv = sizeof(struct ovz_ct),
+	.task_priv = sizeof(struct ovz_task),
+	.kernel_init = ovz_kernel_init,
+	.kernel_fini = ovz_kernel_fini,
+	.ct_init = ovz_ct_init,
+	.ct_fini = ovz_ct_fini,
+	.attach_pid = ovz_attach_pid,
+	.detach_pid = ovz_detach_pid,
+	.find_task = ovz_find_task,
+	.task_nr = ovz_task_nr,
+	.find_ge = ovz_find_ge,
+	.owner_set = ovz_owner_set,
+	.owner_get = ovz_owner_get,
+};

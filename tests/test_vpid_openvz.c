@@ -1,0 +1,185 @@
+/* test_vpid_openvz.c - the OpenVZ patch's own behaviour
+ * (lib/vpid_openvz_model.c): linear vpids, the skipped VPID_BIT, the
+ * switch to sparse mode, no nesting. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+#include "vpid_openvz.h"
+
+#define VPID_BIT 1024
+
+static pidsim_kernel *boot(void **state, int pid_max)
+{
+	pidsim_kernel *k;
+
+	assert_int_equal(pidsim_kernel_create("vpid-openvz", pid_max, &k), 0);
+	*state = k;
+	return k;
+}
+
+static int teardown(void **state)
+{
+	pidsim_kernel_destroy(*state);
+	return 0;
+}
+
+static struct ps_container *ct_of(pidsim_kernel *k, pidsim_tid t)
+{
+	return ((struct ps_task *)ps_ref_resolve(&k->refs, t))->ct;
+}
+
+/* In linear mode init is vpid 1 and every other task's vpid is its
+ * internal pid with bit 10 set: internal pid + 1024. */
+static void test_openvz_linear_vpid_is_pid_plus_1024(void **state)
+{
+	pidsim_kernel *k = boot(state, 0);
+	pidsim_tid host = pidsim_host_init(k), init, t;
+
+	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init);
+	assert_int_equal(pidsim_getpid(k, init), 1);
+	for (int i = 0; i < 50; i++) {
+		int vpid = pidsim_fork(k, init, 0, &t);
+		int pid = pidsim_pid_of(k, host, t);
+
+		assert_int_equal(vpid, pid + VPID_BIT);
+		assert_int_equal(pidsim_getpid(k, t), vpid);
+		assert_false(ps_openvz_is_sparse(ct_of(k, t)));
+	}
+}
+
+/* The internal allocator never hands out a number with bit 10 set, so
+ * pid_max 4096 gives 2048 - 1 numbers, not 4095. */
+static void test_openvz_bit10_never_handed_out(void **state)
+{
+	pidsim_kernel *k = boot(state, 4096);
+	pidsim_tid host = pidsim_host_init(k), t;
+	int n = 1, pid;
+
+	while ((pid = pidsim_fork(k, host, 0, &t)) > 0) {
+		assert_int_equal(pid & VPID_BIT, 0);
+		n++;
+	}
+	assert_int_equal(pid, -EAGAIN);
+	assert_int_equal(n, 2048 - 1);
+}
+
+/* Forcing sparse mode keeps every vpid and every result seen inside the
+ * container; later forks still work, through the hash. */
+static void test_openvz_sparse_switch_keeps_results(void **state)
+{
+	pidsim_kernel *k = boot(state, 0);
+	pidsim_tid host = pidsim_host_init(k), init, t[6], x;
+	int before[16], after[16], n, m, vpids[6], st;
+
+	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init);
+	for (int i = 0; i < 6; i++)
+		vpids[i] = pidsim_fork(k, i < 3 ? init : t[i - 3], 0, &t[i]);
+	pidsim_exit(k, t[5], 7);			/* a zombie */
+	n = pidsim_ps(k, init, before, 16);
+
+	assert_int_equal(ps_openvz_set_sparse(k, ct_of(k, init)), 0);
+	assert_true(ps_openvz_is_sparse(ct_of(k, init)));
+	m = pidsim_ps(k, init, after, 16);
+	assert_int_equal(m, n);
+	assert_memory_equal(before, after, (size_t)n * sizeof *before);
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(pidsim_find(k, init, vpids[i], &x), 0);
+		assert_true(x == t[i]);
+		assert_int_equal(pidsim_pid_of(k, init, t[i]), vpids[i]);
+	}
+	assert_int_equal(pidsim_getppid(k, t[3]), vpids[0]);
+	assert_int_equal(pidsim_wait(k, t[2], -1, &st), vpids[5]);
+	assert_int_equal(st, 7 << 8);
+	/* A new task gets a vpid from the container's own allocator. */
+	assert_int_equal(pidsim_fork(k, init, 0, &x), 2);
+	assert_int_equal(pidsim_kill(k, init, 2, 0), 0);
+	assert_int_equal(ps_openvz_set_sparse(k, ct_of(k, init)), 0);
+	assert_int_equal(ps_openvz_set_sparse(k, ct_of(k, host)), -EINVAL);
+}
+
+/* A failed switch (out of memory) leaves the container linear and whole. */
+static void test_openvz_sparse_switch_enomem(void **state)
+{
+	pidsim_kernel *k = boot(state, 0);
+	pidsim_tid host = pidsim_host_init(k), init, t;
+	struct pidsim_stats s0, s1;
+
+	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init);
+	pidsim_fork(k, init, 0, &t);
+	pidsim_stats_get(k, &s0);
+	k->mem.fail_at = k->mem.allocs + 1;
+	assert_int_equal(ps_openvz_set_sparse(k, ct_of(k, init)), -ENOMEM);
+	pidsim_stats_get(k, &s1);
+	assert_false(ps_openvz_is_sparse(ct_of(k, init)));
+	assert_int_equal(s0.bytes, s1.bytes);
+	assert_int_equal(pidsim_getpid(k, t), pidsim_pid_of(k, host, t) + VPID_BIT);
+}
+
+/* A container cannot create a container: -EPERM, nothing changed. */
+static void test_openvz_no_nesting(void **state)
+{
+	pidsim_kernel *k = boot(state, 0);
+	pidsim_tid host = pidsim_host_init(k), init, t;
+	struct pidsim_census c0, c1;
+
+	assert_int_equal(pidsim_kernel_design(k)->max_level, 1);
+	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init);
+	pidsim_census_get(k, &c0);
+	assert_int_equal(pidsim_fork(k, init, PIDSIM_CLONE_NEWPID, &t), -EPERM);
+	pidsim_census_get(k, &c1);
+	assert_memory_equal(&c0, &c1, sizeof c0);
+}
+
+/* With pid_max 1025 a linear vpid could not stay below pid_max, so a
+ * container holds its init alone. */
+static void test_openvz_small_pid_max_container(void **state)
+{
+	pidsim_kernel *k = boot(state, 1025);
+	pidsim_tid host = pidsim_host_init(k), init, t;
+
+	assert_true(pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init) > 0);
+	assert_int_equal(pidsim_fork(k, init, 0, &t), -EAGAIN);
+	assert_true(pidsim_fork(k, host, 0, &t) > 0);
+}
+
+/* A number with bit 10 set that names a task of another container, or
+ * the container's own init, is not visible by it. */
+static void test_openvz_linear_lookup_checks_container(void **state)
+{
+	pidsim_kernel *k = boot(state, 0);
+	pidsim_tid host = pidsim_host_init(k), a, b, ta, x;
+	int init_pid;
+
+	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &a);
+	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &b);
+	int va = pidsim_fork(k, a, 0, &ta);
+
+	assert_int_equal(pidsim_find(k, b, va, &x), -ESRCH);
+	assert_int_equal(pidsim_kill(k, b, va, 9), -ESRCH);
+	init_pid = pidsim_pid_of(k, host, a);
+	assert_int_equal(pidsim_find(k, a, init_pid | VPID_BIT, &x), -ESRCH);
+	assert_int_equal(pidsim_find(k, a, 5, &x), -ESRCH);	/* bit 10 clear */
+	assert_int_equal(pidsim_task_state(k, ta), PIDSIM_RUNNING);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_openvz_linear_vpid_is_pid_plus_1024, teardown),
+		cmocka_unit_test_teardown(test_openvz_bit10_never_handed_out, teardown),
+		cmocka_unit_test_teardown(test_openvz_sparse_switch_keeps_results, teardown),
+		cmocka_unit_test_teardown(test_openvz_sparse_switch_enomem, teardown),
+		cmocka_unit_test_teardown(test_openvz_no_nesting, teardown),
+		cmocka_unit_test_teardown(test_openvz_small_pid_max_container, teardown),
+		cmocka_unit_test_teardown(test_openvz_linear_lookup_checks_container, teardown),
+	};
+
+	return cmocka_run_group_tests_name("vpid-openvz", tests, NULL, NULL);
+}
