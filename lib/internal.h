@@ -101,6 +101,7 @@ struct pidsim_kernel {
 	int pid_max;
 	struct ps_mem mem;
 	struct pidsim_stats stats;	/* all but the byte counts, kept in mem */
+	uint64_t allocs_base;		/* mem.allocs at the last stats reset */
 	struct ps_reftab refs;
 	struct ps_container *host;
 	unsigned nr_tasks, nr_zombies, nr_containers;

@@ -53,6 +53,22 @@ int ps_realloc(struct ps_mem *m, void **p, size_t old_size, size_t new_size)
 	return 0;
 }
 
+size_t ps_shrink(struct ps_mem *m, void **p, size_t old_size, size_t new_size)
+{
+	void *q = new_size ? realloc(*p, new_size) : NULL;
+
+	if (!new_size) {
+		free(*p);
+		*p = NULL;
+	} else if (!q) {
+		return old_size;
+	} else {
+		*p = q;
+	}
+	m->bytes -= old_size - new_size;
+	return new_size;
+}
+
 void ps_free(struct ps_mem *m, void *p, size_t size)
 {
 	if (!p)

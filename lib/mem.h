@@ -25,5 +25,9 @@ void *ps_zalloc(struct ps_mem *m, size_t size);
 /* Like realloc(), but a failure leaves *p untouched and returns -ENOMEM. */
 int ps_realloc(struct ps_mem *m, void **p, size_t old_size, size_t new_size);
 void ps_free(struct ps_mem *m, void *p, size_t size);
+/* Give back the end of a block: never fails (if realloc() will not
+ * shrink it, the block stays as it was) and is never made to fail.
+ * Returns the size the block has now. */
+size_t ps_shrink(struct ps_mem *m, void **p, size_t old_size, size_t new_size);
 
 #endif

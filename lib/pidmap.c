@@ -142,6 +142,12 @@ void ps_pidmap_free(struct ps_mem *m, struct ps_pidmap *map, int nr)
 	}
 }
 
+void ps_pidmap_unalloc(struct ps_mem *m, struct ps_pidmap *map, int nr, int last)
+{
+	ps_pidmap_free(m, map, nr);
+	map->last = last;
+}
+
 bool ps_pidmap_taken(const struct ps_pidmap *map, int nr)
 {
 	const uint64_t *page;

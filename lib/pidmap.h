@@ -50,6 +50,10 @@ int ps_pidmap_alloc_below(struct ps_mem *m, struct ps_pidmap *map, int limit);
  * range, -EEXIST when taken, -ENOMEM.  The cursor does not move. */
 int ps_pidmap_take(struct ps_mem *m, struct ps_pidmap *map, int nr);
 
+/* Undo the ps_pidmap_alloc() that returned nr when the cursor was last:
+ * nr is free again and the cursor is back. */
+void ps_pidmap_unalloc(struct ps_mem *m, struct ps_pidmap *map, int nr, int last);
+
 /* Release nr, which must be taken; a page left empty is freed. */
 void ps_pidmap_free(struct ps_mem *m, struct ps_pidmap *map, int nr);
 

@@ -77,11 +77,12 @@ static void space_ct_fini(struct pidsim_kernel *k, struct ps_container *ct)
 	ps_pidmap_fini(&k->mem, &s->map);
 }
 
-/* A number in s for t, entered in s's table through node. */
+/* A number in s for t, entered in s's table through node; on failure s
+ * is as it was, cursor included. */
 static int space_enter(struct pidsim_kernel *k, struct space *s,
 		       struct ps_pidtab_node *node, struct ps_task *t)
 {
-	int nr = ps_pidmap_alloc(&k->mem, &s->map), err;
+	int last = s->map.last, nr = ps_pidmap_alloc(&k->mem, &s->map), err;
 
 	if (nr < 0)
 		return nr;
@@ -89,7 +90,7 @@ static int space_enter(struct pidsim_kernel *k, struct space *s,
 	node->val.task = t;
 	err = ps_pidtab_add(&k->mem, &s->table, node, &k->stats.hash_probes);
 	if (err)
-		ps_pidmap_free(&k->mem, &s->map, nr);
+		ps_pidmap_unalloc(&k->mem, &s->map, nr, last);
 	return err;
 }
 
@@ -108,13 +109,15 @@ static bool has_glue(const struct ps_task *t)
 static int space_attach_pid(struct pidsim_kernel *k, struct ps_task *t)
 {
 	struct space *s = space_of(t->ct);
-	int err = space_enter(k, s, &st_of(t)->own, t);
+	int last = s->map.last, err = space_enter(k, s, &st_of(t)->own, t);
 
 	if (err || !has_glue(t))
 		return err;
 	err = space_enter(k, space_of(t->ct->parent), &s->glue, t);
-	if (err)
+	if (err) {
 		space_leave(k, s, &st_of(t)->own);
+		s->map.last = last;
+	}
 	return err;
 }
 

@@ -329,6 +329,7 @@ static int task_create(pidsim_kernel *k, struct ps_container *ct,
 		       struct ps_task **out)
 {
 	struct ps_task *t = task_alloc(k);
+	uint32_t ref_cap = k->refs.cap;
 	int err;
 
 	if (!t)
@@ -337,20 +338,23 @@ static int task_create(pidsim_kernel *k, struct ps_container *ct,
 	t->state = PIDSIM_RUNNING;
 	if (!ct->init)
 		ct->init = t;
-	err = k->design->attach_pid(k, t);
+	/* Room for the weak reference first, so that attach_pid() is the
+	 * last step that can fail and undoes itself; the room goes back if
+	 * it does. */
+	err = ps_ref_reserve(&k->mem, &k->refs);
 	if (err)
 		goto out_free;
+	err = k->design->attach_pid(k, t);
+	if (err)
+		goto out_unreserve;
 	t->ref = ps_ref_attach(&k->mem, &k->refs, t);
-	if (!t->ref) {
-		err = -ENOMEM;
-		goto out_detach;
-	}
+	PS_BUG_ON(!t->ref);
 	k->nr_tasks++;
 	*out = t;
 	return 0;
 
-out_detach:
-	k->design->detach_pid(k, t);
+out_unreserve:
+	ps_ref_unreserve(&k->mem, &k->refs, ref_cap);
 out_free:
 	if (ct->init == t)
 		ct->init = NULL;
@@ -366,7 +370,7 @@ int pidsim_kernel_create(const char *name, int pid_max, pidsim_kernel **out)
 	pidsim_kernel *k;
 	int err;
 
-	if (!out)
+	if (!out || !name)
 		return -EINVAL;
 	if (!d)
 		return -ENOENT;
@@ -442,13 +446,14 @@ void pidsim_stats_get(const pidsim_kernel *k, struct pidsim_stats *out)
 	*out = k->stats;
 	out->bytes = k->mem.bytes;
 	out->peak_bytes = k->mem.peak;
-	out->allocs = k->mem.allocs;
+	out->allocs = k->mem.allocs - k->allocs_base;
 }
 
 void pidsim_stats_reset(pidsim_kernel *k)
 {
 	memset(&k->stats, 0, sizeof k->stats);
 	k->mem.peak = k->mem.bytes;
+	k->allocs_base = k->mem.allocs;
 }
 
 void pidsim_census_get(const pidsim_kernel *k, struct pidsim_census *out)

@@ -126,7 +126,7 @@ static int ibm_attach_pid(struct pidsim_kernel *k, struct ps_task *t)
 {
 	struct ibm_ct *ic = ic_of(t->ct);
 	struct ibm_task *it = it_of(t);
-	int vpid = ps_pidmap_alloc(&k->mem, &ic->map), err;
+	int last = ic->map.last, vpid = ps_pidmap_alloc(&k->mem, &ic->map), err;
 
 	if (vpid < 0)
 		return vpid;
@@ -135,7 +135,7 @@ static int ibm_attach_pid(struct pidsim_kernel *k, struct ps_task *t)
 	err = ps_pidtab_add(&k->mem, &ik_of(k)->by_pid, &it->pid,
 			    &k->stats.hash_probes);
 	if (err)
-		ps_pidmap_free(&k->mem, &ic->map, vpid);
+		ps_pidmap_unalloc(&k->mem, &ic->map, vpid, last);
 	return err;
 }
 

@@ -155,7 +155,7 @@ static int vmap_enter(struct pidsim_kernel *k, struct ps_container *ct,
 {
 	struct vpid_ct *vc = vc_of(ct);
 	uint64_t *probes = &k->stats.hash_probes;
-	int v = ps_pidmap_alloc(&k->mem, &vc->map), err;
+	int last = vc->map.last, v = ps_pidmap_alloc(&k->mem, &vc->map), err;
 
 	if (v < 0)
 		return v;
@@ -174,7 +174,7 @@ static int vmap_enter(struct pidsim_kernel *k, struct ps_container *ct,
 out_del:
 	ps_pidtab_del(&k->mem, &vc->by_vpid, &e->by_vpid, probes);
 out_free:
-	ps_pidmap_free(&k->mem, &vc->map, v);
+	ps_pidmap_unalloc(&k->mem, &vc->map, v, last);
 	return err;
 }
 
@@ -196,10 +196,13 @@ static bool has_glue(const struct ps_task *t)
 	return t == t->ct->init && t->ct->parent && !is_host(t->ct->parent);
 }
 
+/* alloc_pid() and the patches' alloc_vpid(): all or nothing, every
+ * allocator's cursor put back on failure. */
 static int vpid_attach_pid(struct pidsim_kernel *k, struct ps_task *t)
 {
 	struct vpid_kernel *vk = vk_of(k);
 	struct vpid_task *vt = vt_of(t);
+	int last = vk->map.last, own_last = 0;
 	int nr = ps_pidmap_alloc(&k->mem, &vk->map), err;
 
 	if (nr < 0)
@@ -210,6 +213,7 @@ static int vpid_attach_pid(struct pidsim_kernel *k, struct ps_task *t)
 	if (err)
 		goto out_free;
 	if (!is_host(t->ct)) {
+		own_last = vc_of(t->ct)->map.last;
 		err = vmap_enter(k, t->ct, &vt->own, task_pid(t));
 		if (err)
 			goto out_del;
@@ -222,12 +226,14 @@ static int vpid_attach_pid(struct pidsim_kernel *k, struct ps_task *t)
 	return 0;
 
 out_leave:
-	if (!is_host(t->ct))
+	if (!is_host(t->ct)) {
 		vmap_leave(k, t->ct, &vt->own);
+		vc_of(t->ct)->map.last = own_last;
+	}
 out_del:
 	ps_pidtab_del(&k->mem, &vk->by_pid, &vt->pid, &k->stats.hash_probes);
 out_free:
-	ps_pidmap_free(&k->mem, &vk->map, nr);
+	ps_pidmap_unalloc(&k->mem, &vk->map, nr, last);
 	return err;
 }
 

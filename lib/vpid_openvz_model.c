@@ -146,7 +146,7 @@ static int alloc_numbers(struct pidsim_kernel *k, struct ps_task *t, int *vpid)
 	struct ovz_kernel *ok = ok_of(k);
 	struct ovz_ct *oc = oc_of(t->ct);
 	bool linear = !is_host(t->ct) && t != t->ct->init && !oc->sparse;
-	int pid, v;
+	int last = ok->map.last, pid, v;
 
 	pid = ps_pidmap_alloc_below(&k->mem, &ok->map,
 				    linear ? k->pid_max - VPID_BIT : k->pid_max);
@@ -161,7 +161,7 @@ static int alloc_numbers(struct pidsim_kernel *k, struct ps_task *t, int *vpid)
 	else
 		v = ps_pidmap_alloc(&k->mem, &oc->vmap);
 	if (v < 0) {
-		ps_pidmap_free(&k->mem, &ok->map, pid);
+		ps_pidmap_unalloc(&k->mem, &ok->map, pid, last);
 		return v;
 	}
 	*vpid = v;
@@ -179,6 +179,8 @@ static int ovz_attach_pid(struct pidsim_kernel *k, struct ps_task *t)
 {
 	struct ovz_task *ot = ot_of(t);
 	uint64_t *probes = &k->stats.hash_probes;
+	int last = ok_of(k)->map.last;
+	int vlast = is_host(t->ct) ? 0 : oc_of(t->ct)->vmap.last;
 	int pid = alloc_numbers(k, t, &ot->vpid), err;
 
 	if (pid < 0)
@@ -201,6 +203,9 @@ out_del:
 	ps_pidtab_del(&k->mem, &ok_of(k)->by_pid, &ot->pid, probes);
 out_free:
 	free_numbers(k, t);
+	ok_of(k)->map.last = last;
+	if (!is_host(t->ct))
+		oc_of(t->ct)->vmap.last = vlast;
 	return err;
 }
 

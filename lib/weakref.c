@@ -1,6 +1,8 @@
 /* weakref.c - generation-checked slots (see weakref.h). */
 #include "weakref.h"
 
+#include <errno.h>
+
 #include "check.h"
 
 void ps_reftab_init(struct ps_reftab *t)
@@ -20,6 +22,34 @@ static ps_ref ref_of(const struct ps_reftab *t, uint32_t slot)
 	return (uint64_t)t->slots[slot].gen << 32 | (slot + 1);
 }
 
+int ps_ref_reserve(struct ps_mem *m, struct ps_reftab *t)
+{
+	uint32_t cap = t->cap ? t->cap * 2 : 64;
+	void *p = t->slots;
+
+	if (t->free_head || t->nr < t->cap)
+		return 0;
+	if (t->cap >= UINT32_MAX / 2 ||
+	    ps_realloc(m, &p, (size_t)t->cap * sizeof *t->slots,
+		       (size_t)cap * sizeof *t->slots))
+		return -ENOMEM;
+	t->slots = p;
+	t->cap = cap;
+	return 0;
+}
+
+void ps_ref_unreserve(struct ps_mem *m, struct ps_reftab *t, uint32_t cap)
+{
+	void *p = t->slots;
+
+	if (t->cap <= cap || t->nr > cap)
+		return;
+	t->cap = (uint32_t)(ps_shrink(m, &p, (size_t)t->cap * sizeof *t->slots,
+				      (size_t)cap * sizeof *t->slots) /
+			    sizeof *t->slots);
+	t->slots = p;
+}
+
 ps_ref ps_ref_attach(struct ps_mem *m, struct ps_reftab *t, void *obj)
 {
 	uint32_t slot;
@@ -28,17 +58,8 @@ ps_ref ps_ref_attach(struct ps_mem *m, struct ps_reftab *t, void *obj)
 		slot = t->free_head - 1;
 		t->free_head = t->slots[slot].next_free;
 	} else {
-		if (t->nr == t->cap) {
-			uint32_t cap = t->cap ? t->cap * 2 : 64;
-			void *p = t->slots;
-
-			if (t->cap >= UINT32_MAX / 2 ||
-			    ps_realloc(m, &p, (size_t)t->cap * sizeof *t->slots,
-				       (size_t)cap * sizeof *t->slots))
-				return 0;
-			t->slots = p;
-			t->cap = cap;
-		}
+		if (ps_ref_reserve(m, t))
+			return 0;
 		slot = t->nr++;
 		t->slots[slot].gen = 1;
 	}

@@ -47,6 +47,13 @@ struct ps_reftab {
 void ps_reftab_init(struct ps_reftab *t);
 void ps_reftab_fini(struct ps_mem *m, struct ps_reftab *t);
 
+/* Make sure the next ps_ref_attach() has a slot: 0 or -ENOMEM.  The
+ * table may grow, and stays grown. */
+int ps_ref_reserve(struct ps_mem *m, struct ps_reftab *t);
+
+/* Undo a ps_ref_reserve() that found the table at capacity cap. */
+void ps_ref_unreserve(struct ps_mem *m, struct ps_reftab *t, uint32_t cap);
+
 /* Give obj a slot: a reference to it, or 0 on -ENOMEM. */
 ps_ref ps_ref_attach(struct ps_mem *m, struct ps_reftab *t, void *obj);
 
