@@ -27,12 +27,16 @@
  *   - tasks are named by pidsim_tid handles.  A handle is a weak task
  *     reference: it resolves to its task while the task exists (running or
  *     zombie) and to nothing once the task has been reaped, never to a later
- *     task.  A stale handle is -ESRCH, never a crash;
+ *     task.  A stale handle is -ESRCH, never a crash.  Handles belong to
+ *     the image that gave them: two images hand out the same values;
  *   - a container is named by the handle of its init task;
  *   - "current" is the task making the call, as in the kernel.  It must be
  *     running: a zombie makes no system calls (-ESRCH).
  *
  * Not thread-safe: one kernel image is used by one thread at a time.
+ *
+ * Checkpoint, restore and migration of a process tree, and the image
+ * format between kernel images: pidsim_image.h.
  */
 #ifndef PIDSIM_H
 #define PIDSIM_H
@@ -126,6 +130,13 @@ struct pidsim_stats {
 	uint64_t bytes;        /* bytes allocated now, all tables included */
 	uint64_t peak_bytes;   /* most bytes allocated at once */
 	uint64_t allocs;       /* allocation calls made */
+	/* Migration (pidsim_image.h): bytes of image per task is
+	 * ckpt_bytes / ckpt_tasks; the lookups and conversions a checkpoint
+	 * or a restore spends are counted above, like any call's. */
+	uint64_t ckpt_tasks;    /* tasks written to images by pidsim_checkpoint() */
+	uint64_t ckpt_bytes;    /* bytes of those images */
+	uint64_t restore_tasks; /* tasks made by pidsim_restore() */
+	uint64_t restore_bytes; /* bytes of the images they came from */
 };
 void pidsim_stats_get(const pidsim_kernel *k, struct pidsim_stats *out);
 void pidsim_stats_reset(pidsim_kernel *k);

@@ -25,6 +25,11 @@ const char *pidsim_errname(int err)
 	case EPROTO: return "EPROTO";
 	case EFBIG: return "EFBIG";
 	case EUSERS: return "EUSERS";
+	case EIO: return "EIO";
+	case ENOEXEC: return "ENOEXEC";			/* the image errors */
+	case ENODATA: return "ENODATA";
+	case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
+	case EUCLEAN: return "EUCLEAN";
 	default: return "E?";
 	}
 }

@@ -5,9 +5,11 @@
  * The process semantics (task.c) are written once.  They reach the pid
  * design only through struct ps_design, a const table of operations in the
  * manner of the kernel's struct file_operations and Redis's dictType: give
- * a new task its pid(s), release them at reap, find a task from a number in
- * a view, give a task's number as a view sees it, create and destroy a
- * container's pid state, walk a view in order, and keep a stored owner.
+ * a new task its pid(s) (by the cyclic rule, or the numbers a restore asks
+ * for), release them at reap, find a task from a number in a view, give a
+ * task's number as a view sees it, create and destroy a container's pid
+ * state, read and set its cursor, walk a view in order, and keep a stored
+ * owner.
  *
  * A view is a container: what the tasks inside it see.  Each design appends
  * its own fields to the kernel image, to every container and to every task
@@ -43,6 +45,9 @@ struct ps_container {
 	struct ps_container *parent;	/* NULL for the host */
 	struct ps_task *init;		/* pid 1, the child reaper */
 	int level;			/* 0 for the host */
+	uint32_t hint;			/* set by a restore before ct_init: the
+					 * design-specific id it asks to reuse
+					 * (vpid-ibm's container id); 0: none */
 	/* the design's fields follow, ps_design.ct_priv bytes */
 };
 
@@ -54,6 +59,39 @@ struct ps_owner {
 		ps_ref ref;		/* a design that keeps a weak reference */
 		uint64_t raw;
 	} u;
+};
+
+/*
+ * What a restored task asks for, as clone3()'s set_tid array does: its
+ * number in each view on its chain of containers (its own and every
+ * ancestor), indexed by the view's level.  nr[L] 0 asks for nothing there:
+ * that view gives a number by the cyclic rule, as in a fork.  A number that
+ * is taken is -EEXIST, one the view cannot hold (>= its pid_max) -EINVAL.
+ * A design takes the numbers asked for in the views where it numbers the
+ * task and ignores the rest.  A NULL want is a fork.
+ */
+struct ps_pid_want {
+	int nr[PIDSIM_MAX_LEVEL + 1];
+};
+
+/* The number want asks for in view, or 0 (any). */
+static inline int ps_want_nr(const struct ps_pid_want *want,
+			     const struct ps_container *view)
+{
+	return want ? want->nr[view->level] : 0;
+}
+
+/*
+ * A container's allocator state, as a restore reads it, sets its cursor
+ * and puts it back when it fails: the last number handed out in the view
+ * (the cursor of the cyclic rule; for a design whose host view shows
+ * internal pids, the host's is the internal allocator's) and a mode that
+ * a restore may switch (vpid-openvz: 1 once sparse; 0 in every other
+ * design).
+ */
+struct ps_alloc_state {
+	int last;
+	int mode;
 };
 
 struct ps_design {
@@ -69,10 +107,26 @@ struct ps_design {
 	int (*ct_init)(struct pidsim_kernel *k, struct ps_container *ct);
 	void (*ct_fini)(struct pidsim_kernel *k, struct ps_container *ct);
 
+	/* The allocator state of ct's view (struct ps_alloc_state), read and
+	 * set.  set only puts back a mode that get gave for ct, with any
+	 * cursor, and so cannot fail. */
+	void (*ct_state_get)(const struct pidsim_kernel *k,
+			     const struct ps_container *ct,
+			     struct ps_alloc_state *st);
+	void (*ct_state_set)(struct pidsim_kernel *k, struct ps_container *ct,
+			     const struct ps_alloc_state *st);
+	/* The id a checkpoint records for ct, for ct_init to try again on
+	 * restore (ps_container.hint).  Optional: NULL means none (0). */
+	uint32_t (*ct_hint)(const struct pidsim_kernel *k,
+			    const struct ps_container *ct);
+
 	/* alloc_pid(): every number t needs, in every view that sees it, all
 	 * or nothing.  t->ct is set, and t is t->ct->init for a new container.
-	 * 0, -EAGAIN or -ENOMEM. */
-	int (*attach_pid)(struct pidsim_kernel *k, struct ps_task *t);
+	 * want is NULL for a fork, or the numbers a restore asks for
+	 * (struct ps_pid_want).  0, -EAGAIN, -ENOMEM; with a want, also
+	 * -EEXIST and -EINVAL. */
+	int (*attach_pid)(struct pidsim_kernel *k, struct ps_task *t,
+			  const struct ps_pid_want *want);
 	/* free_pid(): release them all at reap. */
 	void (*detach_pid)(struct pidsim_kernel *k, struct ps_task *t);
 
@@ -106,7 +160,8 @@ struct pidsim_kernel {
 	struct ps_container *host;
 	unsigned nr_tasks, nr_zombies, nr_containers;
 	size_t task_size, ct_size;
-	struct ps_task *free_tasks;	/* released tasks kept for reuse */
+	struct ps_task *free_tasks;	/* released tasks kept for reuse, */
+	unsigned nr_free_tasks;		/* at most PS_TASK_CACHE of them */
 	struct ps_owner *owners;
 	int nr_owners, cap_owners;	/* ids handed out, room for */
 	int free_owner;			/* a closed id to reuse; -1: none */
@@ -122,6 +177,35 @@ static inline size_t ps_priv_offset(size_t size)
 
 	return (size + a - 1) / a * a;
 }
+
+/*
+ * task.c's building blocks, for migrate.c: restore builds a tree with the
+ * same steps fork does, and migrate releases one as wait and exit do.
+ */
+struct ps_task *ps_task_get(const struct pidsim_kernel *k, pidsim_tid tid);
+/* A new container nested in parent, with no init yet; hint as in
+ * ps_container.hint.  0, the design's ct_init error or -ENOMEM. */
+int ps_ct_create(struct pidsim_kernel *k, struct ps_container *parent,
+		 uint32_t hint, struct ps_container **out);
+/* Destroy a container whose init was never attached. */
+void ps_ct_destroy(struct pidsim_kernel *k, struct ps_container *ct);
+/* A new running task in ct with the numbers want asks for (NULL: a
+ * fork's), not linked to a parent; the first task of ct is its init. */
+int ps_task_create(struct pidsim_kernel *k, struct ps_container *ct,
+		   const struct ps_pid_want *want, struct ps_task **out);
+/* Make t the last child of parent. */
+void ps_link_child(struct ps_task *parent, struct ps_task *t);
+/* Release t, which has no children: release_task(). */
+void ps_release_task(struct pidsim_kernel *k, struct ps_task *t);
+/* Release t and every descendant of it, children before parents, nested
+ * containers with their inits, with no zombie left: t's parent sees t go
+ * as if it had been reaped. */
+void ps_release_tree(struct pidsim_kernel *k, struct ps_task *t);
+/* Make sure n more stored owners can be added without allocating: 0 or
+ * -ENOMEM (nothing changed). */
+int ps_owner_reserve(struct pidsim_kernel *k, unsigned n);
+/* A new object with t as its stored owner: its id. */
+int ps_owner_add(struct pidsim_kernel *k, const struct ps_task *t);
 
 /* The list of designs, designs.def expanded. */
 extern const struct ps_design *const ps_designs[];

@@ -105,6 +105,10 @@ int ps_pidmap_alloc_below(struct ps_mem *m, struct ps_pidmap *map, int limit)
 	int low = map->last >= PIDSIM_RESERVED_PIDS ? PIDSIM_RESERVED_PIDS : 1;
 	int nr;
 
+#ifdef PS_MUTANT_WRAP_TO_1
+	low = 1;	/* mutant (make mutants): wrap past the reserved pids */
+#endif
+
 	if (limit > map->pid_max)
 		limit = map->pid_max;
 	nr = find_free(map, map->last + 1, limit);

@@ -48,6 +48,11 @@
  * reference count, so the model's pid object holds the numbers only and
  * is freed at reap.
  *
+ * Migration: a restore asks for a number at every level inside the
+ * restored tree, each checked against that level's pid_max as alloc_pid()
+ * checks set_tid, and takes new ones at the levels above it, as CRIU does
+ * with clone3()'s set_tid array (migrate.c).
+ *
  * The model's own choices:
  *   - the pid object is allocated per task, sized by its level, and a
  *     reaped one goes to a small free list per level (at most
@@ -243,13 +248,26 @@ static void put_numbers(struct pidsim_kernel *k, struct pidns_pid *pid,
 	}
 }
 
+/* One level's number: the one want asks for (clone3()'s set_tid, checked
+ * against the level's own pid_max as alloc_pid() does), else the cyclic
+ * rule's. */
+static int take_one(struct pidsim_kernel *k, struct pidns *n, int want)
+{
+	if (!want)
+		return ps_pidmap_alloc_below(&k->mem, &n->map, n->pid_max);
+	if (want >= n->pid_max)
+		return -EINVAL;
+	return ps_pidmap_take(&k->mem, &n->map, want);
+}
+
 /*
  * alloc_pid()'s first loop: a number at every level from ns (the task's
  * own, pid->level) up to the host, deepest first, each level's cursor
  * saved in last[] so that a failure can leave every level as it was.
  */
 static int take_numbers(struct pidsim_kernel *k, struct pidns_pid *pid,
-			const struct ps_container *ns, int *last)
+			const struct ps_container *ns,
+			const struct ps_pid_want *want, int *last)
 {
 	for (int i = pid->level; i >= 0; i--, ns = ns->parent) {
 		struct pidns *n = ns_of(ns);
@@ -257,10 +275,11 @@ static int take_numbers(struct pidsim_kernel *k, struct pidns_pid *pid,
 
 		PS_BUG_ON(ns->level != i);
 		last[i] = n->map.last;
-		nr = ps_pidmap_alloc_below(&k->mem, &n->map, n->pid_max);
+		nr = take_one(k, n, ps_want_nr(want, ns));
 		if (nr < 0) {
 			put_numbers(k, pid, i + 1, last);
-			return nr;	/* -EAGAIN: this level is full; -ENOMEM */
+			return nr;	/* -EAGAIN: this level is full; -ENOMEM;
+					 * a want's -EEXIST or -EINVAL */
 		}
 		pid->numbers[i].node.key = nr;
 		pid->numbers[i].ns = ns;
@@ -294,14 +313,15 @@ static int enter_numbers(struct pidsim_kernel *k, struct pidns_pid *pid,
 	return 0;
 }
 
-static int pidns_attach_pid(struct pidsim_kernel *k, struct ps_task *t)
+static int pidns_attach_pid(struct pidsim_kernel *k, struct ps_task *t,
+			    const struct ps_pid_want *want)
 {
 	struct pidns_pid *pid = pid_alloc(k, t->ct->level);
 	int last[PIDSIM_MAX_LEVEL + 1], err;
 
 	if (!pid)
 		return -ENOMEM;
-	err = take_numbers(k, pid, t->ct, last);
+	err = take_numbers(k, pid, t->ct, want, last);
 	if (err)
 		goto out_free;
 	err = enter_numbers(k, pid, t);
@@ -331,6 +351,22 @@ static void pidns_detach_pid(struct pidsim_kernel *k, struct ps_task *t)
 	put_numbers(k, pid, 0, NULL);
 	pid_free(k, pid);
 	((struct pidns_task *)ps_priv(t))->pid = NULL;
+}
+
+static void pidns_ct_state_get(const struct pidsim_kernel *k,
+			       const struct ps_container *ct,
+			       struct ps_alloc_state *st)
+{
+	(void)k;
+	st->last = ns_of(ct)->map.last;
+	st->mode = 0;
+}
+
+static void pidns_ct_state_set(struct pidsim_kernel *k, struct ps_container *ct,
+			       const struct ps_alloc_state *st)
+{
+	(void)k;
+	ns_of(ct)->map.last = st->last;
 }
 
 /* ---- Lookups ------------------------------------------------------------ */
@@ -430,6 +466,8 @@ const struct ps_design ps_design_pidns = {
 	.kernel_fini = pidns_kernel_fini,
 	.ct_init = pidns_ct_init,
 	.ct_fini = pidns_ct_fini,
+	.ct_state_get = pidns_ct_state_get,
+	.ct_state_set = pidns_ct_state_set,
 	.attach_pid = pidns_attach_pid,
 	.detach_pid = pidns_detach_pid,
 	.find_task = pidns_find_task,

@@ -17,6 +17,10 @@
  * for it and kill it.  So the host sees host tasks and the inits of its
  * direct child containers, and nothing deeper.
  *
+ * Migration (migrate.c) rebuilds the spaces with the same numbers: a
+ * restore asks each space for the exact number the task had there, own
+ * and glue, and sets each space's cursor back; nothing needs converting.
+ *
  * Costs: a lookup from a container is one probe of that container's table;
  * a task's number in its own view is a field read; a conversion does not
  * exist.  Per task: one table node.  Per container: an allocator, a table,
@@ -77,12 +81,14 @@ static void space_ct_fini(struct pidsim_kernel *k, struct ps_container *ct)
 	ps_pidmap_fini(&k->mem, &s->map);
 }
 
-/* A number in s for t, entered in s's table through node; on failure s
- * is as it was, cursor included. */
+/* A number in s for t (want if not 0, else the cyclic rule's), entered
+ * in s's table through node; on failure s is as it was, cursor included. */
 static int space_enter(struct pidsim_kernel *k, struct space *s,
-		       struct ps_pidtab_node *node, struct ps_task *t)
+		       struct ps_pidtab_node *node, struct ps_task *t, int want)
 {
-	int last = s->map.last, nr = ps_pidmap_alloc(&k->mem, &s->map), err;
+	int last = s->map.last, err;
+	int nr = want ? ps_pidmap_take(&k->mem, &s->map, want)
+		      : ps_pidmap_alloc(&k->mem, &s->map);
 
 	if (nr < 0)
 		return nr;
@@ -106,14 +112,19 @@ static bool has_glue(const struct ps_task *t)
 	return t == t->ct->init && t->ct->parent;
 }
 
-static int space_attach_pid(struct pidsim_kernel *k, struct ps_task *t)
+/* A restore's want names the task's own number and its glue number; a
+ * number in any other view is one this design does not give. */
+static int space_attach_pid(struct pidsim_kernel *k, struct ps_task *t,
+			    const struct ps_pid_want *want)
 {
 	struct space *s = space_of(t->ct);
-	int last = s->map.last, err = space_enter(k, s, &st_of(t)->own, t);
+	int last = s->map.last;
+	int err = space_enter(k, s, &st_of(t)->own, t, ps_want_nr(want, t->ct));
 
 	if (err || !has_glue(t))
 		return err;
-	err = space_enter(k, space_of(t->ct->parent), &s->glue, t);
+	err = space_enter(k, space_of(t->ct->parent), &s->glue, t,
+			  ps_want_nr(want, t->ct->parent));
 	if (err) {
 		space_leave(k, s, &st_of(t)->own);
 		s->map.last = last;
@@ -128,6 +139,22 @@ static void space_detach_pid(struct pidsim_kernel *k, struct ps_task *t)
 	if (has_glue(t))
 		space_leave(k, space_of(t->ct->parent), &s->glue);
 	space_leave(k, s, &st_of(t)->own);
+}
+
+static void space_ct_state_get(const struct pidsim_kernel *k,
+			       const struct ps_container *ct,
+			       struct ps_alloc_state *st)
+{
+	(void)k;
+	st->last = space_of(ct)->map.last;
+	st->mode = 0;
+}
+
+static void space_ct_state_set(struct pidsim_kernel *k, struct ps_container *ct,
+			       const struct ps_alloc_state *st)
+{
+	(void)k;
+	space_of(ct)->map.last = st->last;
 }
 
 static struct ps_task *space_find_task(struct pidsim_kernel *k,
@@ -195,6 +222,8 @@ const struct ps_design ps_design_pidspace = {
 	.kernel_fini = space_kernel_fini,
 	.ct_init = space_ct_init,
 	.ct_fini = space_ct_fini,
+	.ct_state_get = space_ct_state_get,
+	.ct_state_set = space_ct_state_set,
 	.attach_pid = space_attach_pid,
 	.detach_pid = space_detach_pid,
 	.find_task = space_find_task,

@@ -31,14 +31,66 @@ static struct ps_task *current_get(const pidsim_kernel *k, pidsim_tid tid)
 	return t && t->state == PIDSIM_RUNNING ? t : NULL;
 }
 
-static struct ps_task *task_alloc(pidsim_kernel *k)
+/*
+ * Released tasks are kept for the next fork, a few of them (a slab's
+ * per-CPU array in miniature), so that fork + exit + wait does not go to
+ * malloc at all; they stay in the image's bytes.  Sanitizer builds keep
+ * none, so that a use after release is caught.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define PS_TASK_CACHE 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PS_TASK_CACHE 0
+#endif
+#endif
+#ifndef PS_TASK_CACHE
+#define PS_TASK_CACHE 64
+#endif
+
+/* A zeroed task; *cached says whether it came from the cache. */
+static struct ps_task *task_alloc(pidsim_kernel *k, bool *cached)
 {
-	return ps_zalloc(&k->mem, k->task_size);
+	struct ps_task *t = k->free_tasks;
+
+	*cached = t != NULL;
+	if (!t)
+		return ps_zalloc(&k->mem, k->task_size);
+	k->free_tasks = t->next_sibling;
+	k->nr_free_tasks--;
+	memset(t, 0, k->task_size);
+	return t;
 }
 
 static void task_free(pidsim_kernel *k, struct ps_task *t)
 {
-	ps_free(&k->mem, t, k->task_size);
+	if (k->nr_free_tasks >= PS_TASK_CACHE) {
+		ps_free(&k->mem, t, k->task_size);
+		return;
+	}
+	t->next_sibling = k->free_tasks;
+	k->free_tasks = t;
+	k->nr_free_tasks++;
+}
+
+/* Undo task_alloc() for a fork that failed: the bytes as they were. */
+static void task_unalloc(pidsim_kernel *k, struct ps_task *t, bool cached)
+{
+	if (cached)
+		task_free(k, t);
+	else
+		ps_free(&k->mem, t, k->task_size);
+}
+
+static void task_cache_drain(pidsim_kernel *k)
+{
+	while (k->free_tasks) {
+		struct ps_task *t = k->free_tasks;
+
+		k->free_tasks = t->next_sibling;
+		ps_free(&k->mem, t, k->task_size);
+	}
+	k->nr_free_tasks = 0;
 }
 
 static bool is_init(const struct ps_task *t)
@@ -56,9 +108,10 @@ static bool sees_container(const struct ps_container *view,
 	return false;
 }
 
-/* A new container nested in parent, with no init yet. */
+/* A new container nested in parent, with no init yet; hint is what a
+ * restore asks the design to reuse (ps_container.hint), 0 otherwise. */
 static int ct_create(pidsim_kernel *k, struct ps_container *parent,
-		     struct ps_container **out)
+		     uint32_t hint, struct ps_container **out)
 {
 	struct ps_container *ct = ps_zalloc(&k->mem, k->ct_size);
 	int err;
@@ -67,6 +120,7 @@ static int ct_create(pidsim_kernel *k, struct ps_container *parent,
 		return -ENOMEM;
 	ct->parent = parent;
 	ct->level = parent ? parent->level + 1 : 0;
+	ct->hint = hint;
 	err = k->design->ct_init(k, ct);
 	if (err) {
 		ps_free(&k->mem, ct, k->ct_size);
@@ -157,6 +211,15 @@ static void reparent_children(struct ps_task *t)
 {
 	struct ps_task *reaper = t->ct->init;
 
+#ifdef PS_MUTANT_ORPHANS_TO_HOST
+	/* mutant (make mutants): orphans go to host init, not their
+	 * container's init */
+	struct ps_container *host = t->ct;
+
+	while (host->parent)
+		host = host->parent;
+	reaper = host->init;
+#endif
 	while (t->first_child) {
 		struct ps_task *c = t->first_child;
 
@@ -221,9 +284,16 @@ static void zap_container(pidsim_kernel *k, struct ps_container *ct)
 /* do_exit() and exit_notify(): t becomes a zombie with status. */
 static void do_exit(pidsim_kernel *k, struct ps_task *t, int status)
 {
+#ifdef PS_MUTANT_INIT_EXIT_KEEPS_CONTAINER
+	/* mutant (make mutants): an init's exit leaves its container alive */
+	if (is_init(t))
+		;
+	else
+#else
 	if (is_init(t))
 		zap_container(k, t->ct);
 	else
+#endif
 		reparent_children(t);
 	t->state = PIDSIM_ZOMBIE;
 	t->exit_status = status;
@@ -323,12 +393,14 @@ static const struct ps_design *design_find(const char *name)
 	return NULL;
 }
 
-/* A new task in ct, not yet linked to a parent: its numbers and its weak
- * reference, all or nothing. */
+/* A new task in ct, not yet linked to a parent: its numbers (those want
+ * asks for, the rest by the cyclic rule) and its weak reference, all or
+ * nothing. */
 static int task_create(pidsim_kernel *k, struct ps_container *ct,
-		       struct ps_task **out)
+		       const struct ps_pid_want *want, struct ps_task **out)
 {
-	struct ps_task *t = task_alloc(k);
+	bool cached;
+	struct ps_task *t = task_alloc(k, &cached);
 	uint32_t ref_cap = k->refs.cap;
 	int err;
 
@@ -344,7 +416,7 @@ static int task_create(pidsim_kernel *k, struct ps_container *ct,
 	err = ps_ref_reserve(&k->mem, &k->refs);
 	if (err)
 		goto out_free;
-	err = k->design->attach_pid(k, t);
+	err = k->design->attach_pid(k, t, want);
 	if (err)
 		goto out_unreserve;
 	t->ref = ps_ref_attach(&k->mem, &k->refs, t);
@@ -358,7 +430,7 @@ out_unreserve:
 out_free:
 	if (ct->init == t)
 		ct->init = NULL;
-	task_free(k, t);
+	task_unalloc(k, t, cached);
 	return err;
 }
 
@@ -393,10 +465,10 @@ int pidsim_kernel_create(const char *name, int pid_max, pidsim_kernel **out)
 	err = d->kernel_init(k);
 	if (err)
 		goto out_free;
-	err = ct_create(k, NULL, &k->host);
+	err = ct_create(k, NULL, 0, &k->host);
 	if (err)
 		goto out_fini;
-	err = task_create(k, k->host, &k->host->init);
+	err = task_create(k, k->host, NULL, &k->host->init);
 	if (err)
 		goto out_host;
 	*out = k;
@@ -419,6 +491,7 @@ void pidsim_kernel_destroy(pidsim_kernel *k)
 	zap_container(k, k->host);
 	release_task(k, k->host->init);		/* destroys the host */
 	k->design->kernel_fini(k);
+	task_cache_drain(k);
 	ps_reftab_fini(&k->mem, &k->refs);
 	ps_free(&k->mem, k->owners, (size_t)k->cap_owners * sizeof *k->owners);
 	/* Everything the image allocated is back, but the image itself. */
@@ -486,11 +559,11 @@ int pidsim_fork(pidsim_kernel *k, pidsim_tid cur_tid, unsigned flags,
 		if (info->max_containers &&
 		    k->nr_containers - 1 >= info->max_containers)
 			return -EAGAIN;
-		err = ct_create(k, cur->ct, &ct);
+		err = ct_create(k, cur->ct, 0, &ct);
 		if (err)
 			return err;
 	}
-	err = task_create(k, ct, &t);
+	err = task_create(k, ct, NULL, &t);
 	if (err) {
 		if (ct != cur->ct)
 			ct_destroy(k, ct);
@@ -549,6 +622,10 @@ int pidsim_wait(pidsim_kernel *k, pidsim_tid cur_tid, int pid, int *status)
 			return 0;
 	}
 	nr = task_nr(k, t, cur->ct);
+#ifdef PS_MUTANT_WAIT_UNCONVERTED
+	/* mutant (make mutants): wait hands out the kernel's own number */
+	nr = task_nr(k, t, k->host);
+#endif
 	if (status)
 		*status = t->exit_status;
 	release_task(k, t);
@@ -587,6 +664,11 @@ int pidsim_getppid(pidsim_kernel *k, pidsim_tid cur_tid)
 
 	if (!cur)
 		return -ESRCH;
+#ifdef PS_MUTANT_GETPPID_UNCONVERTED
+	/* mutant (make mutants): the conversion skipped at one crossing: the
+	 * parent's number in the kernel's own view (vpid: its internal pid) */
+	return cur->parent ? task_nr(k, cur->parent, k->host) : 0;
+#endif
 	return cur->parent ? task_nr(k, cur->parent, cur->ct) : 0;
 }
 
@@ -825,4 +907,91 @@ int pidsim_owner_close(pidsim_kernel *k, int obj)
 	o->u.nr = k->free_owner;
 	k->free_owner = obj;
 	return 0;
+}
+
+/* ---- Building blocks for migrate.c (internal.h) ------------------------- */
+
+struct ps_task *ps_task_get(const pidsim_kernel *k, pidsim_tid tid)
+{
+	return task_get(k, tid);
+}
+
+int ps_ct_create(pidsim_kernel *k, struct ps_container *parent, uint32_t hint,
+		 struct ps_container **out)
+{
+	return ct_create(k, parent, hint, out);
+}
+
+void ps_ct_destroy(pidsim_kernel *k, struct ps_container *ct)
+{
+	PS_BUG_ON(ct->init);
+	ct_destroy(k, ct);
+}
+
+int ps_task_create(pidsim_kernel *k, struct ps_container *ct,
+		   const struct ps_pid_want *want, struct ps_task **out)
+{
+	return task_create(k, ct, want, out);
+}
+
+void ps_link_child(struct ps_task *parent, struct ps_task *t)
+{
+	link_child(parent, t);
+}
+
+void ps_release_task(pidsim_kernel *k, struct ps_task *t)
+{
+	release_task(k, t);
+}
+
+/*
+ * A walk of t's family subtree, children before parents.  Every task of a
+ * container descends from its init (a fork inside it, or an orphan
+ * adopted by it), so a container's tasks are gone by the time its init is
+ * released, which destroys the container.  Iterative: a chain of tasks
+ * can be as long as a view has numbers.
+ */
+void ps_release_tree(pidsim_kernel *k, struct ps_task *t)
+{
+	struct ps_task *top = t;
+
+	for (;;) {
+		while (t->first_child)
+			t = t->first_child;
+		if (t == top)
+			break;
+		t = t->parent;
+		release_task(k, t->first_child);
+	}
+	release_task(k, top);
+}
+
+int ps_owner_reserve(pidsim_kernel *k, unsigned n)
+{
+	long cap = k->cap_owners ? k->cap_owners : 16;
+	void *p = k->owners;
+
+	if ((unsigned)(k->cap_owners - k->nr_owners) >= n)
+		return 0;
+	if (n > (unsigned)(INT_MAX / 4 - k->nr_owners))
+		return -ENOMEM;
+	while (cap - k->nr_owners < (long)n)
+		cap *= 2;
+	if (ps_realloc(&k->mem, &p, (size_t)k->cap_owners * sizeof *k->owners,
+		       (size_t)cap * sizeof *k->owners))
+		return -ENOMEM;
+	k->owners = p;
+	k->cap_owners = (int)cap;
+	return 0;
+}
+
+int ps_owner_add(pidsim_kernel *k, const struct ps_task *t)
+{
+	int obj = owner_slot(k);
+
+	if (obj < 0)
+		return obj;
+	k->owners[obj].used = true;
+	k->design->owner_set(k, &k->owners[obj], t);
+	return obj;
 }

@@ -23,6 +23,10 @@
  * container's init is vpid 1, as in every design; stored owners keep the
  * kernel pid (the patch's bug, keeping the virtual one and reading it in
  * kernel context, is a mutant in the property suite, not this design).
+ * On migration a checkpoint records the container id as the image's hint,
+ * and a restore takes that id again when it is free on the target, the
+ * lowest free one otherwise: the vpids are kept either way, while the
+ * host-view numbers (id << 22 | vpid) follow the id the container got.
  *
  * Costs: a lookup from a container is a shift, an or and one probe of the
  * global table; a task's number in its container is a mask.  Per task: one
@@ -97,13 +101,17 @@ static void ibm_kernel_fini(struct pidsim_kernel *k)
 	PS_BUG_ON(ik_of(k)->by_pid);
 }
 
-/* The host is container 0; the rest take the lowest free id. */
+/* The host is container 0; the rest take the lowest free id, or, on
+ * restore, the id they had on the source when it is free here. */
 static int ibm_ct_init(struct pidsim_kernel *k, struct ps_container *ct)
 {
 	struct ibm_kernel *ik = ik_of(k);
 	int id = 0, err;
 
-	if (!is_host(ct))
+	if (!is_host(ct) && ct->hint > 0 && ct->hint < NR_CT_IDS &&
+	    !ik->by_id[ct->hint])
+		id = (int)ct->hint;
+	else if (!is_host(ct))
 		for (id = 1; id < NR_CT_IDS && ik->by_id[id]; id++)
 			;
 	if (id == NR_CT_IDS)
@@ -122,11 +130,18 @@ static void ibm_ct_fini(struct pidsim_kernel *k, struct ps_container *ct)
 	ps_pidmap_fini(&k->mem, &ic_of(ct)->map);
 }
 
-static int ibm_attach_pid(struct pidsim_kernel *k, struct ps_task *t)
+/* A restore's want keeps the vpid.  A container task's number in the
+ * host's view is not allocated but made of its container's id and its
+ * vpid, so it follows the id the container got, and a want for it is
+ * ignored. */
+static int ibm_attach_pid(struct pidsim_kernel *k, struct ps_task *t,
+			  const struct ps_pid_want *want)
 {
 	struct ibm_ct *ic = ic_of(t->ct);
 	struct ibm_task *it = it_of(t);
-	int last = ic->map.last, vpid = ps_pidmap_alloc(&k->mem, &ic->map), err;
+	int nr = ps_want_nr(want, t->ct), last = ic->map.last, err;
+	int vpid = nr ? ps_pidmap_take(&k->mem, &ic->map, nr)
+		      : ps_pidmap_alloc(&k->mem, &ic->map);
 
 	if (vpid < 0)
 		return vpid;
@@ -145,6 +160,30 @@ static void ibm_detach_pid(struct pidsim_kernel *k, struct ps_task *t)
 
 	ps_pidtab_del(&k->mem, &ik_of(k)->by_pid, &it->pid, &k->stats.hash_probes);
 	ps_pidmap_free(&k->mem, &ic_of(t->ct)->map, it->pid.key & VPID_MASK);
+}
+
+static void ibm_ct_state_get(const struct pidsim_kernel *k,
+			     const struct ps_container *ct,
+			     struct ps_alloc_state *st)
+{
+	(void)k;
+	st->last = ic_of(ct)->map.last;
+	st->mode = 0;
+}
+
+static void ibm_ct_state_set(struct pidsim_kernel *k, struct ps_container *ct,
+			     const struct ps_alloc_state *st)
+{
+	(void)k;
+	ic_of(ct)->map.last = st->last;
+}
+
+/* A checkpoint records the container id, which a restore tries first. */
+static uint32_t ibm_ct_hint(const struct pidsim_kernel *k,
+			    const struct ps_container *ct)
+{
+	(void)k;
+	return (uint32_t)ic_of(ct)->id;
 }
 
 /* A number from user space: kernel pid for the host, container id or'ed
@@ -205,6 +244,11 @@ static void ibm_owner_set(struct pidsim_kernel *k, struct ps_owner *o,
 {
 	(void)k;
 	o->u.nr = it_of(t)->pid.key;
+#ifdef PS_MUTANT_OWNER_VIRTUAL
+	/* mutant (make mutants): the patch's bug, the keventd report: the
+	 * owner kept as its virtual pid, read back in kernel context */
+	o->u.nr = it_of(t)->pid.key & VPID_MASK;
+#endif
 }
 
 static struct ps_task *ibm_owner_get(struct pidsim_kernel *k,
@@ -233,6 +277,9 @@ const struct ps_design ps_design_vpid_ibm = {
 	.kernel_fini = ibm_kernel_fini,
 	.ct_init = ibm_ct_init,
 	.ct_fini = ibm_ct_fini,
+	.ct_state_get = ibm_ct_state_get,
+	.ct_state_set = ibm_ct_state_set,
+	.ct_hint = ibm_ct_hint,
 	.attach_pid = ibm_attach_pid,
 	.detach_pid = ibm_detach_pid,
 	.find_task = ibm_find_task,

@@ -18,6 +18,11 @@
  * Stored owners keep the internal pid (F_SETOWN kept a pid_t), so after
  * the owner is reaped, notify reaches whatever task reuses that number.
  *
+ * Migration keeps every vpid and gives new internal pids: on another
+ * kernel image the task must be found under the same vpids while the
+ * kernel's own number for it changes (unless the host's view is inside the
+ * restored tree, whose numbers are internal pids and are then kept).
+ *
  * Costs: a lookup from a container is a conversion (a probe of the
  * container's vpid -> pid hash) and then a probe of the global pid table; a
  * task's number as a container sees it is a probe of the container's
@@ -149,13 +154,21 @@ static void vpid_ct_fini(struct pidsim_kernel *k, struct ps_container *ct)
 
 /* ---- alloc_pid() and free_pid() ----------------------------------------- */
 
-/* Give internal pid p a vpid in ct, entered both ways through e. */
+/* A number from map: want if not 0 (exactly), else the cyclic rule's. */
+static int map_get(struct pidsim_kernel *k, struct ps_pidmap *map, int want)
+{
+	return want ? ps_pidmap_take(&k->mem, map, want)
+		    : ps_pidmap_alloc(&k->mem, map);
+}
+
+/* Give internal pid p a vpid in ct (want, or the cyclic rule's), entered
+ * both ways through e. */
 static int vmap_enter(struct pidsim_kernel *k, struct ps_container *ct,
-		      struct vmap *e, ps_ipid p)
+		      struct vmap *e, ps_ipid p, int want)
 {
 	struct vpid_ct *vc = vc_of(ct);
 	uint64_t *probes = &k->stats.hash_probes;
-	int last = vc->map.last, v = ps_pidmap_alloc(&k->mem, &vc->map), err;
+	int last = vc->map.last, v = map_get(k, &vc->map, want), err;
 
 	if (v < 0)
 		return v;
@@ -196,14 +209,21 @@ static bool has_glue(const struct ps_task *t)
 	return t == t->ct->init && t->ct->parent && !is_host(t->ct->parent);
 }
 
-/* alloc_pid() and the patches' alloc_vpid(): all or nothing, every
- * allocator's cursor put back on failure. */
-static int vpid_attach_pid(struct pidsim_kernel *k, struct ps_task *t)
+/*
+ * alloc_pid() and the patches' alloc_vpid(): all or nothing, every
+ * allocator's cursor put back on failure.  A restore's want keeps the
+ * vpids; the internal pid is the number in the host's view, so it is kept
+ * only when the host's view is inside the restored tree, and is new
+ * otherwise: on another kernel image a task keeps its vpids while its
+ * internal pid changes under it.
+ */
+static int vpid_attach_pid(struct pidsim_kernel *k, struct ps_task *t,
+			   const struct ps_pid_want *want)
 {
 	struct vpid_kernel *vk = vk_of(k);
 	struct vpid_task *vt = vt_of(t);
 	int last = vk->map.last, own_last = 0;
-	int nr = ps_pidmap_alloc(&k->mem, &vk->map), err;
+	int nr = map_get(k, &vk->map, ps_want_nr(want, k->host)), err;
 
 	if (nr < 0)
 		return nr;
@@ -214,12 +234,14 @@ static int vpid_attach_pid(struct pidsim_kernel *k, struct ps_task *t)
 		goto out_free;
 	if (!is_host(t->ct)) {
 		own_last = vc_of(t->ct)->map.last;
-		err = vmap_enter(k, t->ct, &vt->own, task_pid(t));
+		err = vmap_enter(k, t->ct, &vt->own, task_pid(t),
+				 ps_want_nr(want, t->ct));
 		if (err)
 			goto out_del;
 	}
 	if (has_glue(t)) {
-		err = vmap_enter(k, t->ct->parent, &vc_of(t->ct)->glue, task_pid(t));
+		err = vmap_enter(k, t->ct->parent, &vc_of(t->ct)->glue,
+				 task_pid(t), ps_want_nr(want, t->ct->parent));
 		if (err)
 			goto out_leave;
 	}
@@ -250,6 +272,25 @@ static void vpid_detach_pid(struct pidsim_kernel *k, struct ps_task *t)
 	ps_pidmap_free(&k->mem, &vk->map, vt->pid.key);
 }
 
+/* The host's view is the internal pid space: its cursor is the internal
+ * allocator's. */
+static void vpid_ct_state_get(const struct pidsim_kernel *k,
+			      const struct ps_container *ct,
+			      struct ps_alloc_state *st)
+{
+	st->last = is_host(ct) ? vk_of(k)->map.last : vc_of(ct)->map.last;
+	st->mode = 0;
+}
+
+static void vpid_ct_state_set(struct pidsim_kernel *k, struct ps_container *ct,
+			      const struct ps_alloc_state *st)
+{
+	if (is_host(ct))
+		vk_of(k)->map.last = st->last;
+	else
+		vc_of(ct)->map.last = st->last;
+}
+
 /* ---- Crossings ---------------------------------------------------------- */
 
 /* find_task_by_vpid(): a number from user space, converted, then found. */
@@ -260,6 +301,10 @@ static struct ps_task *vpid_find_task(struct pidsim_kernel *k,
 
 	if (is_host(view))
 		return find_task_by_pid(k, (ps_ipid){ nr });
+#ifdef PS_MUTANT_VPID_FIND_UNCONVERTED
+	/* mutant (make mutants): a number from a container used unconverted */
+	return find_task_by_pid(k, (ps_ipid){ nr });
+#endif
 	p = ps_vpid_to_pid(k, view, (ps_vpid){ nr });
 	return p.nr ? find_task_by_pid(k, p) : NULL;
 }
@@ -323,6 +368,8 @@ const struct ps_design ps_design_vpid = {
 	.kernel_fini = vpid_kernel_fini,
 	.ct_init = vpid_ct_init,
 	.ct_fini = vpid_ct_fini,
+	.ct_state_get = vpid_ct_state_get,
+	.ct_state_set = vpid_ct_state_set,
 	.attach_pid = vpid_attach_pid,
 	.detach_pid = vpid_detach_pid,
 	.find_task = vpid_find_task,

@@ -33,7 +33,14 @@
  *     with pid_max <= 1025 a container holds its init alone;
  *   - sparse containers allocate new vpids cyclically from their bitmap,
  *     as the other designs do;
- *   - stored owners keep the internal pid, as in the vpid design.
+ *   - stored owners keep the internal pid, as in the vpid design;
+ *   - a restore (migrate.c) switches the container it restores into to
+ *     sparse mode before asking for a vpid there, and a failed restore
+ *     switches an existing container back; a linear container reports its
+ *     vpid bitmap's cursor, which is 0 until it allocates as sparse; a
+ *     restore that asks for an internal pid with VPID_BIT set (the host's
+ *     view inside the tree) gets -EINVAL, a number this allocator cannot
+ *     hand out.
  *
  * Costs: a lookup from a container is arithmetic and one probe of the
  * global table (linear) or one probe of the container's hash (sparse); a
@@ -139,22 +146,39 @@ static void ovz_ct_fini(struct pidsim_kernel *k, struct ps_container *ct)
 
 /* ---- alloc_pid() and free_pid() ----------------------------------------- */
 
+/* Exactly internal pid nr, which a restore asks for when the host's view
+ * is inside the restored tree: never one with VPID_BIT set, which this
+ * allocator cannot hand out (-EINVAL, as a number past pid_max). */
+static int take_pid(struct pidsim_kernel *k, int nr)
+{
+	if (nr & VPID_BIT)
+		return -EINVAL;
+	return ps_pidmap_take(&k->mem, &ok_of(k)->map, nr);
+}
+
 /* The internal pid and the vpid of a new task: alloc_pidmap() and the
- * patch's alloc_vpid(). */
-static int alloc_numbers(struct pidsim_kernel *k, struct ps_task *t, int *vpid)
+ * patch's alloc_vpid(), or the numbers a restore's want asks for. */
+static int alloc_numbers(struct pidsim_kernel *k, struct ps_task *t,
+			 const struct ps_pid_want *want, int *vpid)
 {
 	struct ovz_kernel *ok = ok_of(k);
 	struct ovz_ct *oc = oc_of(t->ct);
 	bool linear = !is_host(t->ct) && t != t->ct->init && !oc->sparse;
-	int last = ok->map.last, pid, v;
+	int last = ok->map.last, pid, v, want_v;
 
-	pid = ps_pidmap_alloc_below(&k->mem, &ok->map,
-				    linear ? k->pid_max - VPID_BIT : k->pid_max);
+	if (ps_want_nr(want, k->host))
+		pid = take_pid(k, ps_want_nr(want, k->host));
+	else
+		pid = ps_pidmap_alloc_below(&k->mem, &ok->map,
+					    linear ? k->pid_max - VPID_BIT : k->pid_max);
 	if (pid < 0 || is_host(t->ct)) {
 		*vpid = pid;
 		return pid;
 	}
-	if (t == t->ct->init)
+	want_v = ps_want_nr(want, t->ct);
+	if (want_v)
+		v = ps_pidmap_take(&k->mem, &oc->vmap, want_v);
+	else if (t == t->ct->init)
 		v = ps_pidmap_take(&k->mem, &oc->vmap, 1);
 	else if (linear)
 		v = ps_pidmap_take(&k->mem, &oc->vmap, pid | VPID_BIT);
@@ -175,16 +199,37 @@ static void free_numbers(struct pidsim_kernel *k, struct ps_task *t)
 	ps_pidmap_free(&k->mem, &ok_of(k)->map, ot_of(t)->pid.key);
 }
 
-static int ovz_attach_pid(struct pidsim_kernel *k, struct ps_task *t)
+static void set_linear(struct pidsim_kernel *k, struct ps_container *ct);
+
+/*
+ * A restore's want keeps the task's vpid, and the container it asks for a
+ * vpid in goes sparse first (set_sparse_vpid(), as OpenVZ's restore did):
+ * a vpid kept from another kernel image cannot follow the linear rule.
+ * If the task cannot be attached, a container switched here goes back to
+ * linear.
+ */
+static int ovz_attach_pid(struct pidsim_kernel *k, struct ps_task *t,
+			  const struct ps_pid_want *want)
 {
 	struct ovz_task *ot = ot_of(t);
 	uint64_t *probes = &k->stats.hash_probes;
 	int last = ok_of(k)->map.last;
 	int vlast = is_host(t->ct) ? 0 : oc_of(t->ct)->vmap.last;
-	int pid = alloc_numbers(k, t, &ot->vpid), err;
+	bool switched = false;
+	int pid, err;
 
-	if (pid < 0)
+	if (!is_host(t->ct) && ps_want_nr(want, t->ct) && !oc_of(t->ct)->sparse) {
+		err = ps_openvz_set_sparse(k, t->ct);
+		if (err)
+			return err;
+		switched = true;
+	}
+	pid = alloc_numbers(k, t, want, &ot->vpid);
+	if (pid < 0) {
+		if (switched)
+			set_linear(k, t->ct);
 		return pid;
+	}
 	ot->pid.key = pid;
 	ot->pid.val.task = t;
 	err = ps_pidtab_add(&k->mem, &ok_of(k)->by_pid, &ot->pid, probes);
@@ -206,6 +251,8 @@ out_free:
 	ok_of(k)->map.last = last;
 	if (!is_host(t->ct))
 		oc_of(t->ct)->vmap.last = vlast;
+	if (switched)
+		set_linear(k, t->ct);
 	return err;
 }
 
@@ -318,6 +365,54 @@ int ps_openvz_set_sparse(struct pidsim_kernel *k, struct ps_container *ct)
 	return err;
 }
 
+/* Back to linear, dropping the hash: only for a container that was linear
+ * before a restore switched it, whose tasks all still follow the rule. */
+static void set_linear(struct pidsim_kernel *k, struct ps_container *ct)
+{
+	struct ovz_ct *oc = oc_of(ct);
+
+	while (oc->by_vpid) {
+		struct ps_task *t = oc->by_vpid->val.task;
+
+		PS_BUG_ON(t != ct->init &&
+			  ot_of(t)->vpid != (ot_of(t)->pid.key | VPID_BIT));
+		ps_pidtab_del(&k->mem, &oc->by_vpid, oc->by_vpid,
+			      &k->stats.hash_probes);
+	}
+	oc->sparse = false;
+}
+
+/*
+ * A linear container has no cursor of its own (its next vpid follows the
+ * internal allocator's); it reports its vpid bitmap's, from which it
+ * allocates once sparse.  The host's cursor is the internal allocator's.
+ */
+static void ovz_ct_state_get(const struct pidsim_kernel *k,
+			     const struct ps_container *ct,
+			     struct ps_alloc_state *st)
+{
+	if (is_host(ct)) {
+		st->last = ok_of(k)->map.last;
+		st->mode = 0;
+		return;
+	}
+	st->last = oc_of(ct)->vmap.last;
+	st->mode = oc_of(ct)->sparse;
+}
+
+static void ovz_ct_state_set(struct pidsim_kernel *k, struct ps_container *ct,
+			     const struct ps_alloc_state *st)
+{
+	if (is_host(ct)) {
+		ok_of(k)->map.last = st->last;
+		return;
+	}
+	PS_BUG_ON(st->mode && !oc_of(ct)->sparse);
+	oc_of(ct)->vmap.last = st->last;
+	if (!st->mode && oc_of(ct)->sparse)
+		set_linear(k, ct);
+}
+
 const struct ps_design ps_design_vpid_openvz = {
 	.info = {
 		.name = "vpid-openvz",
@@ -339,6 +434,8 @@ const struct ps_design ps_design_vpid_openvz = {
 	.kernel_fini = ovz_kernel_fini,
 	.ct_init = ovz_ct_init,
 	.ct_fini = ovz_ct_fini,
+	.ct_state_get = ovz_ct_state_get,
+	.ct_state_set = ovz_ct_state_set,
 	.attach_pid = ovz_attach_pid,
 	.detach_pid = ovz_detach_pid,
 	.find_task = ovz_find_task,

@@ -77,6 +77,11 @@ void ps_ref_detach(struct ps_reftab *t, ps_ref ref)
 	s->obj = NULL;
 	if (++s->gen == 0)
 		return;		/* retired: its generations are used up */
+#ifdef PS_MUTANT_WEAKREF_NO_GENERATION
+	/* mutant (make mutants): the slot keeps its generation, so an old
+	 * reference names the slot's next task */
+	s->gen--;
+#endif
 	s->next_free = t->free_head;
 	t->free_head = slot + 1;
 }
