@@ -1,0 +1,237 @@
+/*
+ * bench.h - the pieces of pidsim's benchmark (make bench).
+ *
+ * A measurement point (one workload at one size) has a list of subjects:
+ * every design compiled in, and reference rows (the floor: a plain array
+ * indexed by pid and a plain open-addressing hash of the same size).  The
+ * harness times them interleaved, so that the ratios between subjects
+ * hold on a noisy machine: a calibrated, untimed warm-up for each, then
+ * repetitions in which every subject takes one sample in turn.  Each
+ * result becomes a row (workload, variant, x, subject, statistics) that
+ * goes to a TSV file under bench/results/ and to the summary table.
+ *
+ * google/benchmark's conventions: CLOCK_MONOTONIC, samples of at least
+ * ~10 ms, the median with min, max and the coefficient of variation, and
+ * results kept live through a volatile sink.
+ */
+#ifndef BENCH_H
+#define BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pidsim.h"
+
+#define BENCH_MAX_REPS 31
+#define BENCH_MAX_SUBJECTS 16
+
+/* ---- Configuration (main.c) ------------------------------------------- */
+
+struct bench_cfg {
+	bool full;		/* FULL=1: the whole sweep, up to PID_MAX_LIMIT */
+	int reps;		/* samples per subject */
+	double min_sample_s;	/* one sample lasts at least this long */
+	uint64_t seed;
+	const char *outdir;	/* bench/results */
+	const char *only;	/* run only these workloads (comma list), or NULL */
+	const char *design;	/* run only this design (profiling), or NULL */
+	long size;		/* profiling: one size, or 0 */
+	bool floors;		/* measure the reference rows */
+	bool kernel;		/* measure the real kernel */
+};
+
+extern struct bench_cfg bench;
+
+/* ---- Harness (harness.c) ----------------------------------------------- */
+
+/* Keeps results live: everything measured is added here. */
+extern volatile uint64_t bench_sink;
+
+double bench_now(void);			/* CLOCK_MONOTONIC, seconds */
+
+struct bench_stats {
+	double median, min, max, cv;	/* ns per operation */
+	int reps;
+	uint64_t iters;			/* operations per sample */
+};
+
+/* One thing being timed at one measurement point. */
+struct subject {
+	char name[32];			/* a design's name, "array", "hash" */
+	void *state;
+	/* Do the operation iters times; return something to keep live. */
+	uint64_t (*run)(void *state, uint64_t iters);
+	char skip[96];			/* non-empty: why it is not measured */
+	double samples[BENCH_MAX_REPS];
+	struct bench_stats st;
+};
+
+/* Calibrate and time every subject that is not skipped, interleaved. */
+void bench_measure(struct subject *s, int n);
+
+/* Statistics of n values. */
+void bench_stats_of(const double *v, int n, struct bench_stats *st);
+
+/* Progress on stderr: one line, rewritten. */
+void bench_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void bench_progress_done(void);
+
+/* ---- Random numbers (harness.c) ---------------------------------------- */
+
+/* splitmix64: a seeded stream, identical for every design. */
+struct rng { uint64_t s; };
+uint64_t rng_next(struct rng *r);
+/* Uniform in [0, n). */
+uint64_t rng_below(struct rng *r, uint64_t n);
+
+/* ---- Results (results.c) ---------------------------------------------- */
+
+struct row {
+	char workload[24];	/* lookup-tasks, churn, ... */
+	char variant[24];	/* hit, miss, host, ct, ... */
+	long x;			/* the axis value */
+	char subject[32];
+	char unit[12];		/* ns/op, bytes/task, % ... */
+	struct bench_stats st;	/* median NaN when not measured */
+	long n;			/* a count that goes with it (tasks held, ...) */
+	char note[96];		/* why not measured, or what to know */
+};
+
+/* Open bench/results/<workload>.tsv (truncated, with # context lines). */
+FILE *results_open(const char *workload, const char *axis, const char *about);
+void results_close(FILE *f);
+
+/* Record a row: to the file and to the rows kept for the table. */
+void results_add(FILE *f, const struct row *r);
+
+/* Rows of subject s of a measurement point, with the unit and a count. */
+void results_add_subjects(FILE *f, const char *workload, const char *variant,
+			  long x, const struct subject *s, int n,
+			  const char *unit, long count);
+
+/* A row of one value (a count, a size) rather than a timing. */
+void results_add_value(FILE *f, const char *workload, const char *variant,
+		       long x, const char *subject, const char *unit,
+		       double value, long count, const char *note);
+
+/* The rows kept, for the table. */
+const struct row *results_find(const char *workload, const char *variant,
+			       long x, const char *subject);
+size_t results_count(void);
+const struct row *results_at(size_t i);
+
+/* ---- Context (harness.c) ------------------------------------------------ */
+
+/* Date, compiler, flags, CPU, seed: to f, each line prefixed by prefix. */
+void bench_context(FILE *f, const char *prefix);
+
+/* ---- The designs, and images to measure (world.c) ------------------------ */
+
+/* What a measurement point needs of a design. */
+struct need {
+	int level;		/* deepest container level used */
+	unsigned containers;	/* containers alive at once, host excluded */
+	int pid_max;
+};
+
+/* Whether design d can run a point; if not, why in why. */
+bool design_supports(const struct pidsim_design_info *d, const struct need *n,
+		     char *why, size_t len);
+
+/* Create an image or die: the bench measures nothing without one. */
+pidsim_kernel *world_kernel(const char *design, int pid_max);
+
+/* fork(), for set-up: the child, PIDSIM_NO_TASK when a pid range is full
+ * (-EAGAIN); any other failure is a bug of the bench, and ends it. */
+pidsim_tid world_fork(pidsim_kernel *k, pidsim_tid parent, unsigned flags);
+
+/*
+ * Fill container ct (named by its init) up to n tasks in all, init
+ * included, forking from parent (a running task of ct).  Returns how many
+ * it holds: fewer than n when a pid range is full.
+ */
+unsigned world_fill(pidsim_kernel *k, pidsim_tid parent, unsigned have,
+		    unsigned n);
+
+/* The pids cur sees, ascending, in a new array; *n their number. */
+int *world_pids(pidsim_kernel *k, pidsim_tid cur, size_t *n);
+
+/* A random number in 1 .. pid_max-1 missing from pids (ascending), or 0
+ * when the view is (nearly) full. */
+int world_random_free(const int *pids, size_t npids, int pid_max, struct rng *r);
+
+/* The note of a design that cannot hold an image: "holds 10 of 16 tasks",
+ * with "not supported by this design: " first when skip. */
+void world_short(char *why, size_t len, const char *design, long held, long want,
+		 bool skip);
+
+/* Smallest power of two >= x. */
+long pow2_ceil(long x);
+
+/* The subjects of a point: the designs, then the floors when asked for. */
+int subjects_init(struct subject *s, bool with_floors);
+
+/* ---- The floor (floor.c) ---------------------------------------------------- */
+
+/*
+ * The reference rows.  A floor task is a malloc'd object the size of a
+ * model task whose first word is its handle, so that a floor lookup does
+ * what pidsim_find() does at least: find the task, read its handle.
+ */
+struct floor_task {
+	uint64_t handle;
+	char pad[120];
+};
+
+/* A plain array indexed by pid. */
+struct floor_array {
+	struct floor_task **slot;
+	int size;
+};
+
+/* A plain open-addressing hash (linear probing, load <= 1/2) of
+ * pid -> task, with the model's hash function. */
+struct floor_hash {
+	struct floor_hash_slot { int key; struct floor_task *task; } *slot;
+	uint32_t mask;
+	uint32_t count;
+};
+
+void floor_array_init(struct floor_array *a, int size);
+void floor_array_fini(struct floor_array *a);
+void floor_hash_init(struct floor_hash *h, uint32_t max_items);
+void floor_hash_fini(struct floor_hash *h);
+void floor_hash_put(struct floor_hash *h, int key, struct floor_task *t);
+struct floor_task *floor_hash_get(const struct floor_hash *h, int key);
+void floor_hash_del(struct floor_hash *h, int key);
+
+/* A plain cyclic allocator: a flat bitmap and a cursor (no reserved
+ * range, no pages), the least alloc_pid() can do. */
+struct floor_bits {
+	uint64_t *word;
+	int pid_max, last;
+};
+
+void floor_bits_init(struct floor_bits *b, int pid_max);
+void floor_bits_fini(struct floor_bits *b);
+int floor_bits_alloc(struct floor_bits *b);	/* a number, or -1 when full */
+void floor_bits_free(struct floor_bits *b, int nr);
+
+/* ---- Workloads ---------------------------------------------------------- */
+
+void wl_lookup_tasks(void);
+void wl_lookup_containers(void);
+void wl_calls(void);
+void wl_churn(void);
+void wl_iterate(void);
+void wl_notify(void);
+void wl_migrate(void);
+void wl_kernel(void);
+
+/* ---- The summary table (table.c) ------------------------------------------ */
+
+void table_print(FILE *f);
+
+#endif
