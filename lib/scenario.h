@@ -1,0 +1,130 @@
+/*
+ * scenario.h - what the scenario parser, formatter and runner share.
+ *
+ * The language itself is in include/pidsim_scenario.h and
+ * docs/scenarios.md.  Here: the name tables (Linux signal names, errno
+ * names, design flags), the two small hash tables (label name -> label,
+ * task handle -> label) and a growable string.
+ */
+#ifndef PS_SCENARIO_H
+#define PS_SCENARIO_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pidsim_scenario.h"
+
+/* ---- Names -------------------------------------------------------------- */
+
+/* Linux's number for a signal name, with or without "SIG", any case
+ * ("KILL", "sigterm"); -1 when there is none. */
+int sc_sig_number(const char *s, size_t len);
+/* "KILL" for 9; NULL for a number without a name. */
+const char *sc_sig_name(int sig);
+
+/* The errno an "ESRCH"-style name stands for; 0 when none. */
+int sc_errno_number(const char *s, size_t len);
+
+/* PIDSIM_D_HOST_SEES_ALL for "host-sees-all"; 0 when none. */
+unsigned sc_flag_number(const char *s, size_t len);
+/* "host-sees-all" for PIDSIM_D_HOST_SEES_ALL; NULL for anything else. */
+const char *sc_flag_name(unsigned flag);
+/* Every flag, for loops: 0-terminated. */
+extern const unsigned sc_flags[];
+
+/* "running", "zombie", "gone" for PIDSIM_RUNNING, PIDSIM_ZOMBIE, -ESRCH. */
+const char *sc_state_name(int state);
+
+/* ---- Label names -> label index --------------------------------------- */
+
+/* Open addressing over the labels array: slots hold label indices. */
+struct pidsim_sc_hash {
+	int *slots;		/* -1: empty */
+	size_t cap;		/* a power of two, or 0 */
+	size_t used;
+};
+
+/* The label called s[0..len), or -1. */
+int sc_names_find(const struct pidsim_scenario *sc, const char *s, size_t len);
+/* Add label idx, whose name is not in the table yet: 0 or -ENOMEM. */
+int sc_names_add(struct pidsim_scenario *sc, int idx);
+void sc_names_free(struct pidsim_sc_hash *h);
+
+/* ---- Task handles -> label index --------------------------------------- */
+
+struct sc_tidmap {
+	uint64_t *keys;		/* PIDSIM_NO_TASK: empty */
+	int *vals;
+	size_t cap, used;	/* cap: a power of two, or 0 */
+};
+
+/* Map tid to label (replacing an earlier entry): 0 or -ENOMEM. */
+int sc_tidmap_put(struct sc_tidmap *m, pidsim_tid tid, int label);
+/* The label tid maps to, or -1. */
+int sc_tidmap_get(const struct sc_tidmap *m, pidsim_tid tid);
+void sc_tidmap_free(struct sc_tidmap *m);
+
+/* ---- Growable strings ---------------------------------------------------- */
+
+/* A string that grows as text is appended; an allocation failure sets oom
+ * and later appends do nothing, so callers check once at the end. */
+struct sc_buf {
+	char *p;		/* NUL-terminated when len > 0 */
+	size_t len, cap;
+	bool oom;
+};
+
+void sc_buf_printf(struct sc_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void sc_buf_vprintf(struct sc_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+/* The text so far ("" when empty); valid until the next append. */
+const char *sc_buf_str(const struct sc_buf *b);
+/* Hand over the text (NULL when oom) and reset b. */
+char *sc_buf_take(struct sc_buf *b);
+void sc_buf_free(struct sc_buf *b);
+
+/* ---- Formatting -------------------------------------------------------- */
+
+/* Statement i in canonical form, as a new string (NULL when out of memory). */
+char *sc_format_alloc(const struct pidsim_scenario *sc, size_t i);
+
+/* ---- The transcript ------------------------------------------------------- */
+
+/* What one statement cost one design: pidsim_stats deltas, bytes after. */
+struct sc_cost {
+	uint64_t lookups, conversions, hash_probes, bytes;
+};
+
+/* One line of the transcript: a statement and what each design gave. */
+struct sc_row {
+	unsigned line;
+	char *asked;		/* the statement, canonical */
+	char view[PIDSIM_SC_MAX_LABEL + 1];	/* whose view: a container's init */
+	char **cells;		/* per design: what came back */
+	bool *differs;		/* per design: unlike the reference (design 0) */
+	struct sc_cost *cost;	/* per design */
+	bool has_cost;		/* an expect costs nothing and shows no cost */
+	char *note;		/* classification, causes, failures; or NULL */
+	bool violation;		/* a contract violation or a failed expect */
+};
+
+struct sc_table {
+	const struct pidsim_design_info **designs;
+	size_t nr_designs;
+	struct sc_row *rows;
+	size_t nr_rows;
+	struct sc_cost *total;	/* per design: sums, and bytes at the end */
+	uint64_t *peak;		/* per design: most bytes, any image */
+};
+
+int sc_table_init(struct sc_table *t, size_t nr_rows, size_t nr_designs);
+void sc_table_free(struct sc_table *t);
+/* The aligned transcript, then (PIDSIM_SC_STATS) the costs, then the
+ * summary line. */
+void sc_table_print(const struct sc_table *t, FILE *out, unsigned flags,
+		    const struct pidsim_sc_summary *sum);
+
+#endif

@@ -1,0 +1,233 @@
+/*
+ * scenario_format.c - a statement back to text, in the canonical form the
+ * parser reads back unchanged: the transcript's "what was asked" column,
+ * and how the property tests print a shrunk counterexample.
+ *
+ * Canonical means: defaults written out (the signal of kill and notify),
+ * single spaces, signals by their Linux name, and an unnamed fork child
+ * left unnamed.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+
+/* snprintf() into a fixed buffer, counting what would not fit. */
+struct out {
+	char *buf;
+	size_t size, len;
+};
+
+static void put(struct out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	size_t at = o->len < o->size ? o->len : o->size;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf ? o->buf + at : NULL, o->buf ? o->size - at : 0, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->len += (size_t)n;
+}
+
+static const char *name(const struct pidsim_scenario *sc, int label)
+{
+	return sc->labels[label].name;
+}
+
+static void put_sig(struct out *o, int sig)
+{
+	const char *s = sc_sig_name(sig);
+
+	if (s)
+		put(o, " %s", s);
+	else
+		put(o, " %d", sig);
+}
+
+static void put_pid(struct out *o, const struct pidsim_scenario *sc,
+		    const struct pidsim_sc_stmt *st)
+{
+	const struct pidsim_sc_pid *pid = &st->pid;
+
+	put(o, " ");
+	if (pid->ct >= 0)
+		put(o, "%s:", name(sc, pid->ct));
+	if (pid->label >= 0)
+		put(o, "%s", name(sc, pid->label));
+	else if (st->kind == PIDSIM_SC_WAIT && pid->nr == -1)
+		put(o, "any");
+	else
+		put(o, "%d", pid->nr);
+}
+
+static void put_item(struct out *o, const struct pidsim_scenario *sc,
+		     int nr, int label)
+{
+	if (label < 0)
+		put(o, "%d", nr);
+	else if (nr == -1)
+		put(o, "%s", name(sc, label));
+	else
+		put(o, "%d(%s)", nr, name(sc, label));
+}
+
+static void put_list(struct out *o, const struct pidsim_scenario *sc,
+		     const struct pidsim_sc_match *m)
+{
+	put(o, " [");
+	for (size_t i = 0; i < m->list_len; i++) {
+		const struct pidsim_sc_item *it = &sc->items[m->list + i];
+
+		put(o, i ? " " : "");
+		put_item(o, sc, it->nr, it->label);
+	}
+	put(o, "]");
+}
+
+/* One alternative of an expect, its checks in a fixed order. */
+static void put_match(struct out *o, const struct pidsim_scenario *sc,
+		      const struct pidsim_sc_match *m)
+{
+	if (m->what & PIDSIM_SC_M_LIST)
+		put_list(o, sc, m);
+	if (m->what & PIDSIM_SC_M_STATE)
+		put(o, " %s", sc_state_name(m->state));
+	if (m->what & (PIDSIM_SC_M_NR | PIDSIM_SC_M_LABEL)) {
+		put(o, " ");
+		put_item(o, sc, m->what & PIDSIM_SC_M_NR ? m->nr : -1,
+			 m->what & PIDSIM_SC_M_LABEL ? m->label : -1);
+	}
+	if (m->what & PIDSIM_SC_M_ERR)
+		put(o, " %s", pidsim_errname(m->err));
+	if (m->what & PIDSIM_SC_M_OK)
+		put(o, " ok");
+	if (m->what & PIDSIM_SC_M_NOPID)
+		put(o, " nopid");
+	if (m->what & PIDSIM_SC_M_LIMIT)
+		put(o, " limit");
+	if (m->what & PIDSIM_SC_M_EXITED)
+		put(o, " exited %d", m->code);
+	if (m->what & PIDSIM_SC_M_KILLED) {
+		put(o, " killed");
+		put_sig(o, m->sig);
+	}
+}
+
+static void put_expect(struct out *o, const struct pidsim_scenario *sc,
+		       const struct pidsim_sc_stmt *st)
+{
+	const struct pidsim_sc_sel *sel = &st->sel;
+
+	if (sel->design[0])
+		put(o, " @%s%s", sel->not_design ? "!" : "", sel->design);
+	for (size_t i = 0; sc_flags[i]; i++)
+		if ((sel->on | sel->off) & sc_flags[i])
+			put(o, " @%s%s", sel->off & sc_flags[i] ? "!" : "",
+			    sc_flag_name(sc_flags[i]));
+	for (size_t i = 0; i < st->nr_alts; i++) {
+		put(o, i ? " or" : "");
+		put_match(o, sc, &sc->matches[st->alt + i]);
+	}
+}
+
+/* The arguments after the statement's word. */
+static void put_args(struct out *o, const struct pidsim_scenario *sc,
+		     const struct pidsim_sc_stmt *st)
+{
+	switch (st->kind) {
+	case PIDSIM_SC_KERNEL:
+		put(o, " %s", name(sc, st->def));
+		if (sc->images[st->image].design[0])
+			put(o, " design %s", sc->images[st->image].design);
+		if (st->arg)
+			put(o, " pid_max %d", st->arg);
+		return;
+	case PIDSIM_SC_NOTIFY:
+		put(o, " %s", name(sc, st->obj));
+		put_sig(o, st->arg);
+		return;
+	case PIDSIM_SC_CLOSE:
+		put(o, " %s", name(sc, st->obj));
+		return;
+	case PIDSIM_SC_EXPECT:
+		put_expect(o, sc, st);
+		return;
+	default:
+		break;
+	}
+	put(o, " %s", name(sc, st->who));
+	if (st->kind == PIDSIM_SC_FORK && (st->arg & PIDSIM_CLONE_NEWPID))
+		put(o, " newpid");
+	if (st->kind == PIDSIM_SC_EXIT && st->arg)
+		put(o, " %d", st->arg);
+	if (st->kind == PIDSIM_SC_WAIT || st->kind == PIDSIM_SC_KILL ||
+	    st->kind == PIDSIM_SC_REF || st->kind == PIDSIM_SC_SETOWN)
+		put_pid(o, sc, st);
+	if (st->kind == PIDSIM_SC_KILL)
+		put_sig(o, st->arg);
+	if (st->kind == PIDSIM_SC_PS && st->ct >= 0)
+		put(o, " %s", name(sc, st->ct));
+	if (st->kind == PIDSIM_SC_RESOLVE)
+		put(o, " %s", name(sc, st->pid.label));
+	if (st->kind == PIDSIM_SC_CHURN)
+		put(o, " %d", st->arg);
+	if (st->kind == PIDSIM_SC_CHECKPOINT || st->kind == PIDSIM_SC_MIGRATE)
+		put(o, " %s", name(sc, st->pid.label));
+	if (st->kind == PIDSIM_SC_MIGRATE)
+		put(o, " %s", name(sc, st->ct));
+	if (st->kind == PIDSIM_SC_RESTORE)
+		put(o, " %s", name(sc, st->obj));
+	if ((st->kind == PIDSIM_SC_CHECKPOINT || st->kind == PIDSIM_SC_MIGRATE) &&
+	    ((unsigned)st->arg & PIDSIM_SC_TREE))
+		put(o, " tree");
+	if ((st->kind == PIDSIM_SC_RESTORE || st->kind == PIDSIM_SC_MIGRATE) &&
+	    ((unsigned)st->arg & PIDSIM_SC_INTO))
+		put(o, " into");
+	if (st->def >= 0 && !sc->labels[st->def].hidden)
+		put(o, " -> %s", name(sc, st->def));
+}
+
+int pidsim_sc_format(const struct pidsim_scenario *sc, size_t i, char *buf,
+		     size_t size)
+{
+	struct out o = { buf, size, 0 };
+
+	if (buf && size)
+		buf[0] = '\0';
+	if (!sc || i >= sc->nr_stmts)
+		return -1;
+	put(&o, "%s", pidsim_sc_kind_name(sc->stmts[i].kind));
+	put_args(&o, sc, &sc->stmts[i]);
+	return (int)o.len;
+}
+
+/* Statement i as a new string (NULL when out of memory). */
+char *sc_format_alloc(const struct pidsim_scenario *sc, size_t i)
+{
+	int n = pidsim_sc_format(sc, i, NULL, 0);
+	char *s = n < 0 ? NULL : malloc((size_t)n + 1);
+
+	if (s)
+		pidsim_sc_format(sc, i, s, (size_t)n + 1);
+	return s;
+}
+
+int pidsim_sc_write(const struct pidsim_scenario *sc, FILE *f)
+{
+	for (size_t i = 0; sc && i < sc->nr_stmts; i++) {
+		char *s = sc_format_alloc(sc, i);
+		int err = !s || fprintf(f, "%s\n", s) < 0;
+
+		free(s);
+		if (err)
+			return -1;
+	}
+	return 0;
+}

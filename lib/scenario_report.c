@@ -1,0 +1,203 @@
+/*
+ * scenario_report.c - the transcript: one row per statement (what was
+ * asked, in whose view), one column per design (what came back), aligned;
+ * then the costs; then one summary line.
+ *
+ * A cell that differs from the reference design's (the first column) ends
+ * in '*', and the row's note says why: "~" when the contract allows the
+ * difference, "!" for a violation or a failed expect.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+
+#define MAX_WIDTH 60	/* a longer cell overflows its column */
+#define COST_WIDTH 31	/* "lookups conv probes    bytes" and a gap */
+
+int sc_table_init(struct sc_table *t, size_t nr_rows, size_t nr_designs)
+{
+	memset(t, 0, sizeof *t);
+	t->rows = calloc(nr_rows ? nr_rows : 1, sizeof *t->rows);
+	t->designs = calloc(nr_designs, sizeof *t->designs);
+	t->total = calloc(nr_designs, sizeof *t->total);
+	t->peak = calloc(nr_designs, sizeof *t->peak);
+	if (!t->rows || !t->designs || !t->total || !t->peak)
+		return -ENOMEM;
+	t->nr_rows = nr_rows;
+	t->nr_designs = nr_designs;
+	for (size_t i = 0; i < nr_rows; i++) {
+		struct sc_row *row = &t->rows[i];
+
+		row->cells = calloc(nr_designs, sizeof *row->cells);
+		row->differs = calloc(nr_designs, sizeof *row->differs);
+		row->cost = calloc(nr_designs, sizeof *row->cost);
+		if (!row->cells || !row->differs || !row->cost)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+void sc_table_free(struct sc_table *t)
+{
+	for (size_t i = 0; t->rows && i < t->nr_rows; i++) {
+		struct sc_row *row = &t->rows[i];
+
+		for (size_t d = 0; row->cells && d < t->nr_designs; d++)
+			free(row->cells[d]);
+		free(row->cells);
+		free(row->differs);
+		free(row->cost);
+		free(row->asked);
+		free(row->note);
+	}
+	free(t->rows);
+	free(t->designs);
+	free(t->total);
+	free(t->peak);
+	memset(t, 0, sizeof *t);
+}
+
+static size_t cap_width(size_t w)
+{
+	return w > MAX_WIDTH ? MAX_WIDTH : w;
+}
+
+static size_t cell_width(const struct sc_row *row, size_t d)
+{
+	return (row->cells[d] ? strlen(row->cells[d]) : 0) + row->differs[d];
+}
+
+/* Widths: the statement column, then one per design; the view column's
+ * is the widest view's. */
+static void widths(const struct sc_table *t, size_t *asked, size_t *view, size_t *w)
+{
+	*asked = strlen("statement");
+	*view = strlen("view");
+	for (size_t i = 0; i < t->nr_rows; i++)
+		if (strlen(t->rows[i].view) > *view)
+			*view = strlen(t->rows[i].view);
+	for (size_t d = 0; d < t->nr_designs; d++)
+		w[d] = strlen(t->designs[d]->name);
+	for (size_t i = 0; i < t->nr_rows; i++) {
+		const struct sc_row *row = &t->rows[i];
+
+		if (row->asked && strlen(row->asked) > *asked)
+			*asked = strlen(row->asked);
+		for (size_t d = 0; d < t->nr_designs; d++)
+			if (cell_width(row, d) > w[d])
+				w[d] = cell_width(row, d);
+	}
+	*asked = cap_width(*asked);
+	for (size_t d = 0; d < t->nr_designs; d++)
+		w[d] = cap_width(w[d]);
+}
+
+static void print_header(const struct sc_table *t, FILE *out, size_t asked,
+			 size_t view, const size_t *w)
+{
+	fprintf(out, "line  %-*s  %-*s", (int)asked, "statement", (int)view, "view");
+	for (size_t d = 0; d < t->nr_designs; d++)
+		fprintf(out, "  %-*s", (int)w[d], t->designs[d]->name);
+	fprintf(out, "\n");
+}
+
+static void print_row(const struct sc_table *t, const struct sc_row *row,
+		      FILE *out, size_t asked, size_t view, const size_t *w)
+{
+	fprintf(out, "%4u  %-*s  %-*s", row->line, (int)asked,
+		row->asked ? row->asked : "", (int)view, row->view);
+	for (size_t d = 0; d < t->nr_designs; d++) {
+		const char *cell = row->cells[d] ? row->cells[d] : "";
+		int pad = (int)w[d] - (int)cell_width(row, d);
+
+		bool last = d + 1 == t->nr_designs && !row->note;
+
+		fprintf(out, "  %s%s%*s", cell, row->differs[d] ? "*" : "",
+			pad > 0 && !last ? pad : 0, "");
+	}
+	if (row->note)
+		fprintf(out, "  %s %s", row->violation ? "!" : "~", row->note);
+	fprintf(out, "\n");
+}
+
+static void print_costs_header(const struct sc_table *t, FILE *out, size_t asked)
+{
+	fprintf(out, "\n== costs per statement: lookups, pid conversions and hash "
+		"probes it made; bytes allocated after it\n");
+	fprintf(out, "      %-*s", (int)asked, "");
+	for (size_t d = 0; d < t->nr_designs; d++)
+		fprintf(out, "  %-*s", COST_WIDTH - 2, t->designs[d]->name);
+	fprintf(out, "\nline  %-*s", (int)asked, "statement");
+	for (size_t d = 0; d < t->nr_designs; d++)
+		fprintf(out, "  %7s %5s %6s %8s", "lookups", "conv", "probes", "bytes");
+	fprintf(out, "\n");
+}
+
+static void print_cost(FILE *out, const struct sc_cost *c)
+{
+	fprintf(out, "  %7llu %5llu %6llu %8llu", (unsigned long long)c->lookups,
+		(unsigned long long)c->conversions,
+		(unsigned long long)c->hash_probes, (unsigned long long)c->bytes);
+}
+
+static void print_costs(const struct sc_table *t, FILE *out, size_t asked)
+{
+	print_costs_header(t, out, asked);
+	for (size_t i = 0; i < t->nr_rows; i++) {
+		const struct sc_row *row = &t->rows[i];
+
+		if (!row->has_cost)
+			continue;
+		fprintf(out, "%4u  %-*s", row->line, (int)asked, row->asked);
+		for (size_t d = 0; d < t->nr_designs; d++)
+			print_cost(out, &row->cost[d]);
+		fprintf(out, "\n");
+	}
+	fprintf(out, "%-*s", (int)asked + 6, "total");
+	for (size_t d = 0; d < t->nr_designs; d++)
+		print_cost(out, &t->total[d]);
+	fprintf(out, "\n%-*s", (int)asked + 6, "peak bytes");
+	for (size_t d = 0; d < t->nr_designs; d++)
+		fprintf(out, "  %7s %5s %6s %8llu", "", "", "",
+			(unsigned long long)t->peak[d]);
+	fprintf(out, "\n");
+}
+
+static void print_summary(const struct sc_table *t, FILE *out,
+			  const struct pidsim_sc_summary *sum)
+{
+	fprintf(out, "\n== %zu statement%s on ", sum->statements,
+		sum->statements == 1 ? "" : "s");
+	if (t->nr_designs == 1)
+		fprintf(out, "%s", t->designs[0]->name);
+	else
+		fprintf(out, "%zu designs", t->nr_designs);
+	if (t->nr_designs > 1)
+		fprintf(out, ": %zu disagreement%s (%zu allowed, %zu violation%s)",
+			sum->disagreements, sum->disagreements == 1 ? "" : "s",
+			sum->allowed, sum->violations, sum->violations == 1 ? "" : "s");
+	fprintf(out, "; %zu expect check%s, %zu failed: %s\n", sum->expects,
+		sum->expects == 1 ? "" : "s", sum->failed,
+		sum->violations || sum->failed ? "FAIL" : "PASS");
+}
+
+void sc_table_print(const struct sc_table *t, FILE *out, unsigned flags,
+		    const struct pidsim_sc_summary *sum)
+{
+	size_t asked, view, *w = calloc(t->nr_designs ? t->nr_designs : 1, sizeof *w);
+
+	if (!w) {
+		fprintf(out, "pidsim: out of memory printing the transcript\n");
+		return;
+	}
+	widths(t, &asked, &view, w);
+	print_header(t, out, asked, view, w);
+	for (size_t i = 0; i < t->nr_rows; i++)
+		print_row(t, &t->rows[i], out, asked, view, w);
+	if (flags & PIDSIM_SC_STATS)
+		print_costs(t, out, asked);
+	print_summary(t, out, sum);
+	free(w);
+}

@@ -1,0 +1,117 @@
+#!/bin/bash
+# tests/scenarios.sh PIDSIM - run every scenario on every design, and check
+# that malformed files fail the way the language promises.
+#
+#   examples/*.pidsim, tests/scenarios/*.pidsim   must exit 0 with
+#       --design all (no violation, no failed expect)
+#   tests/scenarios/bad/*.pidsim                  must exit 2, print nothing
+#       on stdout and one line on stderr: FILE:LINE:COL: MESSAGE, where the
+#       file's first line says "# error: LINE:COL: MESSAGE" (MESSAGE may be
+#       a leading part of the real one)
+#   generated here, not committed: a 10 MB line, binary junk, a NUL byte,
+#       too many statements, a missing file
+#
+# Sanitizer reports exit 86, so that a crash is never taken for an exit
+# status the language defines.
+set -u
+bin=${1:?usage: tests/scenarios.sh PIDSIM}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=86:print_stacktrace=1}
+failed=0
+bad_ok=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+fail() {
+	echo "FAIL $*"
+	failed=1
+}
+
+# A scenario that must pass on every design.
+run_good() {
+	local f=$1 rc
+	"$bin" run "$f" --design all >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		fail "$f: exit $rc, want 0"
+		grep -E '^ +[0-9]+ .*  [!]' "$tmp/out" | head -20
+		tail -3 "$tmp/out"
+		cat "$tmp/err"
+		return
+	fi
+	echo "ok   $f: $(tail -1 "$tmp/out" | sed 's/^== //')"
+}
+
+# A malformed file: exit 2, silence on stdout, one FILE:LINE:COL: line on
+# stderr; $2 (optional) is what that line must start with after FILE:.
+run_bad() {
+	local f=$1 want=${2:-} rc lines
+	"$bin" run "$f" --design all >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	lines=$(wc -l <"$tmp/err")
+	if [ $rc -ne 2 ]; then
+		fail "$f: exit $rc, want 2"; cat "$tmp/err" | head -5; return
+	fi
+	if [ -s "$tmp/out" ] || [ "$lines" -ne 1 ]; then
+		fail "$f: want no output and one error line"; head -5 "$tmp/err"; return
+	fi
+	if ! grep -qE "^$(printf '%s' "$f" | sed 's/[][\.*^$/]/\\&/g'):[0-9]+:[0-9]+: " "$tmp/err"; then
+		fail "$f: no FILE:LINE:COL: in: $(cat "$tmp/err")"; return
+	fi
+	if [ -n "$want" ] && [ "${want}" != "$(head -c ${#want} <<<"$(cut -d: -f2- "$tmp/err")")" ]; then
+		fail "$f: want '$want', got '$(cut -d: -f2- "$tmp/err")'"; return
+	fi
+	bad_ok=$((bad_ok + 1))
+}
+
+for f in examples/*.pidsim tests/scenarios/*.pidsim; do
+	[ -e "$f" ] && run_good "$f"
+done
+
+for f in tests/scenarios/bad/*.pidsim; do
+	[ -e "$f" ] || continue
+	want=$(sed -n '1s/^# error: //p' "$f")
+	[ -n "$want" ] || { fail "$f: first line must be '# error: LINE:COL: ...'"; continue; }
+	run_bad "$f" "$want"
+done
+
+# Generated malformed files.
+head -c 10485760 /dev/zero | tr '\0' 'a' >"$tmp/long-line.pidsim"
+run_bad "$tmp/long-line.pidsim" "1:4097: line longer than 4096 bytes"
+
+{ echo "fork host -> a"; echo "fork a -> b"; head -c 65536 "$bin"; } >"$tmp/binary.pidsim"
+run_bad "$tmp/binary.pidsim" "3:1: unexpected byte 0x7f"
+
+LC_ALL=C awk 'BEGIN { srand(2006); for (i = 0; i < 65536; i++) printf "%c", int(rand() * 255) + 1 }' \
+	>"$tmp/junk.pidsim"
+run_bad "$tmp/junk.pidsim"
+
+printf 'fork host -> a\nfork a\0 -> b\n' >"$tmp/nul.pidsim"
+run_bad "$tmp/nul.pidsim" "2:7: unexpected byte 0x00"
+
+for i in $(seq 10001); do echo "getpid host"; done >"$tmp/many.pidsim"
+run_bad "$tmp/many.pidsim" "10001:1: too many statements"
+
+"$bin" run "$tmp/no-such-file.pidsim" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -ne 2 ] || ! grep -q "no-such-file" "$tmp/err"; then
+	fail "missing file: exit $rc, want 2 and a message"
+else
+	echo "ok   missing file: exit 2"
+fi
+
+# The command line itself: help on stdout, usage errors exit 2.
+"$bin" --help | grep -q "usage: pidsim run" || fail "pidsim --help"
+"$bin" run --help | grep -q -- "--design" || fail "pidsim run --help"
+"$bin" designs | grep -q "max_level" || fail "pidsim designs"
+"$bin" run >/dev/null 2>&1; [ $? -eq 2 ] || fail "pidsim run without FILE must exit 2"
+"$bin" run examples/01-pids-from-one.pidsim --design nosuch >/dev/null 2>&1
+[ $? -eq 2 ] || fail "an unknown design must exit 2"
+
+echo "ok   $bad_ok malformed files: exit 2, one FILE:LINE:COL: error, no output"
+
+if [ $failed -ne 0 ]; then
+	echo "scenarios: FAILED"
+	exit 1
+fi
+echo "scenarios: all passed"

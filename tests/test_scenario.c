@@ -1,0 +1,649 @@
+/* test_scenario.c - the scenario language: parser, formatter and runner
+ * (lib/scenario_*.c, include/pidsim_scenario.h). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pidsim_scenario.h"
+
+/* ---- Helpers --------------------------------------------------------------- */
+
+static struct pidsim_scenario *parse_ok(const char *text)
+{
+	struct pidsim_scenario *sc = NULL;
+	struct pidsim_sc_error err;
+	int ret = pidsim_sc_parse(text, strlen(text), &sc, &err);
+
+	if (ret)
+		print_error("unexpected parse error %u:%u: %s\n", err.line, err.col, err.msg);
+	assert_int_equal(ret, 0);
+	assert_non_null(sc);
+	return sc;
+}
+
+/* text fails at line:col with a message that starts with msg. */
+static void parse_fails(const char *text, size_t len, unsigned line, unsigned col,
+			const char *msg)
+{
+	struct pidsim_scenario *sc = NULL;
+	struct pidsim_sc_error err;
+
+	assert_int_equal(pidsim_sc_parse(text, len, &sc, &err), -EINVAL);
+	assert_null(sc);
+	if (err.line != line || err.col != col || strncmp(err.msg, msg, strlen(msg)))
+		print_error("got %u:%u: %s\nwant %u:%u: %s\n", err.line, err.col,
+			    err.msg, line, col, msg);
+	assert_int_equal(err.line, line);
+	assert_int_equal(err.col, col);
+	assert_memory_equal(err.msg, msg, strlen(msg));
+}
+
+static const char *label(const struct pidsim_scenario *sc, int i)
+{
+	assert_true(i >= 0 && (size_t)i < sc->nr_labels);
+	return sc->labels[i].name;
+}
+
+static char *format(const struct pidsim_scenario *sc, size_t i)
+{
+	static char buf[512];
+
+	assert_true(pidsim_sc_format(sc, i, buf, sizeof buf) < (int)sizeof buf);
+	return buf;
+}
+
+/* Run text on design (NULL: all), the transcript into *out (caller frees). */
+static struct pidsim_sc_summary run_text(const char *text, const char *design,
+					 unsigned flags, char **out)
+{
+	struct pidsim_scenario *sc = parse_ok(text);
+	struct pidsim_sc_summary sum;
+	FILE *f = tmpfile();
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(pidsim_sc_run(sc, design, flags, f, &sum), 0);
+	n = ftell(f);
+	rewind(f);
+	*out = calloc(1, (size_t)n + 1);
+	assert_non_null(*out);
+	assert_int_equal(fread(*out, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	pidsim_sc_free(sc);
+	return sum;
+}
+
+/* ---- Parser: every statement kind ----------------------------------------- */
+
+/* kernel names an image (default 'host') and its pid_max. */
+static void test_scenario_parse_kernel(void **state)
+{
+	struct pidsim_scenario *sc = parse_ok("kernel pid_max 400\n"
+					      "  kernel other\n");
+
+	(void)state;
+	assert_int_equal(sc->nr_stmts, 2);
+	assert_int_equal(sc->nr_images, 2);
+	assert_int_equal(sc->stmts[0].kind, PIDSIM_SC_KERNEL);
+	assert_int_equal(sc->stmts[0].arg, 400);
+	assert_string_equal(label(sc, sc->stmts[0].def), "host");
+	assert_int_equal(sc->stmts[1].line, 2);
+	assert_int_equal(sc->stmts[1].col, 3);
+	assert_string_equal(label(sc, sc->images[1].init), "other");
+	assert_int_equal(sc->images[1].pid_max, 0);
+	pidsim_sc_free(sc);
+}
+
+/* fork: plain, into a new container, unnamed; 'host' boots implicitly. */
+static void test_scenario_parse_fork(void **state)
+{
+	struct pidsim_scenario *sc = parse_ok("fork host -> a\n"
+					      "fork a newpid -> c1\n"
+					      "fork c1\n");
+
+	(void)state;
+	assert_int_equal(sc->nr_images, 1);
+	assert_int_equal(sc->images[0].stmt, (size_t)-1);
+	assert_int_equal(sc->stmts[0].kind, PIDSIM_SC_FORK);
+	assert_string_equal(label(sc, sc->stmts[0].who), "host");
+	assert_string_equal(label(sc, sc->stmts[0].def), "a");
+	assert_int_equal(sc->stmts[0].arg, 0);
+	assert_int_equal(sc->stmts[1].arg, PIDSIM_CLONE_NEWPID);
+	assert_string_equal(label(sc, sc->stmts[2].def), "fork@3");
+	assert_true(sc->labels[sc->stmts[2].def].hidden);
+	assert_string_equal(format(sc, 2), "fork c1");
+	pidsim_sc_free(sc);
+}
+
+/* exit, wait, kill, getpid, getppid, ps and their arguments. */
+static void test_scenario_parse_process_calls(void **state)
+{
+	struct pidsim_scenario *sc = parse_ok(
+		"fork host newpid -> c1\n"
+		"exit c1 7\n"
+		"wait host any\n"
+		"wait host c1\n"
+		"kill host c1:2 sigkill\n"
+		"kill host -1\n"
+		"getpid c1\n"
+		"getppid c1\n"
+		"ps host c1\n");
+	const struct pidsim_sc_stmt *st = sc->stmts;
+
+	(void)state;
+	assert_int_equal(st[1].kind, PIDSIM_SC_EXIT);
+	assert_int_equal(st[1].arg, 7);
+	assert_int_equal(st[2].pid.nr, -1);
+	assert_int_equal(st[2].pid.label, -1);
+	assert_string_equal(label(sc, st[3].pid.label), "c1");
+	assert_string_equal(label(sc, st[4].pid.ct), "c1");
+	assert_int_equal(st[4].pid.nr, 2);
+	assert_int_equal(st[4].arg, 9);
+	assert_int_equal(st[5].pid.nr, -1);
+	assert_int_equal(st[5].arg, 15);	/* TERM, as kill(1) */
+	assert_int_equal(st[6].kind, PIDSIM_SC_GETPID);
+	assert_int_equal(st[7].kind, PIDSIM_SC_GETPPID);
+	assert_int_equal(st[8].kind, PIDSIM_SC_PS);
+	assert_string_equal(label(sc, st[8].ct), "c1");
+	assert_string_equal(format(sc, 4), "kill host c1:2 KILL");
+	assert_string_equal(format(sc, 2), "wait host any");
+	pidsim_sc_free(sc);
+}
+
+/* ref, resolve, setown, notify, close, churn. */
+static void test_scenario_parse_refs_and_owners(void **state)
+{
+	struct pidsim_scenario *sc = parse_ok(
+		"fork host -> a\n"
+		"ref host a -> r\n"
+		"resolve host r\n"
+		"setown host 2 -> sock\n"
+		"notify sock\n"
+		"notify sock 9\n"
+		"close sock\n"
+		"churn a 5\n");
+	const struct pidsim_sc_stmt *st = sc->stmts;
+
+	(void)state;
+	assert_int_equal(sc->labels[st[1].def].kind, PIDSIM_SC_ALIAS);
+	assert_string_equal(label(sc, st[2].pid.label), "r");
+	assert_int_equal(sc->labels[st[3].def].kind, PIDSIM_SC_OBJECT);
+	assert_int_equal(st[4].arg, 29);	/* IO, as send_sigio() */
+	assert_int_equal(st[4].image, 0);
+	assert_int_equal(st[5].arg, 9);
+	assert_int_equal(st[6].kind, PIDSIM_SC_CLOSE);
+	assert_int_equal(st[7].arg, 5);
+	assert_string_equal(format(sc, 5), "notify sock KILL");
+	pidsim_sc_free(sc);
+}
+
+/* expect: selectors, alternatives, every kind of matcher. */
+static void test_scenario_parse_expect(void **state)
+{
+	struct pidsim_scenario *sc = parse_ok(
+		"fork host -> a\n"
+		"expect @!renumbers @host-sees-all 2(a) or EAGAIN limit\n"
+		"ps host\n"
+		"expect [1 a 2(a)] or ok\n"
+		"wait host any\n"
+		"expect a killed KILL or exited 3 or nopid\n"
+		"resolve host a\n"
+		"expect @vpid gone or running 0\n");
+	const struct pidsim_sc_stmt *e = &sc->stmts[1];
+	const struct pidsim_sc_match *m = &sc->matches[e->alt];
+
+	(void)state;
+	assert_int_equal(e->kind, PIDSIM_SC_EXPECT);
+	assert_int_equal(e->target, 0);
+	assert_int_equal(e->sel.on, PIDSIM_D_HOST_SEES_ALL);
+	assert_int_equal(e->sel.off, PIDSIM_D_RENUMBERS);
+	assert_int_equal(e->nr_alts, 2);
+	assert_int_equal(m[0].what, PIDSIM_SC_M_NR | PIDSIM_SC_M_LABEL);
+	assert_int_equal(m[1].what, PIDSIM_SC_M_ERR | PIDSIM_SC_M_LIMIT);
+	assert_int_equal(m[1].err, EAGAIN);
+	assert_int_equal(sc->matches[sc->stmts[3].alt].list_len, 3);
+	assert_int_equal(sc->stmts[3].target, 2);
+	assert_string_equal(format(sc, 1),	/* flags in a fixed order */
+			    "expect @host-sees-all @!renumbers 2(a) or EAGAIN limit");
+	assert_string_equal(format(sc, 5), "expect a killed KILL or exited 3 or nopid");
+	assert_string_equal(format(sc, 7), "expect @vpid gone or running 0");
+	pidsim_sc_free(sc);
+}
+
+/* Comments, blank lines, tabs and CRLF line ends are nothing. */
+static void test_scenario_parse_blanks_and_comments(void **state)
+{
+	struct pidsim_scenario *sc = parse_ok("# a comment — UTF-8 is fine here\n"
+					      "\n\t  \n"
+					      "getpid host # trailing\r\n"
+					      "#fork host\n");
+
+	(void)state;
+	assert_int_equal(sc->nr_stmts, 1);
+	assert_int_equal(sc->stmts[0].line, 4);
+	pidsim_sc_free(sc);
+	sc = parse_ok("");
+	assert_int_equal(sc->nr_stmts, 0);
+	pidsim_sc_free(sc);
+}
+
+/* ---- Parser: errors ----------------------------------------------------------- */
+
+struct bad {
+	const char *text;
+	unsigned line, col;
+	const char *msg;
+};
+
+static const struct bad bad_inputs[] = {
+	{ "spawn host", 1, 1, "expected a statement" },
+	{ "fork", 1, 5, "expected a task label after 'fork'" },
+	{ "fork host -> 1a", 1, 14, "expected a new label" },
+	{ "fork host -> a\nfork host -> a", 2, 14, "label 'a' is already defined (line 1)" },
+	{ "kill host ghost", 1, 11, "unknown label 'ghost'" },
+	{ "kernel pid_max 1", 1, 16, "number 1 out of range (2..4194304)" },
+	{ "kill host 2147483648", 1, 11, "number 2147483648 out of range" },
+	{ "kill host 1 NOPE", 1, 13, "expected a signal" },
+	{ "getpid host x", 1, 13, "expected end of line, got 'x'" },
+	{ "expect 1", 1, 1, "expect must follow the statement it checks" },
+	{ "kill host 1\nexpect [1]", 2, 8, "a 'kill' result cannot be checked that way" },
+	{ "ps host\nexpect [1", 2, 10, "expected ']'" },
+	{ "getpid host\nexpect 1 1", 2, 10, "this alternative already checks that" },
+	{ "getpid host\nexpect ENOPE", 2, 8, "expected an errno name" },
+	{ "getpid host\nexpect @nope 1", 2, 8, "expected @DESIGN or @FLAG" },
+	{ "fork host -> a\nkernel pid_max 400", 2, 1, "kernel 'host' must come before" },
+	{ "kernel k\nfork host -> a\nkill a k", 3, 8, "'k' lives on kernel 'k'" },
+	{ "setown host 1 -> o\nfork o", 2, 6, "expected a task label after 'fork', but 'o' is an object" },
+	{ "fork host newpid -> c\nwait host c:1", 2, 11, "expected a pid: this statement takes no qualified" },
+	{ "migrate host k", 1, 14, "unknown label 'k'" },
+	{ "restart host", 1, 1, "'restart' is reserved: the statement is 'restore'" },
+	{ "fork host newpid -> c\ncheckpoint host c", 2, 18, "expected '->' and a new label" },
+	{ "fork host newpid -> c\nrestore host c", 2, 14, "expected an image label" },
+	{ "kernel k design nope", 1, 17, "unknown design 'nope'" },
+	{ "fork host -> newpid", 1, 14, "expected a new label, got 'newpid', which is a keyword" },
+	{ "fork host -> caf\xc3\xa9", 1, 17, "unexpected byte 0xc3" },
+	{ "getpid host\x7f", 1, 12, "unexpected byte 0x7f" },
+	{ "churn host 0", 1, 12, "number 0 out of range (1..100000)" },
+};
+
+/* Each malformed input: one error, its line and column, what was expected. */
+static void test_scenario_parse_errors(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof bad_inputs / sizeof bad_inputs[0]; i++) {
+		const struct bad *b = &bad_inputs[i];
+
+		parse_fails(b->text, strlen(b->text), b->line, b->col, b->msg);
+	}
+}
+
+/* A NUL byte is binary data, wherever it is. */
+static void test_scenario_parse_nul(void **state)
+{
+	static const char text[] = "getpid host\n# a comment \0 with a NUL\n";
+
+	(void)state;
+	parse_fails(text, sizeof text - 1, 2, 13, "unexpected byte 0x00");
+}
+
+/* A line longer than the limit fails at the first byte past it, without
+ * reading the rest (a 10 MB line costs no more than a short one). */
+static void test_scenario_parse_long_line(void **state)
+{
+	size_t len = 10u << 20;
+	char *text = malloc(len);
+
+	(void)state;
+	assert_non_null(text);
+	memset(text, 'a', len);
+	parse_fails(text, len, 1, PIDSIM_SC_MAX_LINE + 1, "line longer than 4096 bytes");
+	memcpy(text, "getpid host\n", 12);	/* the long line is line 2 now */
+	parse_fails(text, len, 2, PIDSIM_SC_MAX_LINE + 1, "line longer than");
+	free(text);
+}
+
+/* More statements than the limit: an error, not unbounded memory. */
+static void test_scenario_parse_too_many(void **state)
+{
+	size_t n = PIDSIM_SC_MAX_STMTS + 1, len = n * 12;
+	char *text = malloc(len);
+
+	(void)state;
+	assert_non_null(text);
+	for (size_t i = 0; i < n; i++)
+		memcpy(text + i * 12, "getpid host\n", 12);
+	parse_fails(text, len, PIDSIM_SC_MAX_STMTS + 1, 1, "too many statements");
+	free(text);
+}
+
+/* Null arguments are refused, not dereferenced. */
+static void test_scenario_parse_null(void **state)
+{
+	struct pidsim_scenario *sc = NULL;
+
+	(void)state;
+	assert_int_equal(pidsim_sc_parse(NULL, 3, &sc, NULL), -EINVAL);
+	assert_int_equal(pidsim_sc_parse("", 0, NULL, NULL), -EINVAL);
+	assert_int_equal(pidsim_sc_parse(NULL, 0, &sc, NULL), 0);
+	pidsim_sc_free(sc);
+	pidsim_sc_free(NULL);
+	assert_int_equal(pidsim_sc_run(NULL, NULL, 0, NULL, NULL), -EINVAL);
+	assert_int_equal(pidsim_sc_format(NULL, 0, NULL, 0), -1);
+}
+
+/* ---- Formatting ----------------------------------------------------------------- */
+
+static const char sample[] =
+	"kernel pid_max 5000\n"
+	"fork host -> spawner\n"
+	"fork spawner newpid -> c1\n"
+	"fork c1 -> a\n"
+	"expect @!renumbers 2(a)\n"
+	"fork a -> b\n"
+	"getpid a\n"
+	"getppid c1\n"
+	"expect 0\n"
+	"ps spawner c1\n"
+	"expect [c1 a b] or [1(c1) 2 3]\n"
+	"ref spawner c1:a -> r\n"
+	"setown c1 a -> sock\n"
+	"kill spawner c1:a KILL\n"
+	"resolve c1 r\n"
+	"expect zombie\n"
+	"notify sock USR1\n"
+	"expect @owner-by-number ESRCH or a\n"
+	"wait c1 any\n"
+	"expect a killed KILL\n"
+	"close sock\n"
+	"churn c1 3\n"
+	"exit c1 5\n"
+	"wait spawner c1\n"
+	"expect c1 exited 5\n"
+	"kill host -1 0\n";
+
+/* The canonical text parses back to the same statements. */
+static void test_scenario_format_round_trip(void **state)
+{
+	struct pidsim_scenario *a = parse_ok(sample), *b;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = tmpfile();
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(pidsim_sc_write(a, f), 0);
+	len = (size_t)ftell(f);
+	rewind(f);
+	text = calloc(1, len + 1);
+	assert_non_null(text);
+	assert_int_equal(fread(text, 1, len, f), len);
+	fclose(f);
+	b = parse_ok(text);
+	assert_int_equal(a->nr_stmts, b->nr_stmts);
+	for (size_t i = 0; i < a->nr_stmts; i++) {
+		char fa[512];
+
+		strcpy(fa, format(a, i));
+		assert_string_equal(fa, format(b, i));
+		assert_int_equal(a->stmts[i].kind, b->stmts[i].kind);
+		assert_int_equal(a->stmts[i].arg, b->stmts[i].arg);
+	}
+	assert_string_equal(format(a, 3), "fork c1 -> a");
+	assert_string_equal(format(a, 0), "kernel host pid_max 5000");
+	free(text);
+	pidsim_sc_free(a);
+	pidsim_sc_free(b);
+}
+
+/* ---- Runner ------------------------------------------------------------------------ */
+
+/* The sample passes on every design, with no violation. */
+static void test_scenario_run_all_designs(void **state)
+{
+	char *out;
+	struct pidsim_sc_summary sum = run_text(sample, "all", 0, &out);
+
+	(void)state;
+	assert_int_equal(sum.designs, pidsim_design_count());
+	assert_int_equal(sum.statements, 19);
+	assert_int_equal(sum.violations, 0);
+	assert_int_equal(sum.failed, 0);
+	assert_true(sum.expects > 0);
+	assert_non_null(strstr(out, "PASS"));
+	for (size_t i = 0; i < pidsim_design_count(); i++)
+		assert_non_null(strstr(out, pidsim_design_at(i)->name));
+	free(out);
+}
+
+/* One design: a transcript with numbers, labels, errno names and effects. */
+static void test_scenario_run_transcript(void **state)
+{
+	char *out;
+	struct pidsim_sc_summary sum = run_text(
+		"fork host newpid -> c1\n"
+		"fork c1 -> a\n"
+		"kill c1 a KILL\n"
+		"kill c1 99\n"
+		"wait c1 a\n", "pidspace", 0, &out);
+
+	(void)state;
+	assert_int_equal(sum.designs, 1);
+	assert_int_equal(sum.disagreements, 0);
+	assert_non_null(strstr(out, "fork c1 -> a"));
+	assert_non_null(strstr(out, "2(a)"));
+	assert_non_null(strstr(out, "0 {died a}"));
+	assert_non_null(strstr(out, "ESRCH"));
+	assert_non_null(strstr(out, "2(a) killed KILL"));
+	free(out);
+}
+
+/* A failed expect is counted and marked; an expect that does not apply
+ * to a design is not checked there. */
+static void test_scenario_run_failed_expect(void **state)
+{
+	char *out;
+	struct pidsim_sc_summary sum = run_text("getpid host\nexpect 2\n"
+						"expect @vpid 1\nexpect @!vpid 1\n",
+						"vpid", 0, &out);
+
+	(void)state;
+	assert_int_equal(sum.expects, 2);
+	assert_int_equal(sum.failed, 1);
+	assert_non_null(strstr(out, "FAIL"));
+	assert_non_null(strstr(out, "! expect failed on vpid"));
+	free(out);
+}
+
+/* Every matcher, true and false. */
+static void test_scenario_run_matchers(void **state)
+{
+	static const struct {
+		const char *text;
+		size_t failed;
+	} cases[] = {
+		{ "fork host -> a\nexpect 2\nexpect a\nexpect 2(a)\nexpect ok", 0 },
+		{ "fork host -> a\nexpect 3", 1 },
+		{ "fork host -> a\nfork host -> b\nexpect a", 1 },
+		{ "kill host 5\nexpect ESRCH\nexpect EINVAL or ESRCH", 0 },
+		{ "kill host 5\nexpect ok", 1 },
+		{ "fork host newpid -> c\nfork c -> x\nkill host x\nexpect 0 or nopid", 0 },
+		{ "fork host newpid -> c\nfork c -> x\nkill c -1 0\nexpect nopid", 1 },
+		{ "fork host -> a\nps host\nexpect [a host]\nexpect [1 2]", 0 },
+		{ "fork host -> a\nps host\nexpect [host]", 1 },
+		{ "fork host -> a\nexit a 4\nwait host a\nexpect exited 4\nexpect a", 0 },
+		{ "fork host -> a\nkill host a HUP\nwait host any\nexpect killed HUP", 0 },
+		{ "fork host -> a\nkill host a HUP\nwait host any\nexpect exited 0", 1 },
+		{ "fork host -> a\nref host a -> r\nexit a\nresolve host r\nexpect zombie a", 0 },
+		{ "fork host -> a\nexit a\nwait host a\nresolve host a\nexpect gone\nexpect ESRCH", 0 },
+		{ "fork host -> a\nresolve host a\nexpect running 2", 0 },
+		{ "fork host -> a\nresolve host a\nexpect zombie", 1 },
+		{ "fork host -> a\nsetown host a -> o\nnotify o 0\nexpect a", 0 },
+		{ "getpid host\nexpect limit", 1 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *out;
+		struct pidsim_sc_summary sum = run_text(cases[i].text, "pidspace", 0, &out);
+
+		if (sum.failed != cases[i].failed)
+			print_error("case %zu:\n%s\n%s\n", i, cases[i].text, out);
+		assert_int_equal(sum.failed, cases[i].failed);
+		free(out);
+	}
+}
+
+/* A recorded limit is a matcher and an allowed disagreement; what cannot
+ * run after it is skipped, not failed. */
+static void test_scenario_run_limits(void **state)
+{
+	char text[4096], *out;
+	struct pidsim_sc_summary sum;
+	size_t n = 0;
+
+	(void)state;
+	n += (size_t)snprintf(text + n, sizeof text - n, "fork host newpid -> l1\n");
+	for (int i = 1; i <= PIDSIM_MAX_LEVEL; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n,
+				      "fork l%d newpid -> l%d\n", i, i + 1);
+	n += (size_t)snprintf(text + n, sizeof text - n,
+			      "expect limit\ngetpid l%d\nexpect 1\n", PIDSIM_MAX_LEVEL + 1);
+	sum = run_text(text, "all", 0, &out);
+	assert_int_equal(sum.violations, 0);
+	assert_int_equal(sum.failed, 0);
+	assert_non_null(strstr(out, "[limit: max_level"));
+	free(out);
+}
+
+/* Host-view and stored-owner differences are allowed and say why. */
+static void test_scenario_run_classifies(void **state)
+{
+	char *out;
+	struct pidsim_sc_summary sum = run_text(
+		"kernel pid_max 10\n"
+		"fork host -> h\n"
+		"setown host h -> o\n"
+		"kill host h KILL\n"
+		"wait host h\n"
+		"churn host 7\n"
+		"fork host -> h2\n"		/* h's number again */
+		"notify o KILL\n"
+		"fork host newpid -> c1\n"
+		"fork c1 -> a\n"
+		"ps host\n", "all", 0, &out);
+
+	(void)state;
+	assert_int_equal(sum.violations, 0);
+	if (pidsim_design_find("vpid") && pidsim_design_find("pidspace")) {
+		assert_true(sum.allowed > 0);
+		assert_non_null(strstr(out, "~ pidspace: host view (host-sees-all"));
+		assert_non_null(strstr(out, "stored owner kept as a number (rule 9)"));
+	}
+	free(out);
+}
+
+/* --stats: a cost table per statement, totals and peak bytes. */
+static void test_scenario_run_stats(void **state)
+{
+	char *out;
+	struct pidsim_sc_summary sum = run_text("fork host -> a\nps host\n", "all",
+						PIDSIM_SC_STATS, &out);
+
+	(void)state;
+	assert_int_equal(sum.failed, 0);
+	assert_non_null(strstr(out, "lookups"));
+	assert_non_null(strstr(out, "probes"));
+	assert_non_null(strstr(out, "total"));
+	assert_non_null(strstr(out, "peak bytes"));
+	free(out);
+}
+
+/* An unknown design is -ENOENT; no output needed. */
+static void test_scenario_run_unknown_design(void **state)
+{
+	struct pidsim_scenario *sc = parse_ok("getpid host\n");
+	struct pidsim_sc_summary sum;
+
+	(void)state;
+	assert_int_equal(pidsim_sc_run(sc, "nosuch", 0, NULL, &sum), -ENOENT);
+	assert_int_equal(pidsim_sc_run(sc, NULL, 0, NULL, NULL), 0);
+	pidsim_sc_free(sc);
+}
+
+/* ---- Robustness: prefixes and mutations of a valid file -------------------------- */
+
+/* Parse and, when it parses, run: never a crash, a leak or a sanitizer
+ * report, whatever the bytes. */
+static void parse_and_run(const char *text, size_t len)
+{
+	struct pidsim_scenario *sc = NULL;
+	struct pidsim_sc_error err;
+	int ret = pidsim_sc_parse(text, len, &sc, &err);
+
+	if (ret) {
+		assert_int_equal(ret, -EINVAL);
+		assert_true(err.line >= 1 && err.col >= 1 && err.msg[0]);
+		return;
+	}
+	assert_int_equal(pidsim_sc_run(sc, "all", 0, NULL, NULL), 0);
+	pidsim_sc_free(sc);
+}
+
+/* Every prefix of the sample, and a few thousand random byte changes. */
+static void test_scenario_fuzz_prefixes_and_mutations(void **state)
+{
+	static const char junk[] = "\0\n #[]():->@!-9aZE\x80\xff";
+	size_t len = sizeof sample - 1;
+	char *buf = malloc(len);
+	uint32_t seed = 2006;
+
+	(void)state;
+	assert_non_null(buf);
+	for (size_t n = 0; n <= len; n += 3)
+		parse_and_run(sample, n);
+	for (int i = 0; i < 3000; i++) {
+		memcpy(buf, sample, len);
+		for (int j = 0; j < 1 + i % 3; j++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[(seed >> 8) % len] = junk[(seed >> 20) % (sizeof junk - 1)];
+		}
+		parse_and_run(buf, len);
+	}
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scenario_parse_kernel),
+		cmocka_unit_test(test_scenario_parse_fork),
+		cmocka_unit_test(test_scenario_parse_process_calls),
+		cmocka_unit_test(test_scenario_parse_refs_and_owners),
+		cmocka_unit_test(test_scenario_parse_expect),
+		cmocka_unit_test(test_scenario_parse_blanks_and_comments),
+		cmocka_unit_test(test_scenario_parse_errors),
+		cmocka_unit_test(test_scenario_parse_nul),
+		cmocka_unit_test(test_scenario_parse_long_line),
+		cmocka_unit_test(test_scenario_parse_too_many),
+		cmocka_unit_test(test_scenario_parse_null),
+		cmocka_unit_test(test_scenario_format_round_trip),
+		cmocka_unit_test(test_scenario_run_all_designs),
+		cmocka_unit_test(test_scenario_run_transcript),
+		cmocka_unit_test(test_scenario_run_failed_expect),
+		cmocka_unit_test(test_scenario_run_matchers),
+		cmocka_unit_test(test_scenario_run_limits),
+		cmocka_unit_test(test_scenario_run_classifies),
+		cmocka_unit_test(test_scenario_run_stats),
+		cmocka_unit_test(test_scenario_run_unknown_design),
+		cmocka_unit_test(test_scenario_fuzz_prefixes_and_mutations),
+	};
+
+	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
+}

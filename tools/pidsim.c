@@ -1,0 +1,542 @@
+/*
+ * pidsim.c - the command line: run a scenario on one design or all of
+ * them, list the designs, print a scenario in canonical form.
+ *
+ * Results go to stdout, errors to stderr.  Exit status: 0 the scenario
+ * passed, 1 a contract violation or a failed expect, 2 a usage error, a
+ * file that cannot be read or parsed, or no memory.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pidsim.h"
+#include "pidsim_image.h"
+#include "pidsim_scenario.h"
+
+#define MAX_FILE (64u << 20)	/* bytes read from a scenario file */
+
+enum { EXIT_PASS = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
+
+static const char usage[] =
+"usage: pidsim run FILE [--design NAME|all] [--stats]\n"
+"       pidsim designs\n"
+"       pidsim fmt FILE\n"
+"       pidsim image show IMAGE\n"
+"       pidsim checkpoint FILE LABEL OUT [--design NAME]\n"
+"       pidsim restore IMAGE [--design NAME|all] [--into] [--pid-max N]\n"
+"       pidsim --help | pidsim run --help\n"
+"\n"
+"pidsim is a userspace model of a kernel task table with several pid\n"
+"designs behind one interface (PID virtualization, PID spaces, ...).  A\n"
+"scenario file writes a case down once; pidsim runs it on every design and\n"
+"shows, side by side, what each design answers and what it cost.\n"
+"\n"
+"commands:\n"
+"  run FILE     run a scenario (FILE '-' reads stdin); see 'pidsim run --help'\n"
+"  designs      list the designs, what they are and the limits they record\n"
+"  fmt FILE     check a scenario and print it in canonical form\n"
+"  image show IMAGE\n"
+"               check a checkpoint image and print it as text\n"
+"  checkpoint FILE LABEL OUT\n"
+"               run the scenario FILE on one design (default: the first)\n"
+"               and write the image its 'checkpoint ... -> LABEL' took to\n"
+"               OUT, for 'pidsim restore' in another process\n"
+"  restore IMAGE\n"
+"               restore an image on a fresh kernel image of each design\n"
+"               (--into: into the host container, each task asking for\n"
+"               its old number) and show what came back\n"
+"\n"
+"exit status: 0 passed, 1 a contract violation or a failed expect,\n"
+"2 a usage, file or parse error.  The language: docs/scenarios.md.\n";
+
+static const char run_usage[] =
+"usage: pidsim run FILE [--design NAME|all] [--stats]\n"
+"\n"
+"Run the scenario in FILE ('-': stdin) on one kernel image per design.\n"
+"\n"
+"  --design NAME   only that design: a transcript, one line per statement:\n"
+"                  the statement (its first argument is the task whose view\n"
+"                  it runs in) and what came back: pids as NUMBER(LABEL),\n"
+"                  an errno name, and {died ...; gone ...} for the tasks it\n"
+"                  killed or released\n"
+"  --design all    every design (the default), side by side; a cell unlike\n"
+"                  the first design's ends in '*' and the row says why:\n"
+"                  '~' allowed by the contract (host view, stored owners,\n"
+"                  a recorded limit, renumbering), '!' a violation\n"
+"  --stats         each statement's cost per design: lookups, pid\n"
+"                  conversions, hash probes, bytes allocated; and totals\n"
+"\n"
+"A scenario, one statement a line ('#' starts a comment):\n"
+"\n"
+"  kernel pid_max 5000          # boot the image 'host' (optional)\n"
+"  fork host newpid -> c1       # host forks c1, init of a new container\n"
+"  fork c1 -> a                 # c1 forks a inside it\n"
+"  getpid a\n"
+"  expect a                     # the result names a, on every design\n"
+"  expect @!renumbers 2         # ... and is pid 2 where numbers are cyclic\n"
+"  ps host\n"
+"  expect @host-sees-all [host c1 a]\n"
+"  expect @!host-sees-all [host c1]\n"
+"  kill host c1:a KILL          # qualified address: a as c1's view numbers it\n"
+"  wait c1 any\n"
+"  expect a killed KILL\n"
+"\n"
+"statements: kernel fork exit wait kill getpid getppid ps ref resolve\n"
+"setown notify close churn expect; docs/scenarios.md has the grammar.\n"
+"\n"
+"exit status: 0 passed, 1 a violation or a failed expect, 2 a usage, file\n"
+"or parse error (FILE:LINE:COLUMN: what was expected; nothing is run).\n";
+
+/* Read a whole file, or stdin for "-".  NULL with a message on failure. */
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	size_t cap = 1 << 16, n = 0;
+	char *buf = NULL;
+
+	if (!f) {
+		fprintf(stderr, "pidsim: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		char *p = cap <= MAX_FILE + 1 ? realloc(buf, cap) : NULL;
+
+		if (!p) {
+			fprintf(stderr, "pidsim: %s: %s\n", path, cap > MAX_FILE + 1 ?
+				"file too large (at most 64 MiB)" : "out of memory");
+			goto fail;
+		}
+		buf = p;
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap)
+			break;
+		cap *= 2;
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "pidsim: %s: read error\n", path);
+		goto fail;
+	}
+	if (f != stdin)
+		fclose(f);
+	*len = n;
+	return buf;
+fail:
+	free(buf);
+	if (f != stdin)
+		fclose(f);
+	return NULL;
+}
+
+/* Read and parse FILE; NULL after printing FILE:LINE:COL: message. */
+static struct pidsim_scenario *load(const char *path)
+{
+	struct pidsim_scenario *sc = NULL;
+	struct pidsim_sc_error err;
+	size_t len;
+	char *text = read_file(path, &len);
+	int ret;
+
+	if (!text)
+		return NULL;
+	ret = pidsim_sc_parse(text, len, &sc, &err);
+	free(text);
+	if (ret == -ENOMEM)
+		fprintf(stderr, "pidsim: %s: out of memory\n", path);
+	else if (ret)
+		fprintf(stderr, "%s:%u:%u: %s\n", path, err.line, err.col, err.msg);
+	return ret ? NULL : sc;
+}
+
+static void print_flags(unsigned flags)
+{
+	static const struct { unsigned flag; const char *name; } names[] = {
+		{ PIDSIM_D_HOST_SEES_ALL, "host-sees-all" },
+		{ PIDSIM_D_OWNER_BY_NUMBER, "owner-by-number" },
+		{ PIDSIM_D_SHARED_RANGE, "shared-range" },
+		{ PIDSIM_D_RENUMBERS, "renumbers" },
+		{ PIDSIM_D_HIERARCHICAL, "hierarchical" },
+	};
+	bool any = false;
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (flags & names[i].flag) {
+			printf("%s%s", any ? " " : "", names[i].name);
+			any = true;
+		}
+	}
+	printf("%s\n", any ? "" : "(none)");
+}
+
+static int cmd_designs(void)
+{
+	for (size_t i = 0; i < pidsim_design_count(); i++) {
+		const struct pidsim_design_info *d = pidsim_design_at(i);
+
+		printf("%s\n  %s\n", d->name, d->summary);
+		printf("  lookup:     %s\n  conversion: %s\n", d->lookup, d->conversion);
+		printf("  limits:     max_level %d (deeper: %s), max_containers ",
+		       d->max_level, pidsim_errname(d->level_errno));
+		if (d->max_containers)
+			printf("%u", d->max_containers);
+		else
+			printf("unlimited");
+		printf(", max_pid_max %d\n  flags:      ", d->max_pid_max);
+		print_flags(d->flags);
+	}
+	printf("\nflags: an expect can select designs by name or by flag "
+	       "(@vpid, @host-sees-all, @!renumbers)\n");
+	return EXIT_PASS;
+}
+
+static int cmd_fmt(int argc, char **argv)
+{
+	struct pidsim_scenario *sc;
+	int ret;
+
+	if (argc != 3) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	sc = load(argv[2]);
+	if (!sc)
+		return EXIT_USAGE;
+	ret = pidsim_sc_write(sc, stdout) ? EXIT_USAGE : EXIT_PASS;
+	pidsim_sc_free(sc);
+	return ret;
+}
+
+/* run FILE [--design NAME|all] [--stats], options in any order. */
+static int parse_run_args(int argc, char **argv, const char **file,
+			  const char **design, unsigned *flags)
+{
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(run_usage, stdout);
+			return EXIT_PASS;
+		} else if (strcmp(argv[i], "--stats") == 0) {
+			*flags |= PIDSIM_SC_STATS;
+		} else if (strcmp(argv[i], "--design") == 0 && i + 1 < argc) {
+			*design = argv[++i];
+		} else if (strncmp(argv[i], "--design=", 9) == 0) {
+			*design = argv[i] + 9;
+		} else if (argv[i][0] == '-' && argv[i][1] && !*file) {
+			fprintf(stderr, "pidsim run: unknown option '%s'\n", argv[i]);
+			return EXIT_USAGE;
+		} else if (!*file) {
+			*file = argv[i];
+		} else {
+			fprintf(stderr, "pidsim run: one FILE only ('%s'?)\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (*file)
+		return -1;
+	fputs(run_usage, stderr);
+	return EXIT_USAGE;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	const char *file = NULL, *design = "all";
+	struct pidsim_sc_summary sum;
+	struct pidsim_scenario *sc;
+	unsigned flags = 0;
+	int ret = parse_run_args(argc, argv, &file, &design, &flags);
+
+	if (ret >= 0)
+		return ret;
+	if (strcmp(design, "all") != 0 && !pidsim_design_find(design)) {
+		fprintf(stderr, "pidsim run: unknown design '%s' ('pidsim designs' "
+			"lists them)\n", design);
+		return EXIT_USAGE;
+	}
+	sc = load(file);
+	if (!sc)
+		return EXIT_USAGE;
+	printf("== %s\n", file);
+	ret = pidsim_sc_run(sc, design, flags, stdout, &sum);
+	pidsim_sc_free(sc);
+	if (ret) {
+		fprintf(stderr, "pidsim run: %s\n", ret == -ENOMEM ? "out of memory" :
+			pidsim_errname(ret));
+		return EXIT_USAGE;
+	}
+	return sum.violations || sum.failed ? EXIT_FAILED : EXIT_PASS;
+}
+
+/* ---- Images (pidsim_image.h, docs/image-format.md) ------------------------ */
+
+/* Read a whole image file, or stdin for "-": 0, or an errno with a
+ * message printed. */
+static int read_image(const char *path, unsigned char **buf, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	size_t cap = 1 << 16, n = 0;
+	unsigned char *b = NULL;
+	int err = 0;
+
+	if (!f) {
+		fprintf(stderr, "pidsim: %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	for (;;) {
+		unsigned char *p = cap <= (size_t)PIDSIM_IMAGE_MAX_BYTES + 1 ?
+				   realloc(b, cap) : NULL;
+
+		if (!p) {
+			err = cap > (size_t)PIDSIM_IMAGE_MAX_BYTES + 1 ? -EFBIG : -ENOMEM;
+			fprintf(stderr, "pidsim: %s: %s\n", path, err == -EFBIG ?
+				"oversized image (more than 1 GiB)" : "out of memory");
+			break;
+		}
+		b = p;
+		n += fread(b + n, 1, cap - n, f);
+		if (n < cap)
+			break;
+		cap *= 2;
+	}
+	if (!err && ferror(f)) {
+		fprintf(stderr, "pidsim: %s: read error\n", path);
+		err = -EIO;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (err) {
+		free(b);
+		return err;
+	}
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+/* Read and check an image; NULL after printing why it is not one. */
+static struct pidsim_image *load_image(const char *path, unsigned char **buf,
+				       size_t *len)
+{
+	struct pidsim_image *img;
+	char why[256];
+	int err;
+
+	if (read_image(path, buf, len))
+		return NULL;
+	err = pidsim_image_decode(*buf, *len, &img, why, sizeof why);
+	if (!err)
+		return img;
+	fprintf(stderr, "pidsim: %s: %s (%s): %s\n", path,
+		pidsim_image_strerror(err), pidsim_errname(err), why);
+	free(*buf);
+	return NULL;
+}
+
+static int cmd_image(int argc, char **argv)
+{
+	struct pidsim_image *img;
+	unsigned char *buf;
+	size_t len;
+
+	if (argc != 4 || strcmp(argv[2], "show") != 0) {
+		fputs("usage: pidsim image show IMAGE\n", stderr);
+		return EXIT_USAGE;
+	}
+	img = load_image(argv[3], &buf, &len);
+	if (!img)
+		return EXIT_USAGE;
+	pidsim_image_print(stdout, img);
+	pidsim_image_destroy(img);
+	free(buf);
+	return EXIT_PASS;
+}
+
+/* How many numbers inside the tree the restored copy (a checkpoint of it)
+ * has that the image had too and that differ. */
+static unsigned numbers_changed(const struct pidsim_image *a,
+				const struct pidsim_image *b)
+{
+	unsigned changed = 0;
+
+	for (uint32_t i = 0; i < a->nr_tasks && i < b->nr_tasks; i++)
+		for (unsigned j = 0; j < a->tasks[i].nr_numbers &&
+				     j < b->tasks[i].nr_numbers; j++)
+			changed += a->tasks[i].numbers[j] && b->tasks[i].numbers[j] &&
+				   a->tasks[i].numbers[j] != b->tasks[i].numbers[j];
+	return changed;
+}
+
+/* Restore img on a fresh image of one design and show the tree as it came
+ * back: 0 restored or refused on a limit the design records, 1 refused
+ * otherwise (with the reason). */
+static int restore_on(const struct pidsim_design_info *d, const unsigned char *buf,
+		      size_t len, const struct pidsim_image *img, bool into,
+		      int pid_max)
+{
+	unsigned what = img->flags & PIDSIM_IMAGE_TREE ? PIDSIM_CKPT_TREE
+						       : PIDSIM_CKPT_CONTAINER;
+	struct pidsim_tree tree = { 0 };
+	struct pidsim_image *back = NULL;
+	pidsim_tid root, host;
+	pidsim_kernel *k;
+	void *again = NULL;
+	size_t alen;
+	int ret;
+
+	printf("== %s\n", d->name);
+	ret = pidsim_kernel_create(d->name, pid_max, &k);
+	if (ret) {
+		printf("cannot boot (pid_max %d): %s\n", pid_max, pidsim_errname(ret));
+		return 1;
+	}
+	host = pidsim_host_init(k);
+	tree.cap = 1;
+	tree.dst = &root;
+	ret = pidsim_restore(k, buf, len, host, into ? PIDSIM_RESTORE_INTO
+						     : PIDSIM_RESTORE_CONTAINER, &tree);
+	if (ret < 0) {
+		bool limit = (ret == d->level_errno && img->nr_containers > 1) ||
+			     (ret == -EAGAIN && d->max_containers);
+
+		printf("refused: %s%s\n", pidsim_errname(ret), !limit ? "" :
+		       ret == -EAGAIN ? " (a limit the design records: max_containers)"
+				      : " (a limit the design records: max_level)");
+		pidsim_kernel_destroy(k);
+		return limit ? 0 : 1;
+	}
+	printf("restored %s: %zu tasks, the top is %d in the host's view\n",
+	       into ? "into the host container" : "as a container", tree.nr_tasks, ret);
+	ret = pidsim_checkpoint(k, host, into || what == PIDSIM_CKPT_TREE ? root
+						 : tree.top, what, &again, &alen, NULL);
+	if (!ret)
+		ret = pidsim_image_decode(again, alen, &back, NULL, 0);
+	if (!ret) {
+		unsigned n = numbers_changed(img, back);
+
+		pidsim_image_print(stdout, back);
+		if (n)
+			printf("%u numbers inside the tree differ from the image's\n", n);
+		else
+			printf("every number inside the tree is the image's\n");
+	} else {
+		printf("cannot show it: %s\n", pidsim_errname(ret));
+	}
+	pidsim_image_destroy(back);
+	pidsim_image_free(again);
+	pidsim_kernel_destroy(k);
+	return ret ? 1 : 0;
+}
+
+/* checkpoint FILE LABEL OUT [--design NAME] */
+static int cmd_checkpoint(int argc, char **argv)
+{
+	const char *arg[3] = { NULL, NULL, NULL };
+	const char *design = pidsim_design_at(0)->name;
+	struct pidsim_scenario *sc;
+	struct pidsim_sc_summary sum;
+	size_t n = 0, len;
+	void *buf;
+	FILE *f;
+	int ret;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--design") == 0 && i + 1 < argc)
+			design = argv[++i];
+		else if (n < 3)
+			arg[n++] = argv[i];
+		else
+			n = 4;
+	}
+	if (n != 3 || !pidsim_design_find(design)) {
+		fputs("usage: pidsim checkpoint FILE LABEL OUT [--design NAME]\n", stderr);
+		return EXIT_USAGE;
+	}
+	sc = load(arg[0]);
+	if (!sc)
+		return EXIT_USAGE;
+	ret = pidsim_sc_run_image(sc, design, arg[1], &buf, &len, &sum);
+	pidsim_sc_free(sc);
+	if (ret) {
+		fprintf(stderr, "pidsim checkpoint: %s: %s\n", arg[0],
+			ret == -ENOENT ? "no such image label ('checkpoint ... -> LABEL')" :
+			ret == -ESRCH ? "that checkpoint failed on this design" :
+			pidsim_errname(ret));
+		return ret == -ESRCH ? EXIT_FAILED : EXIT_USAGE;
+	}
+	f = strcmp(arg[2], "-") == 0 ? stdout : fopen(arg[2], "wb");
+	if (!f || fwrite(buf, 1, len, f) != len || (f != stdout && fclose(f))) {
+		fprintf(stderr, "pidsim checkpoint: %s: %s\n", arg[2], strerror(errno));
+		pidsim_image_free(buf);
+		return EXIT_USAGE;
+	}
+	fprintf(stderr, "pidsim: %s: %zu bytes from %s\n", arg[2], len, design);
+	pidsim_image_free(buf);
+	return sum.violations || sum.failed ? EXIT_FAILED : EXIT_PASS;
+}
+
+/* restore IMAGE [--design NAME|all] [--into] [--pid-max N] */
+static int cmd_restore(int argc, char **argv)
+{
+	const char *file = NULL, *design = "all";
+	struct pidsim_image *img;
+	unsigned char *buf;
+	bool into = false;
+	int pid_max = 0, failed = 0;
+	size_t len;
+
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--design") == 0 && i + 1 < argc)
+			design = argv[++i];
+		else if (strcmp(argv[i], "--into") == 0)
+			into = true;
+		else if (strcmp(argv[i], "--pid-max") == 0 && i + 1 < argc)
+			pid_max = atoi(argv[++i]);
+		else if (!file && (argv[i][0] != '-' || !argv[i][1]))
+			file = argv[i];
+		else
+			file = NULL, i = argc;
+	}
+	if (!file || (strcmp(design, "all") != 0 && !pidsim_design_find(design))) {
+		fputs("usage: pidsim restore IMAGE [--design NAME|all] [--into] "
+		      "[--pid-max N]\n", stderr);
+		return EXIT_USAGE;
+	}
+	img = load_image(file, &buf, &len);
+	if (!img)
+		return EXIT_USAGE;
+	for (size_t i = 0; i < pidsim_design_count(); i++) {
+		const struct pidsim_design_info *d = pidsim_design_at(i);
+
+		if (strcmp(design, "all") == 0 || strcmp(design, d->name) == 0)
+			failed |= restore_on(d, buf, len, img, into, pid_max);
+	}
+	pidsim_image_destroy(img);
+	free(buf);
+	return failed ? EXIT_FAILED : EXIT_PASS;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (cmd && (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+		    strcmp(cmd, "help") == 0)) {
+		fputs(usage, stdout);
+		return EXIT_PASS;
+	}
+	if (cmd && strcmp(cmd, "run") == 0)
+		return cmd_run(argc, argv);
+	if (cmd && strcmp(cmd, "designs") == 0 && argc == 2)
+		return cmd_designs();
+	if (cmd && strcmp(cmd, "fmt") == 0)
+		return cmd_fmt(argc, argv);
+	if (cmd && strcmp(cmd, "image") == 0)
+		return cmd_image(argc, argv);
+	if (cmd && strcmp(cmd, "restore") == 0)
+		return cmd_restore(argc, argv);
+	if (cmd && strcmp(cmd, "checkpoint") == 0)
+		return cmd_checkpoint(argc, argv);
+	if (cmd)
+		fprintf(stderr, "pidsim: unknown command '%s'\n", cmd);
+	fputs(usage, stderr);
+	return EXIT_USAGE;
+}
