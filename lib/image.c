@@ -1,0 +1,607 @@
+/*
+ * image.c - the image format: a design-independent, versioned,
+ * self-checking binary form of a checkpointed process tree.
+ *
+ * Why a format of its own?  An image must travel between two processes
+ * (build/pidsim checkpoint, then restore in another run) and between
+ * designs, so it holds only what every design agrees on: the family tree
+ * in pre-order with children in list order (so that wait(-1) reaps in the
+ * same order after a restore), each task's state and exit status, the
+ * number it has in each view inside the tree, the containers with their
+ * cursors, and the stored owners that point inside the tree.  Nothing of
+ * any design's internals goes in, except one optional per-container hint
+ * that only the design that wrote it reads (vpid-ibm's container id).
+ *
+ * The layout, byte by byte, is docs/image-format.md: a 64-byte header
+ * (magic, version, sizes, counts), fixed-size records, and a CRC-32 of
+ * everything before it, all little-endian whatever the host.  The reader
+ * trusts nothing: it checks the magic, the version, the limits, the
+ * length, the checksum, and then every index and every rule a real tree
+ * obeys, before anything is built from it.  A bad image is an error code
+ * and a reason, never a crash, a leak or an allocation sized by the input
+ * beyond PIDSIM_IMAGE_MAX_BYTES.
+ */
+#include "image.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const unsigned char magic[8] = { 0x89, 'P', 'I', 'D', 'S', 'I', 'M', '\n' };
+
+/* ---- CRC-32 (IEEE 802.3, as zlib's crc32()) ------------------------------- */
+
+static uint32_t crc_table[256];
+static bool crc_ready;
+
+static void crc_init(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+
+		for (int j = 0; j < 8; j++)
+			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+		crc_table[i] = c;
+	}
+	crc_ready = true;
+}
+
+static uint32_t crc32_of(const unsigned char *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+
+	if (!crc_ready)
+		crc_init();
+	while (n--)
+		c = crc_table[(c ^ *p++) & 0xff] ^ (c >> 8);
+	return c ^ 0xffffffffu;
+}
+
+/* ---- Little-endian fields --------------------------------------------------- */
+
+static void put16(unsigned char *p, uint16_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint16_t get16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+/* Bytes of an image with these counts (nr_numbers: all tasks' numbers). */
+static uint64_t image_size(uint64_t cts, uint64_t tasks, uint64_t numbers,
+			   uint64_t owners)
+{
+	return PS_IMG_HEADER + cts * PS_IMG_CONTAINER + tasks * PS_IMG_TASK +
+	       numbers * 4 + owners * PS_IMG_OWNER + PS_IMG_TRAILER;
+}
+
+/* ---- Writing ------------------------------------------------------------------ */
+
+int ps_image_encode(const struct pidsim_image *img, void **buf, size_t *len)
+{
+	uint64_t numbers = 0, size;
+	unsigned char *b, *p;
+
+	for (uint32_t i = 0; i < img->nr_tasks; i++)
+		numbers += img->tasks[i].nr_numbers;
+	size = image_size(img->nr_containers, img->nr_tasks, numbers, img->nr_owners);
+	if (img->nr_tasks > PIDSIM_IMAGE_MAX_TASKS ||
+	    img->nr_containers > PIDSIM_IMAGE_MAX_CONTAINERS ||
+	    img->nr_owners > PIDSIM_IMAGE_MAX_OWNERS || size > PIDSIM_IMAGE_MAX_BYTES)
+		return -EFBIG;
+	b = calloc(1, (size_t)size);
+	if (!b)
+		return -ENOMEM;
+	memcpy(b, magic, sizeof magic);
+	put32(b + 8, PIDSIM_IMAGE_VERSION);
+	put32(b + 12, PS_IMG_HEADER);
+	put64(b + 16, size);
+	put32(b + 24, img->flags);
+	put32(b + 28, (uint32_t)img->pid_max);
+	put32(b + 32, img->nr_containers);
+	put32(b + 36, img->nr_tasks);
+	put32(b + 40, img->nr_owners);
+	put32(b + 44, (uint32_t)numbers);
+	for (int i = 0; i < 15 && img->design[i]; i++)
+		b[48 + i] = (unsigned char)img->design[i];
+	p = b + PS_IMG_HEADER;
+	for (uint32_t c = 0; c < img->nr_containers; c++, p += PS_IMG_CONTAINER) {
+		const struct pidsim_image_container *ct = &img->containers[c];
+
+		put32(p, ct->parent);
+		put32(p + 4, ct->init);
+		put32(p + 8, (uint32_t)ct->cursor);
+		put32(p + 12, ct->hint);
+	}
+	for (uint32_t i = 0; i < img->nr_tasks; i++) {
+		const struct pidsim_image_task *t = &img->tasks[i];
+
+		put32(p, t->parent);
+		put32(p + 4, t->ct);
+		put16(p + 8, (uint16_t)t->state);
+		put16(p + 10, (uint16_t)t->nr_numbers);
+		put32(p + 12, (uint32_t)t->exit_status);
+		p += PS_IMG_TASK;
+		for (unsigned j = 0; j < t->nr_numbers; j++, p += 4)
+			put32(p, (uint32_t)t->numbers[j]);
+	}
+	for (uint32_t o = 0; o < img->nr_owners; o++, p += PS_IMG_OWNER)
+		put32(p, img->owners[o].task);
+	put32(p, crc32_of(b, (size_t)(p - b)));
+	*buf = b;
+	*len = (size_t)size;
+	return 0;
+}
+
+/* ---- Reading ------------------------------------------------------------------ */
+
+struct reader {
+	const unsigned char *b;
+	size_t len;
+	char *why;
+	size_t why_size;
+	struct pidsim_image *img;
+	int *numbers;		/* every task's numbers, in task order */
+	unsigned *depth;	/* per container: levels below container 0 */
+	uint32_t *stack;	/* the pre-order path, root first */
+	uint64_t *keys;		/* (view, number) pairs, to find duplicates */
+};
+
+static int bad(struct reader *r, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int bad(struct reader *r, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->why_size) {
+		va_start(ap, fmt);
+		vsnprintf(r->why, r->why_size, fmt, ap);
+		va_end(ap);
+	}
+	return err;
+}
+
+/* Magic, version, sizes, checksum: what can be checked before the
+ * content, each with its own error. */
+static int check_frame(struct reader *r, uint64_t *numbers)
+{
+	const unsigned char *b = r->b;
+	size_t n = r->len < sizeof magic ? r->len : sizeof magic;
+	uint64_t size;
+	uint32_t cts, tasks, owners;
+
+	if (memcmp(b, magic, n) != 0)
+		return bad(r, -ENOEXEC, "not a pidsim image (bad magic)");
+	if (r->len < PS_IMG_HEADER)
+		return bad(r, -ENODATA, "truncated: %zu bytes, shorter than "
+			   "the %d-byte header", r->len, PS_IMG_HEADER);
+	if (get32(b + 8) != PIDSIM_IMAGE_VERSION)
+		return bad(r, -EPROTONOSUPPORT, "version %u (this build reads "
+			   "version %d)", get32(b + 8), PIDSIM_IMAGE_VERSION);
+	if (get32(b + 12) != PS_IMG_HEADER)
+		return bad(r, -EBADMSG, "header size %u, not %d", get32(b + 12),
+			   PS_IMG_HEADER);
+	size = get64(b + 16);
+	if (size > PIDSIM_IMAGE_MAX_BYTES)
+		return bad(r, -EFBIG, "oversized: %llu bytes (at most %u)",
+			   (unsigned long long)size, PIDSIM_IMAGE_MAX_BYTES);
+	if (r->len < size)
+		return bad(r, -ENODATA, "truncated: %zu of %llu bytes", r->len,
+			   (unsigned long long)size);
+	if (r->len > size)
+		return bad(r, -EBADMSG, "%zu bytes past the end of the image",
+			   r->len - (size_t)size);
+	if (size < PS_IMG_HEADER + PS_IMG_TRAILER)
+		return bad(r, -EBADMSG, "stated size %llu is below the minimum",
+			   (unsigned long long)size);
+	if (get32(b + size - 4) != crc32_of(b, (size_t)size - 4))
+		return bad(r, -EBADMSG, "checksum mismatch: the image is corrupted");
+	cts = get32(b + 32);
+	tasks = get32(b + 36);
+	owners = get32(b + 40);
+	*numbers = get32(b + 44);
+	if (cts > PIDSIM_IMAGE_MAX_CONTAINERS || tasks > PIDSIM_IMAGE_MAX_TASKS ||
+	    owners > PIDSIM_IMAGE_MAX_OWNERS ||
+	    *numbers > (uint64_t)tasks * (PIDSIM_MAX_LEVEL + 1))
+		return bad(r, -EFBIG, "oversized: %u containers, %u tasks, %u "
+			   "owners, %llu numbers", cts, tasks, owners,
+			   (unsigned long long)*numbers);
+	if (image_size(cts, tasks, *numbers, owners) != size)
+		return bad(r, -EUCLEAN, "counts do not add up to the size");
+	return 0;
+}
+
+static int read_header(struct reader *r)
+{
+	struct pidsim_image *img = r->img;
+	const unsigned char *b = r->b;
+
+	img->version = get32(b + 8);
+	img->size = r->len;
+	img->flags = get32(b + 24);
+	img->pid_max = (int)get32(b + 28);
+	img->nr_containers = get32(b + 32);
+	img->nr_tasks = get32(b + 36);
+	img->nr_owners = get32(b + 40);
+	memcpy(img->design, b + 48, 16);
+	img->design[16] = '\0';
+	if (img->flags & ~PIDSIM_IMAGE_TREE)
+		return bad(r, -EUCLEAN, "unknown flags 0x%x", img->flags);
+	if (get32(b + 28) < 2 || get32(b + 28) > PIDSIM_PID_MAX_LIMIT)
+		return bad(r, -EUCLEAN, "source pid_max %u out of range", get32(b + 28));
+	if (!img->nr_containers || !img->nr_tasks)
+		return bad(r, -EUCLEAN, "no %s", img->nr_tasks ? "container" : "task");
+	for (int i = 0; i < 16; i++) {
+		unsigned char c = b[48 + i];
+
+		if (c == 0) {
+			while (++i < 16)
+				if (b[48 + i])
+					return bad(r, -EUCLEAN, "design name not NUL-padded");
+			return 0;
+		}
+		if (c < 0x21 || c > 0x7e)
+			return bad(r, -EUCLEAN, "design name has byte 0x%02x", c);
+	}
+	return bad(r, -EUCLEAN, "design name not NUL-terminated");
+}
+
+static int read_containers(struct reader *r, const unsigned char *p)
+{
+	struct pidsim_image *img = r->img;
+	bool tree = img->flags & PIDSIM_IMAGE_TREE;
+
+	for (uint32_t c = 0; c < img->nr_containers; c++, p += PS_IMG_CONTAINER) {
+		struct pidsim_image_container *ct = &img->containers[c];
+
+		ct->parent = get32(p);
+		ct->init = get32(p + 4);
+		ct->cursor = (int)get32(p + 8);
+		ct->hint = get32(p + 12);
+		if (c == 0 ? ct->parent != PIDSIM_IMAGE_NONE : ct->parent >= c)
+			return bad(r, -EUCLEAN, "container %u: parent %d is not "
+				   "an earlier container", c, (int)ct->parent);
+		r->depth[c] = c ? r->depth[ct->parent] + 1 : 0;
+		if (r->depth[c] > PIDSIM_MAX_LEVEL)
+			return bad(r, -EUCLEAN, "container %u: nested %u deep "
+				   "(at most %d)", c, r->depth[c], PIDSIM_MAX_LEVEL);
+		if (c == 0 && tree ? ct->init != PIDSIM_IMAGE_NONE
+				   : ct->init >= img->nr_tasks)
+			return bad(r, -EUCLEAN, "container %u: bad init %d", c,
+				   (int)ct->init);
+		if (ct->cursor < 0 || ct->cursor >= PIDSIM_PID_MAX_LIMIT)
+			return bad(r, -EUCLEAN, "container %u: cursor %d out of "
+				   "range", c, ct->cursor);
+	}
+	return 0;
+}
+
+/* A wait status the model can produce: exited with 0..255, or killed by
+ * a signal 1..64. */
+static bool status_ok(int st)
+{
+	return (st & 0xff) == 0 ? st >= 0 && st <= 0xff00 : st >= 1 && st <= 64;
+}
+
+/* The container a task's parent lives in: container 0 for the root of a
+ * tree image (its parent stayed on the source), NONE for a container's. */
+static uint32_t parent_ct(const struct pidsim_image *img, uint32_t i)
+{
+	if (i == 0)
+		return img->flags & PIDSIM_IMAGE_TREE ? 0 : PIDSIM_IMAGE_NONE;
+	return img->tasks[img->tasks[i].parent].ct;
+}
+
+/* One task's family and container: pre-order, containers first seen at
+ * their init, a parent in the same container or (an init) the one above. */
+static int check_family(struct reader *r, uint32_t i, uint32_t *sp,
+			uint32_t *next_ct)
+{
+	struct pidsim_image *img = r->img;
+	struct pidsim_image_task *t = &img->tasks[i];
+	bool is_init;
+
+	if (i == 0 ? t->parent != PIDSIM_IMAGE_NONE : t->parent >= i)
+		return bad(r, -EUCLEAN, "task %u: parent %d is not an earlier "
+			   "task", i, (int)t->parent);
+	while (*sp && r->stack[*sp - 1] != t->parent)
+		--*sp;
+	if (i && !*sp)
+		return bad(r, -EUCLEAN, "task %u: not in pre-order (parent %u "
+			   "is not on the path to it)", i, t->parent);
+	r->stack[(*sp)++] = i;
+	if (i && img->tasks[t->parent].state == PIDSIM_ZOMBIE)
+		return bad(r, -EUCLEAN, "task %u: its parent %u is a zombie",
+			   i, t->parent);
+	if (t->ct >= img->nr_containers || t->ct > *next_ct)
+		return bad(r, -EUCLEAN, "task %u: container %d out of order",
+			   i, (int)t->ct);
+	is_init = img->containers[t->ct].init == i;
+	if (t->ct == *next_ct) {
+		if (!is_init)
+			return bad(r, -EUCLEAN, "task %u: first task of container "
+				   "%u is not its init", i, t->ct);
+		++*next_ct;
+	} else if (is_init) {
+		return bad(r, -EUCLEAN, "task %u: init after its container's "
+			   "tasks", i);
+	}
+	if (is_init ? img->containers[t->ct].parent != parent_ct(img, i)
+		    : t->ct != parent_ct(img, i))
+		return bad(r, -EUCLEAN, "task %u: its parent lives in the wrong "
+			   "container", i);
+	return 0;
+}
+
+static int read_tasks(struct reader *r, const unsigned char **pp)
+{
+	struct pidsim_image *img = r->img;
+	const unsigned char *p = *pp;
+	uint32_t sp = 0, next_ct = img->flags & PIDSIM_IMAGE_TREE ? 1 : 0;
+	size_t used = 0, nkeys = 0;
+	uint64_t total = get32(r->b + 44);
+	int err;
+
+	for (uint32_t i = 0; i < img->nr_tasks; i++) {
+		struct pidsim_image_task *t = &img->tasks[i];
+		uint32_t view;
+
+		t->parent = get32(p);
+		t->ct = get32(p + 4);
+		t->state = get16(p + 8);
+		t->nr_numbers = get16(p + 10);
+		t->exit_status = (int)get32(p + 12);
+		p += PS_IMG_TASK;
+		err = check_family(r, i, &sp, &next_ct);
+		if (err)
+			return err;
+		if (t->state != PIDSIM_RUNNING && t->state != PIDSIM_ZOMBIE)
+			return bad(r, -EUCLEAN, "task %u: state %d", i, t->state);
+		if (t->state == PIDSIM_RUNNING ? t->exit_status != 0
+					       : !status_ok(t->exit_status))
+			return bad(r, -EUCLEAN, "task %u: exit status 0x%x", i,
+				   (unsigned)t->exit_status);
+		if (t->nr_numbers != r->depth[t->ct] + 1 ||
+		    used + t->nr_numbers > total)
+			return bad(r, -EUCLEAN, "task %u: %u numbers for a "
+				   "container %u deep", i, t->nr_numbers,
+				   r->depth[t->ct]);
+		t->numbers = r->numbers + used;
+		view = t->ct;
+		for (unsigned j = 0; j < t->nr_numbers; j++, p += 4) {
+			int nr = (int)get32(p);
+
+			r->numbers[used++] = nr;
+			if (nr < 0 || (j == 0 && (nr == 0 || nr >= PIDSIM_PID_MAX_LIMIT)))
+				return bad(r, -EUCLEAN, "task %u: number %d out "
+					   "of range", i, nr);
+			if (nr)
+				r->keys[nkeys++] = (uint64_t)view << 32 | (uint32_t)nr;
+			view = img->containers[view].parent;
+		}
+		if ((t->numbers[0] == 1) != (img->containers[t->ct].init == i))
+			return bad(r, -EUCLEAN, "task %u: pid 1 is its container's "
+				   "init's, and only its", i);
+	}
+	if (used != total || next_ct != img->nr_containers)
+		return bad(r, -EUCLEAN, "%s", used != total ?
+			   "numbers do not add up" : "a container has no task");
+	*pp = p;
+	return (int)nkeys;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* No two tasks hold one number in one view. */
+static int check_unique(struct reader *r, size_t nkeys)
+{
+	qsort(r->keys, nkeys, sizeof *r->keys, cmp_u64);
+	for (size_t i = 1; i < nkeys; i++)
+		if (r->keys[i] == r->keys[i - 1])
+			return bad(r, -EUCLEAN, "two tasks hold number %u in "
+				   "container %u's view", (uint32_t)r->keys[i],
+				   (uint32_t)(r->keys[i] >> 32));
+	return 0;
+}
+
+static int read_owners(struct reader *r, const unsigned char *p)
+{
+	struct pidsim_image *img = r->img;
+
+	for (uint32_t o = 0; o < img->nr_owners; o++, p += PS_IMG_OWNER) {
+		img->owners[o].task = get32(p);
+		if (img->owners[o].task >= img->nr_tasks)
+			return bad(r, -EUCLEAN, "owner %u: task %d out of range",
+				   o, (int)img->owners[o].task);
+	}
+	return 0;
+}
+
+/*
+ * The decoded image in one block (the struct, then its tasks, containers,
+ * owners and numbers, each array aligned for its type), and the reader's
+ * scratch; the counts are already bounded by check_frame().
+ */
+static int alloc_decoded(struct reader *r, uint64_t numbers)
+{
+	const unsigned char *b = r->b;
+	size_t cts = get32(b + 32), tasks = get32(b + 36), owners = get32(b + 40);
+	size_t at_tasks = sizeof(struct pidsim_image);
+	size_t at_cts = at_tasks + tasks * sizeof(struct pidsim_image_task);
+	size_t at_owners = at_cts + cts * sizeof(struct pidsim_image_container);
+	size_t at_numbers = at_owners + owners * sizeof(struct pidsim_image_owner);
+	char *block = calloc(1, at_numbers + (size_t)numbers * sizeof(int));
+	struct pidsim_image *img = (struct pidsim_image *)(void *)block;
+
+	r->img = img;
+	r->depth = calloc(cts, sizeof *r->depth);
+	r->stack = calloc(tasks, sizeof *r->stack);
+	r->keys = calloc(numbers ? numbers : 1, sizeof *r->keys);
+	if (!img || !r->depth || !r->stack || !r->keys)
+		return -ENOMEM;
+	img->tasks = (void *)(block + at_tasks);
+	img->containers = (void *)(block + at_cts);
+	img->owners = (void *)(block + at_owners);
+	r->numbers = (void *)(block + at_numbers);
+	return 0;
+}
+
+void pidsim_image_destroy(struct pidsim_image *img)
+{
+	free(img);
+}
+
+int pidsim_image_decode(const void *buf, size_t len, struct pidsim_image **out,
+			char *why, size_t why_size)
+{
+	struct reader r = { .b = buf, .len = len, .why = why, .why_size = why_size };
+	const unsigned char *p;
+	uint64_t numbers = 0;
+	int err;
+
+	if (why_size)
+		why[0] = '\0';
+	if (!out || (!buf && len))
+		return bad(&r, -EINVAL, "no image");
+	if (len == 0)
+		return bad(&r, -ENODATA, "empty image");
+	err = check_frame(&r, &numbers);
+	if (err)
+		return err;
+	err = alloc_decoded(&r, numbers);
+	if (err) {
+		bad(&r, err, "out of memory");
+		goto out;
+	}
+	err = read_header(&r);
+	if (err)
+		goto out;
+	p = r.b + PS_IMG_HEADER;
+	err = read_containers(&r, p);
+	if (err)
+		goto out;
+	p += (size_t)r.img->nr_containers * PS_IMG_CONTAINER;
+	err = read_tasks(&r, &p);
+	if (err < 0)
+		goto out;
+	err = check_unique(&r, (size_t)err);
+	if (err)
+		goto out;
+	err = read_owners(&r, p);
+out:
+	free(r.depth);
+	free(r.stack);
+	free(r.keys);
+	if (err) {
+		pidsim_image_destroy(r.img);
+		return err;
+	}
+	*out = r.img;
+	return 0;
+}
+
+/* ---- Text ------------------------------------------------------------------- */
+
+static void print_index(FILE *out, char tag, uint32_t i)
+{
+	if (i == PIDSIM_IMAGE_NONE)
+		fprintf(out, " %-6s", "-");
+	else
+		fprintf(out, " %c%-5u", tag, i);
+}
+
+void pidsim_image_print(FILE *out, const struct pidsim_image *img)
+{
+	fprintf(out, "pidsim image v%u: %zu bytes, %s from %s (pid_max %d)\n",
+		img->version, img->size,
+		img->flags & PIDSIM_IMAGE_TREE ? "a task tree" : "a container",
+		img->design[0] ? img->design : "?", img->pid_max);
+	fprintf(out, "containers %u%s\n", img->nr_containers,
+		img->flags & PIDSIM_IMAGE_TREE ?
+		" (C0: the container the tree's root was forked in)" : "");
+	for (uint32_t c = 0; c < img->nr_containers; c++) {
+		const struct pidsim_image_container *ct = &img->containers[c];
+
+		fprintf(out, "  C%-5u parent", c);
+		print_index(out, 'C', ct->parent);
+		fprintf(out, " init");
+		print_index(out, 'T', ct->init);
+		fprintf(out, " cursor %d hint %u\n", ct->cursor, ct->hint);
+	}
+	fprintf(out, "tasks %u (pre-order; pids: own view first, then each "
+		"container up)\n", img->nr_tasks);
+	for (uint32_t i = 0; i < img->nr_tasks; i++) {
+		const struct pidsim_image_task *t = &img->tasks[i];
+		int st = t->exit_status;
+
+		fprintf(out, "  T%-5u parent", i);
+		print_index(out, 'T', t->parent);
+		fprintf(out, " in C%-5u ", t->ct);
+		if (t->state == PIDSIM_RUNNING)
+			fprintf(out, "%-12s", "running");
+		else if ((st & 0xff) == 0)
+			fprintf(out, "exited %-5d", st >> 8);
+		else
+			fprintf(out, "killed %-5d", st);
+		fprintf(out, " pids");
+		for (unsigned j = 0; j < t->nr_numbers; j++)
+			if (t->numbers[j])
+				fprintf(out, " %d", t->numbers[j]);
+			else
+				fprintf(out, " -");
+		fputc('\n', out);
+	}
+	fprintf(out, "owners %u\n", img->nr_owners);
+	for (uint32_t o = 0; o < img->nr_owners; o++)
+		fprintf(out, "  O%-5u owner T%u\n", o, img->owners[o].task);
+}
+
+const char *pidsim_image_strerror(int err)
+{
+	switch (err) {
+	case -ENODATA: return "truncated image";
+	case -ENOEXEC: return "not a pidsim image";
+	case -EPROTONOSUPPORT: return "unsupported image version";
+	case -EFBIG: return "oversized image";
+	case -EBADMSG: return "corrupted image";
+	case -EUCLEAN: return "inconsistent image";
+	case -ENOMEM: return "out of memory";
+	case -EINVAL: return "invalid argument";
+	default: return "not an image error";
+	}
+}

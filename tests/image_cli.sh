@@ -1,0 +1,83 @@
+#!/bin/bash
+# tests/image_cli.sh PIDSIM - an image travels between two processes, and
+# `pidsim image show` / `pidsim restore` refuse every damaged file with a
+# clear message and exit 2, never a crash (the ASan build runs this too).
+set -u
+bin=${1:?usage: tests/image_cli.sh PIDSIM}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=86:print_stacktrace=1}
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+scenario=examples/12-migrate-designs.pidsim
+
+fail() {
+	echo "FAIL $*"
+	failed=1
+}
+
+# expect CODE WORDS CMD...: CMD exits CODE and its stderr contains WORDS.
+expect() {
+	local want=$1 words=$2 rc
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -ne "$want" ]; then
+		fail "$*: exit $rc, want $want"; head -5 "$tmp/err"; return
+	fi
+	if [ -n "$words" ] && ! grep -q "$words" "$tmp/err"; then
+		fail "$*: stderr lacks '$words': $(head -2 "$tmp/err")"; return
+	fi
+	echo "ok   $*: exit $rc${words:+, '$words'}"
+}
+
+# Write byte $3 (octal escape) at offset $2 of file $1.
+poke() {
+	printf "$3" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
+# Every design writes an image that every design restores.
+for d in $("$bin" designs | grep -E '^[a-z][a-z-]*$'); do
+	expect 0 "bytes from $d" "$bin" checkpoint "$scenario" img "$tmp/$d.img" --design "$d"
+	expect 0 "" "$bin" image show "$tmp/$d.img"
+	grep -q "a container from $d" "$tmp/out" || fail "image show: no 'a container from $d'"
+	expect 0 "" "$bin" restore "$tmp/$d.img"
+	[ "$(grep -c 'every number inside the tree is the image' "$tmp/out")" -eq \
+	  "$("$bin" designs | grep -cE '^[a-z][a-z-]*$')" ] || fail "restore $d.img: a design changed a number"
+done
+good=$tmp/vpid.img
+size=$(wc -c <"$good")
+
+# Damaged files: a clear error, exit 2, for show and for restore.
+cp "$good" "$tmp/flip.img"; poke "$tmp/flip.img" 70 '\377'
+expect 2 "corrupted image (EBADMSG)" "$bin" image show "$tmp/flip.img"
+expect 2 "corrupted image" "$bin" restore "$tmp/flip.img"
+head -c $((size - 1)) "$good" >"$tmp/short.img"
+expect 2 "truncated image (ENODATA)" "$bin" image show "$tmp/short.img"
+head -c 10 "$good" >"$tmp/tiny.img"
+expect 2 "truncated image" "$bin" image show "$tmp/tiny.img"
+: >"$tmp/empty.img"
+expect 2 "truncated image" "$bin" image show "$tmp/empty.img"
+cp "$good" "$tmp/v2.img"; poke "$tmp/v2.img" 8 '\002'
+expect 2 "unsupported image version (EPROTONOSUPPORT)" "$bin" image show "$tmp/v2.img"
+cp "$good" "$tmp/big.img"; poke "$tmp/big.img" 19 '\100'
+expect 2 "oversized image (EFBIG)" "$bin" image show "$tmp/big.img"
+cp "$good" "$tmp/long.img"; printf 'x' >>"$tmp/long.img"
+expect 2 "corrupted image" "$bin" image show "$tmp/long.img"
+expect 2 "not a pidsim image (ENOEXEC)" "$bin" image show "$scenario"
+expect 2 "No such file" "$bin" image show "$tmp/missing.img"
+expect 2 "usage" "$bin" image show
+expect 2 "usage" "$bin" restore
+expect 2 "no such image label" "$bin" checkpoint "$scenario" nope "$tmp/x.img"
+# Every single byte damaged: caught, whatever the byte.
+for ((i = 0; i < size; i += 7)); do
+	cp "$good" "$tmp/b.img"; poke "$tmp/b.img" $i '\125'
+	cmp -s "$good" "$tmp/b.img" && continue
+	"$bin" image show "$tmp/b.img" >/dev/null 2>&1
+	rc=$?
+	[ $rc -eq 2 ] || fail "byte $i damaged: exit $rc, want 2"
+done
+echo "ok   damaged bytes: every one refused"
+
+[ $failed -eq 0 ] && echo "image cli: all passed"
+exit $failed

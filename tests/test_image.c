@@ -1,0 +1,486 @@
+/*
+ * test_image.c - the image format (lib/image.c, docs/image-format.md):
+ * the layout byte by byte, and a reader that rejects every truncated,
+ * corrupted, wrong-version, oversized or inconsistent image with its own
+ * error, never crashing, leaking, or changing the kernel it restores into.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pidsim.h"
+#include "pidsim_image.h"
+
+/* The test image: a pidspace container, pid_max 32768.
+ *   T0 c (init, pid 1) ─┬─ T1 a (2) ── T2 b (3, owner of O0)
+ *                       ├─ T3 e (4) ── T4 f (5)
+ *                       └─ T5 g (6, zombie, exit 3)
+ * Layout: header 64, one container at 64, six 20-byte tasks at 80,
+ * one owner at 200, CRC at 204: 208 bytes. */
+#define IMG_LEN 208
+#define TASK(i) (80 + 20 * (i))
+#define OWNER 200
+#define CRC 204
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static void set32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* CRC-32 bit by bit, as the document gives it: the table-driven one in
+ * lib/image.c must agree. */
+static uint32_t crc32_slow(const unsigned char *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+
+	while (n--) {
+		c ^= *p++;
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0xedb88320u : c >> 1;
+	}
+	return ~c;
+}
+
+static void fix_crc(unsigned char *b, size_t len)
+{
+	set32(b + len - 4, crc32_slow(b, len - 4));
+}
+
+struct img {
+	pidsim_kernel *k;
+	unsigned char *b;
+	size_t len;
+};
+
+static int setup(void **state)
+{
+	struct img *m = calloc(1, sizeof *m);
+	pidsim_tid host, c, a, b, e, g, t;
+	void *buf;
+
+	assert_non_null(m);
+	assert_int_equal(pidsim_kernel_create("pidspace", 0, &m->k), 0);
+	host = pidsim_host_init(m->k);
+	pidsim_fork(m->k, host, PIDSIM_CLONE_NEWPID, &c);
+	pidsim_fork(m->k, c, 0, &a);
+	pidsim_fork(m->k, a, 0, &b);
+	pidsim_fork(m->k, c, 0, &e);
+	pidsim_fork(m->k, e, 0, &t);
+	pidsim_fork(m->k, c, 0, &g);
+	pidsim_exit(m->k, g, 3);
+	assert_int_equal(pidsim_setown(m->k, c, 3), 0);
+	assert_int_equal(pidsim_checkpoint(m->k, PIDSIM_NO_TASK, c,
+					   PIDSIM_CKPT_CONTAINER, &buf, &m->len, NULL), 0);
+	m->b = buf;
+	*state = m;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct img *m = *state;
+
+	pidsim_image_free(m->b);
+	pidsim_kernel_destroy(m->k);
+	free(m);
+	return 0;
+}
+
+/* The layout of docs/image-format.md, field by field. */
+static void test_image_layout(void **state)
+{
+	struct img *m = *state;
+	const unsigned char *b = m->b;
+	static const unsigned char magic[8] = { 0x89, 'P', 'I', 'D', 'S', 'I', 'M', '\n' };
+	static const uint32_t parent[6] = { PIDSIM_IMAGE_NONE, 0, 1, 0, 3, 0 };
+
+	assert_int_equal(m->len, IMG_LEN);
+	assert_memory_equal(b, magic, 8);
+	assert_int_equal(le32(b + 8), 1);		/* version */
+	assert_int_equal(le32(b + 12), 64);		/* header size */
+	assert_int_equal(le32(b + 16), IMG_LEN);	/* size, low word */
+	assert_int_equal(le32(b + 20), 0);		/* size, high word */
+	assert_int_equal(le32(b + 24), 0);		/* flags: a container */
+	assert_int_equal(le32(b + 28), 32768);		/* source pid_max */
+	assert_int_equal(le32(b + 32), 1);		/* containers */
+	assert_int_equal(le32(b + 36), 6);		/* tasks */
+	assert_int_equal(le32(b + 40), 1);		/* owners */
+	assert_int_equal(le32(b + 44), 6);		/* numbers */
+	assert_string_equal((const char *)b + 48, "pidspace");
+	/* container 0: no parent, init T0, cursor 6, hint 0 */
+	assert_int_equal(le32(b + 64), PIDSIM_IMAGE_NONE);
+	assert_int_equal(le32(b + 68), 0);
+	assert_int_equal(le32(b + 72), 6);
+	assert_int_equal(le32(b + 76), 0);
+	for (int i = 0; i < 6; i++) {
+		const unsigned char *t = b + TASK(i);
+
+		assert_int_equal(le32(t), parent[i]);
+		assert_int_equal(le32(t + 4), 0);			/* container */
+		assert_int_equal(t[8] | t[9] << 8, i == 5 ? 2 : 1);	/* state */
+		assert_int_equal(t[10] | t[11] << 8, 1);		/* numbers */
+		assert_int_equal(le32(t + 12), i == 5 ? 3 << 8 : 0);	/* status */
+	}
+	/* pids in pre-order: c 1, a 2, b 3, e 4, f 5, g 6 */
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(le32(b + TASK(i) + 16), (uint32_t)i + 1);
+	assert_int_equal(le32(b + OWNER), 2);		/* owner: T2, b */
+	assert_int_equal(le32(b + CRC), crc32_slow(b, CRC));
+}
+
+/* The decoded form, and the text of `pidsim image show`. */
+static void test_image_decode_and_print(void **state)
+{
+	struct img *m = *state;
+	struct pidsim_image *img;
+	char why[128], text[4096];
+	FILE *f = tmpfile();
+	size_t n;
+
+	assert_int_equal(pidsim_image_decode(m->b, m->len, &img, why, sizeof why), 0);
+	assert_string_equal(why, "");
+	assert_int_equal(img->version, 1);
+	assert_int_equal(img->nr_tasks, 6);
+	assert_int_equal(img->tasks[4].parent, 3);
+	assert_int_equal(img->tasks[5].state, PIDSIM_ZOMBIE);
+	assert_int_equal(img->tasks[5].exit_status, 3 << 8);
+	assert_int_equal(img->containers[0].init, 0);
+	assert_int_equal(img->owners[0].task, 2);
+	assert_string_equal(img->design, "pidspace");
+	assert_non_null(f);
+	pidsim_image_print(f, img);
+	rewind(f);
+	n = fread(text, 1, sizeof text - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	assert_non_null(strstr(text, "pidsim image v1: 208 bytes, a container from pidspace"));
+	assert_non_null(strstr(text, "exited 3"));
+	assert_non_null(strstr(text, "owner T2"));
+	pidsim_image_destroy(img);
+	pidsim_image_destroy(NULL);
+}
+
+/* Every prefix of an image is truncated. */
+static void test_image_truncated(void **state)
+{
+	struct img *m = *state;
+	struct pidsim_image *img;
+
+	for (size_t n = 0; n < m->len; n++)
+		assert_int_equal(pidsim_image_decode(m->b, n, &img, NULL, 0), -ENODATA);
+	assert_int_equal(pidsim_image_decode(NULL, 0, &img, NULL, 0), -ENODATA);
+	assert_int_equal(pidsim_image_decode(NULL, 5, &img, NULL, 0), -EINVAL);
+	assert_int_equal(pidsim_image_decode(m->b, m->len, NULL, NULL, 0), -EINVAL);
+}
+
+/* Any one byte changed anywhere is caught, and a restore of it changes
+ * nothing. */
+static void test_image_every_byte_corrupted(void **state)
+{
+	struct img *m = *state;
+	static const unsigned char masks[] = { 0x01, 0x10, 0x80, 0xff };
+	struct pidsim_census c0, c1;
+	pidsim_tid host = pidsim_host_init(m->k);
+
+	pidsim_census_get(m->k, &c0);
+	for (size_t i = 0; i < m->len; i++) {
+		for (size_t j = 0; j < sizeof masks; j++) {
+			struct pidsim_image *img;
+			int err;
+
+			m->b[i] ^= masks[j];
+			err = pidsim_image_decode(m->b, m->len, &img, NULL, 0);
+			assert_true(err == -EBADMSG || err == -ENOEXEC ||
+				    err == -EPROTONOSUPPORT || err == -EFBIG ||
+				    err == -ENODATA);
+			assert_int_equal(pidsim_restore(m->k, m->b, m->len, host,
+							PIDSIM_RESTORE_CONTAINER, NULL), err);
+			m->b[i] ^= masks[j];
+		}
+	}
+	pidsim_census_get(m->k, &c1);
+	assert_memory_equal(&c0, &c1, sizeof c0);
+}
+
+static void test_image_wrong_version(void **state)
+{
+	struct img *m = *state;
+	struct pidsim_image *img;
+	char why[128];
+
+	set32(m->b + 8, 2);
+	assert_int_equal(pidsim_image_decode(m->b, m->len, &img, why, sizeof why),
+			 -EPROTONOSUPPORT);
+	assert_non_null(strstr(why, "version 2"));
+	fix_crc(m->b, m->len);
+	assert_int_equal(pidsim_image_decode(m->b, m->len, &img, NULL, 0), -EPROTONOSUPPORT);
+	set32(m->b + 8, 0);
+	assert_int_equal(pidsim_image_decode(m->b, m->len, &img, NULL, 0), -EPROTONOSUPPORT);
+}
+
+static void test_image_not_an_image(void **state)
+{
+	struct img *m = *state;
+	struct pidsim_image *img;
+	static const char text[] = "fork host newpid -> c\n";
+
+	(void)m;
+	assert_int_equal(pidsim_image_decode(text, sizeof text - 1, &img, NULL, 0), -ENOEXEC);
+	assert_int_equal(pidsim_image_decode("\x89PX", 3, &img, NULL, 0), -ENOEXEC);
+	assert_int_equal(pidsim_image_decode("\x89PI", 3, &img, NULL, 0), -ENODATA);
+}
+
+/* A stated size or counts past the limits: -EFBIG before any allocation
+ * they would size. */
+static void test_image_oversized(void **state)
+{
+	struct img *m = *state;
+	struct pidsim_image *img;
+
+	set32(m->b + 16, PIDSIM_IMAGE_MAX_BYTES + 1);
+	assert_int_equal(pidsim_image_decode(m->b, m->len, &img, NULL, 0), -EFBIG);
+	set32(m->b + 20, 1);
+	set32(m->b + 16, m->len);
+	assert_int_equal(pidsim_image_decode(m->b, m->len, &img, NULL, 0), -EFBIG);
+	set32(m->b + 20, 0);
+	set32(m->b + 36, PIDSIM_IMAGE_MAX_TASKS + 1);
+	fix_crc(m->b, m->len);
+	assert_int_equal(pidsim_image_decode(m->b, m->len, &img, NULL, 0), -EFBIG);
+	set32(m->b + 36, 6);
+	set32(m->b + 44, 0xffffffffu);
+	fix_crc(m->b, m->len);
+	assert_int_equal(pidsim_image_decode(m->b, m->len, &img, NULL, 0), -EFBIG);
+}
+
+/* Bytes past the stated end are corruption, not padding. */
+static void test_image_trailing_bytes(void **state)
+{
+	struct img *m = *state;
+	unsigned char *b = calloc(1, m->len + 1);
+	struct pidsim_image *img;
+
+	assert_non_null(b);
+	memcpy(b, m->b, m->len);
+	assert_int_equal(pidsim_image_decode(b, m->len + 1, &img, NULL, 0), -EBADMSG);
+	free(b);
+}
+
+/* Content that no tree has, with a right checksum: -EUCLEAN, each with
+ * its reason. */
+struct craft {
+	size_t off;
+	int size;		/* bytes: 2 or 4 */
+	uint32_t val;
+	const char *why;	/* words of the reason */
+	size_t off2;		/* a second 4-byte field to set; 0: none */
+	uint32_t val2;
+};
+
+static void test_image_inconsistent(void **state)
+{
+	struct img *m = *state;
+	static const struct craft crafts[] = {
+		{ 24, 4, 4, "flags", 0, 0 },
+		{ 28, 4, 1, "pid_max", 0, 0 },
+		{ 48, 4, 0x01020304, "design", 0, 0 },
+		{ 64, 4, 0, "parent", 0, 0 },			/* container 0 has one */
+		{ 68, 4, 6, "init", 0, 0 },
+		{ 68, 4, 1, "init", 0, 0 },
+		{ 72, 4, 0xffffffffu, "cursor", 0, 0 },
+		{ 72, 4, PIDSIM_PID_MAX_LIMIT, "cursor", 0, 0 },
+		{ TASK(0), 4, 0, "parent", 0, 0 },		/* the root has one */
+		{ TASK(1), 4, 1, "parent", 0, 0 },		/* itself */
+		{ TASK(2), 4, 7, "parent", 0, 0 },
+		{ TASK(4), 4, 1, "pre-order", 0, 0 },		/* a is off the path */
+		{ TASK(3) + 4, 4, 1, "container", 0, 0 },
+		{ TASK(1) + 8, 2, 3, "state", 0, 0 },
+		{ TASK(1) + 8, 2, 0, "state", 0, 0 },
+		{ TASK(1) + 12, 4, 0x100, "exit status", 0, 0 },	/* running */
+		{ TASK(5) + 12, 4, 0x1234, "exit status", 0, 0 },
+		{ TASK(5) + 12, 4, 65, "exit status", 0, 0 },
+		{ TASK(0) + 8, 2, 2, "zombie", TASK(0) + 12, 9 },	/* with children */
+		{ TASK(0) + 16, 4, 2, "pid 1", 0, 0 },
+		{ TASK(2) + 16, 4, 1, "pid 1", 0, 0 },
+		{ TASK(2) + 16, 4, 0, "out of range", 0, 0 },
+		{ TASK(2) + 16, 4, PIDSIM_PID_MAX_LIMIT, "out of range", 0, 0 },
+		{ TASK(2) + 16, 4, 0x80000000u, "out of range", 0, 0 },
+		{ TASK(2) + 16, 4, 4, "two tasks", 0, 0 },
+		{ TASK(2) + 10, 2, 2, "numbers", 0, 0 },
+		{ OWNER, 4, 6, "owner", 0, 0 },
+	};
+	unsigned char *orig = malloc(m->len);
+
+	assert_non_null(orig);
+	memcpy(orig, m->b, m->len);
+	for (size_t i = 0; i < sizeof crafts / sizeof crafts[0]; i++) {
+		struct pidsim_image *img;
+		char why[160];
+		int err;
+
+		memcpy(m->b, orig, m->len);
+		if (crafts[i].size == 2) {
+			m->b[crafts[i].off] = (unsigned char)crafts[i].val;
+			m->b[crafts[i].off + 1] = (unsigned char)(crafts[i].val >> 8);
+		} else {
+			set32(m->b + crafts[i].off, crafts[i].val);
+		}
+		if (crafts[i].off2)
+			set32(m->b + crafts[i].off2, crafts[i].val2);
+		fix_crc(m->b, m->len);
+		err = pidsim_image_decode(m->b, m->len, &img, why, sizeof why);
+		if (err != -EUCLEAN || !strstr(why, crafts[i].why))
+			fail_msg("craft %zu (offset %zu): %d '%s', want EUCLEAN '%s'",
+				 i, crafts[i].off, err, why, crafts[i].why);
+	}
+	/* A design name that fills all 16 bytes, or has a byte after its NUL. */
+	memcpy(m->b, orig, m->len);
+	memset(m->b + 48, 'A', 16);
+	fix_crc(m->b, m->len);
+	assert_int_equal(pidsim_image_decode(m->b, m->len, &(struct pidsim_image *){ 0 },
+					     NULL, 0), -EUCLEAN);
+	memcpy(m->b, orig, m->len);
+	m->b[60] = 'x';
+	fix_crc(m->b, m->len);
+	assert_int_equal(pidsim_image_decode(m->b, m->len, &(struct pidsim_image *){ 0 },
+					     NULL, 0), -EUCLEAN);
+	/* The wrong header size is corruption. */
+	memcpy(m->b, orig, m->len);
+	set32(m->b + 12, 60);
+	assert_int_equal(pidsim_image_decode(m->b, m->len, &(struct pidsim_image *){ 0 },
+					     NULL, 0), -EBADMSG);
+	free(orig);
+}
+
+/* A tiny LCG: the fuzz below is the same on every run. */
+static uint32_t rnd(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(*s >> 33);
+}
+
+/*
+ * Random damage, checksum fixed half the time so that the checks behind
+ * it are reached: decoding never crashes, and whatever decodes restores
+ * (into every design in turn) or fails with nothing changed.
+ */
+static void test_image_fuzz(void **state)
+{
+	struct img *m = *state;
+	unsigned char *b = malloc(m->len);
+	uint64_t seed = 0x5eed;
+	int decoded = 0;
+
+	assert_non_null(b);
+	for (int round = 0; round < 20000; round++) {
+		size_t nd = pidsim_design_count();
+		pidsim_kernel *k;
+		struct pidsim_census c0, c1;
+		struct pidsim_image *img;
+		int err, ret;
+
+		memcpy(b, m->b, m->len);
+		for (uint32_t n = 1 + rnd(&seed) % 3; n; n--) {
+			size_t at = 64 + rnd(&seed) % (m->len - 68);
+
+			if (rnd(&seed) % 2)
+				b[at] ^= (unsigned char)(1u << rnd(&seed) % 8);
+			else
+				b[at] = (unsigned char)(rnd(&seed) % 8);
+		}
+		if (rnd(&seed) % 2)
+			fix_crc(b, m->len);
+		err = pidsim_image_decode(b, m->len, &img, NULL, 0);
+		if (err)
+			continue;
+		pidsim_image_destroy(img);
+		decoded++;
+		assert_int_equal(pidsim_kernel_create(pidsim_design_at(round % nd)->name,
+						      0, &k), 0);
+		pidsim_census_get(k, &c0);
+		ret = pidsim_restore(k, b, m->len, pidsim_host_init(k),
+				     PIDSIM_RESTORE_CONTAINER, NULL);
+		pidsim_census_get(k, &c1);
+		if (ret < 0)
+			assert_memory_equal(&c0, &c1, sizeof c0);
+		ret = pidsim_restore(k, b, m->len, pidsim_host_init(k),
+				     PIDSIM_RESTORE_INTO, NULL);
+		pidsim_kernel_destroy(k);
+	}
+	assert_true(decoded > 100);	/* the fuzz reached the restore */
+	free(b);
+}
+
+static void test_image_strerror(void **state)
+{
+	(void)state;
+	assert_string_equal(pidsim_image_strerror(-ENODATA), "truncated image");
+	assert_string_equal(pidsim_image_strerror(-EBADMSG), "corrupted image");
+	assert_string_equal(pidsim_image_strerror(-EPROTONOSUPPORT),
+			    "unsupported image version");
+	assert_string_equal(pidsim_image_strerror(-EFBIG), "oversized image");
+	assert_string_equal(pidsim_image_strerror(-EUCLEAN), "inconsistent image");
+	assert_string_equal(pidsim_image_strerror(-ENOEXEC), "not a pidsim image");
+	assert_string_equal(pidsim_image_strerror(0), "not an image error");
+}
+
+/* A tree image: flag set, container 0 without an init, the root's parent
+ * NONE, a nested init holding two numbers. */
+static void test_image_tree_layout(void **state)
+{
+	struct img *m = *state;
+	pidsim_tid host = pidsim_host_init(m->k), root, c2;
+	struct pidsim_image *img;
+	void *buf;
+	size_t len;
+
+	pidsim_fork(m->k, host, 0, &root);
+	pidsim_fork(m->k, root, PIDSIM_CLONE_NEWPID, &c2);
+	assert_int_equal(pidsim_checkpoint(m->k, host, root, PIDSIM_CKPT_TREE,
+					   &buf, &len, NULL), 0);
+	assert_int_equal(pidsim_image_decode(buf, len, &img, NULL, 0), 0);
+	assert_int_equal(img->flags, PIDSIM_IMAGE_TREE);
+	assert_int_equal(img->nr_containers, 2);
+	assert_int_equal(img->containers[0].init, PIDSIM_IMAGE_NONE);
+	assert_int_equal(img->containers[1].parent, 0);
+	assert_int_equal(img->tasks[0].parent, PIDSIM_IMAGE_NONE);
+	assert_int_equal(img->tasks[1].nr_numbers, 2);
+	assert_int_equal(img->tasks[1].numbers[0], 1);
+	assert_int_equal(img->tasks[1].numbers[1], pidsim_pid_of(m->k, host, c2));
+	pidsim_image_destroy(img);
+	pidsim_image_free(buf);
+}
+
+int main(void)
+{
+#define TI(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		TI(test_image_layout),
+		TI(test_image_decode_and_print),
+		TI(test_image_truncated),
+		TI(test_image_every_byte_corrupted),
+		TI(test_image_wrong_version),
+		TI(test_image_not_an_image),
+		TI(test_image_oversized),
+		TI(test_image_trailing_bytes),
+		TI(test_image_inconsistent),
+		TI(test_image_fuzz),
+		TI(test_image_strerror),
+		TI(test_image_tree_layout),
+	};
+
+	return cmocka_run_group_tests_name("image", tests, NULL, NULL);
+}

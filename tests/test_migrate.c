@@ -1,0 +1,1152 @@
+/*
+ * test_migrate.c - checkpoint, restore and migrate (lib/migrate.c), every
+ * point of issue 5, run once per design, and across every pair of designs.
+ *
+ * What "the same" means.  Inside the restored tree every result must be
+ * what it was on the source: each task's number in each view inside the
+ * tree (checked from every container's init, which is in the tree), its
+ * parent, its state, the order wait(-1) reaps in, the next fork's number,
+ * and where each stored owner leads.  Across designs, a view may show a
+ * task the other design does not (a hierarchical design numbers nested
+ * tasks in their ancestors' views); both then agree wherever both number.
+ *
+ * What "unchanged" means.  A failing restore must leave the target as a
+ * control image built the same way and never restored into: assert_same()
+ * walks both images' whole family trees and compares every task's state,
+ * status and numbers in every view above it, every container's cursor and
+ * mode (so the next fork in every view hands out the same number), the
+ * census and the stored owners.  Tables may keep room they grew (a failed
+ * fork's do too); nothing may leak (the ASan build checks).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "pidsim_debug.h"
+#include "pidsim_image.h"
+#include "vpid_openvz.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MAXT 64
+#define EXITED(code) (((code) & 0xff) << 8)
+
+/* ---- Fixtures --------------------------------------------------------------- */
+
+struct fx {
+	const struct pidsim_design_info *info;
+	pidsim_kernel *k[4];		/* destroyed by teardown */
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+
+	assert_non_null(f);
+	f->info = *state;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	for (size_t i = 0; i < ARRAY_SIZE(f->k); i++)
+		pidsim_kernel_destroy(f->k[i]);
+	free(f);
+	return 0;
+}
+
+static pidsim_kernel *boot(struct fx *f, int slot, const char *design, int pid_max)
+{
+	assert_int_equal(pidsim_kernel_create(design ? design : f->info->name,
+					      pid_max, &f->k[slot]), 0);
+	return f->k[slot];
+}
+
+static bool nests(const char *design)
+{
+	return pidsim_design_find(design)->max_level >= 2;
+}
+
+/* ---- Internals for the comparisons ------------------------------------------ */
+
+static struct ps_task *T(pidsim_kernel *k, pidsim_tid t)
+{
+	struct ps_task *p = ps_task_get(k, t);
+
+	assert_non_null(p);
+	return p;
+}
+
+static struct ps_task *next_task(struct ps_task *t, const struct ps_task *top)
+{
+	if (t->first_child)
+		return t->first_child;
+	while (t != top && !t->next_sibling)
+		t = t->parent;
+	return t == top ? NULL : t->next_sibling;
+}
+
+/* Position of t in a pre-order walk of the whole image; -1: none. */
+static int position(pidsim_kernel *k, const struct ps_task *t)
+{
+	int i = 0;
+
+	for (struct ps_task *u = k->host->init; u; u = next_task(u, k->host->init), i++)
+		if (u == t)
+			return i;
+	return -1;
+}
+
+/* a and b hold the same state, as far as anything run in them can tell. */
+static void assert_same(pidsim_kernel *a, pidsim_kernel *b)
+{
+	struct pidsim_census ca, cb;
+	struct ps_task *ta = a->host->init, *tb = b->host->init;
+
+	pidsim_census_get(a, &ca);
+	pidsim_census_get(b, &cb);
+	assert_memory_equal(&ca, &cb, sizeof ca);
+	while (ta || tb) {
+		struct ps_container *va = ta->ct, *vb = tb->ct;
+
+		assert_non_null(ta);
+		assert_non_null(tb);
+		assert_int_equal(ta->state, tb->state);
+		assert_int_equal(ta->exit_status, tb->exit_status);
+		assert_int_equal(ta->ct->level, tb->ct->level);
+		assert_int_equal(ta == ta->ct->init, tb == tb->ct->init);
+		assert_int_equal(position(a, ta->parent), position(b, tb->parent));
+		for (; va; va = va->parent, vb = vb->parent)
+			assert_int_equal(a->design->task_nr(a, ta, va),
+					 b->design->task_nr(b, tb, vb));
+		if (ta == ta->ct->init) {
+			struct ps_alloc_state sa, sb;
+
+			a->design->ct_state_get(a, ta->ct, &sa);
+			b->design->ct_state_get(b, tb->ct, &sb);
+			assert_int_equal(sa.last, sb.last);
+			assert_int_equal(sa.mode, sb.mode);
+		}
+		ta = next_task(ta, a->host->init);
+		tb = next_task(tb, b->host->init);
+	}
+	assert_int_equal(a->nr_owners, b->nr_owners);
+	assert_int_equal(a->free_owner, b->free_owner);
+	for (int o = 0; o < a->nr_owners; o++) {
+		assert_int_equal(a->owners[o].used, b->owners[o].used);
+		if (a->owners[o].used)
+			assert_int_equal(position(a, a->design->owner_get(a, &a->owners[o])),
+					 position(b, b->design->owner_get(b, &b->owners[o])));
+	}
+}
+
+/* ---- A tree worth moving ------------------------------------------------------ */
+
+/*
+ * host ── a                       (host task, owner of obj_out)
+ *      └─ c1 (container)          3 tasks forked and reaped first: gaps
+ *          ├─ x1 zombie, exit 7   (its children went to c1)
+ *          ├─ x3                  owner of obj_in
+ *          ├─ c2 (nested, when the designs nest)
+ *          │   ├─ y1
+ *          │   └─ y2 zombie, killed 9
+ *          ├─ x4 zombie, exit 5
+ *          ├─ x2 zombie, exit 3   (adopted from x1)
+ *          └─ x5                  (adopted from x1), parent of x6
+ * wait(-1) in c1 reaps x1, x4, x2 in that order.
+ */
+enum { A, C1, X1, X2, X3, X4, X5, X6, C2, Y1, Y2, NR_ROLES };
+
+struct rich {
+	pidsim_tid t[NR_ROLES];
+	int obj_in, obj_out;
+	bool nested;
+};
+
+static pidsim_tid fork_ok(pidsim_kernel *k, pidsim_tid cur, unsigned flags)
+{
+	pidsim_tid t;
+
+	assert_true(pidsim_fork(k, cur, flags, &t) > 0);
+	return t;
+}
+
+static void build_rich(pidsim_kernel *k, struct rich *r, bool nested)
+{
+	pidsim_tid host = pidsim_host_init(k), t;
+	int st;
+
+	memset(r, 0, sizeof *r);
+	r->nested = nested;
+	r->t[A] = fork_ok(k, host, 0);
+	r->t[C1] = fork_ok(k, host, PIDSIM_CLONE_NEWPID);
+	for (int i = 0; i < 3; i++) {
+		t = fork_ok(k, r->t[C1], 0);
+		assert_int_equal(pidsim_exit(k, t, 0), 0);
+		assert_true(pidsim_wait(k, r->t[C1], -1, &st) > 0);
+	}
+	r->t[X1] = fork_ok(k, r->t[C1], 0);
+	r->t[X2] = fork_ok(k, r->t[X1], 0);
+	assert_int_equal(pidsim_exit(k, r->t[X2], 3), 0);
+	r->t[X3] = fork_ok(k, r->t[C1], 0);
+	r->obj_in = pidsim_setown(k, r->t[C1], pidsim_pid_of(k, r->t[C1], r->t[X3]));
+	assert_true(r->obj_in >= 0);
+	if (nested) {
+		r->t[C2] = fork_ok(k, r->t[C1], PIDSIM_CLONE_NEWPID);
+		r->t[Y1] = fork_ok(k, r->t[C2], 0);
+		r->t[Y2] = fork_ok(k, r->t[C2], 0);
+		assert_int_equal(pidsim_kill(k, r->t[C2],
+					     pidsim_pid_of(k, r->t[C2], r->t[Y2]), 9), 0);
+	}
+	r->t[X4] = fork_ok(k, r->t[C1], 0);
+	assert_int_equal(pidsim_exit(k, r->t[X4], 5), 0);
+	r->t[X5] = fork_ok(k, r->t[X1], 0);
+	r->t[X6] = fork_ok(k, r->t[X5], 0);
+	assert_int_equal(pidsim_exit(k, r->t[X1], 7), 0);
+	r->obj_out = pidsim_setown(k, host, pidsim_pid_of(k, host, r->t[A]));
+	assert_true(r->obj_out >= 0);
+}
+
+/* The role of image task i, from the source handles a checkpoint gave. */
+static int role_of(const struct rich *r, pidsim_tid t)
+{
+	for (int i = 0; i < NR_ROLES; i++)
+		if (r->t[i] && r->t[i] == t)
+			return i;
+	return -1;
+}
+
+/* ---- "The same inside the tree" ---------------------------------------------- */
+
+/*
+ * Task i of tree sa (on ka) against task i of tree sb (on kb): numbers in
+ * the view of every container init of the tree, parents, states.  Where
+ * only one side numbers a task, that side's design must be hierarchical.
+ */
+static void assert_tree_same(pidsim_kernel *ka, const pidsim_tid *sa,
+			     pidsim_kernel *kb, const pidsim_tid *sb, size_t n)
+{
+	bool ha = pidsim_kernel_design(ka)->flags & PIDSIM_D_HIERARCHICAL;
+	bool hb = pidsim_kernel_design(kb)->flags & PIDSIM_D_HIERARCHICAL;
+
+	for (size_t j = 0; j < n; j++) {
+		struct ps_task *ia = T(ka, sa[j]), *ib = T(kb, sb[j]);
+
+		if (ia != ia->ct->init || ia->state != PIDSIM_RUNNING)
+			continue;
+		assert_true(ib == ib->ct->init);
+		for (size_t i = 0; i < n; i++) {
+			int na = pidsim_pid_of(ka, sa[j], sa[i]);
+			int nb = pidsim_pid_of(kb, sb[j], sb[i]);
+
+			if (na && nb)
+				assert_int_equal(na, nb);
+			else if (na)
+				assert_true(ha);
+			else if (nb)
+				assert_true(hb);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct ps_task *ia = T(ka, sa[i]), *ib = T(kb, sb[i]);
+
+		assert_int_equal(ia->state, ib->state);
+		assert_int_equal(ia->exit_status, ib->exit_status);
+		assert_int_equal(ia->ct->level - T(ka, sa[0])->ct->level,
+				 ib->ct->level - T(kb, sb[0])->ct->level);
+		if (ia->state == PIDSIM_RUNNING && ia != ia->ct->init)
+			assert_int_equal(pidsim_getppid(ka, sa[i]),
+					 pidsim_getppid(kb, sb[i]));
+		if (i) {
+			size_t pa = 0, pb = 0;
+
+			while (pa < n && T(ka, sa[pa]) != ia->parent)
+				pa++;
+			while (pb < n && T(kb, sb[pb]) != ib->parent)
+				pb++;
+			assert_int_equal(pa, pb);
+		}
+	}
+}
+
+/* The next fork in the view of every running container init of the tree
+ * hands out the same number on both sides (then is undone). */
+static void assert_next_fork_same(pidsim_kernel *ka, const pidsim_tid *sa,
+				  pidsim_kernel *kb, const pidsim_tid *sb, size_t n)
+{
+	int st;
+
+	for (size_t j = 0; j < n; j++) {
+		struct ps_task *ia = T(ka, sa[j]);
+		pidsim_tid ca, cb;
+		int na, nb;
+
+		if (ia != ia->ct->init || ia->state != PIDSIM_RUNNING)
+			continue;
+		na = pidsim_fork(ka, sa[j], 0, &ca);
+		nb = pidsim_fork(kb, sb[j], 0, &cb);
+		assert_true(na > 0);
+		assert_int_equal(na, nb);
+		assert_int_equal(pidsim_exit(ka, ca, 0), 0);
+		assert_int_equal(pidsim_exit(kb, cb, 0), 0);
+		assert_int_equal(pidsim_wait(ka, sa[j], na, &st), na);
+		assert_int_equal(pidsim_wait(kb, sb[j], nb, &st), nb);
+	}
+}
+
+/* wait(-1) from the top init reaps the same children in the same order. */
+static void assert_wait_order_same(pidsim_kernel *ka, pidsim_tid a,
+				   pidsim_kernel *kb, pidsim_tid b)
+{
+	int sa, sb, na, nb;
+
+	do {
+		na = pidsim_wait(ka, a, -1, &sa);
+		nb = pidsim_wait(kb, b, -1, &sb);
+		assert_int_equal(na, nb);
+		if (na > 0)
+			assert_int_equal(sa, sb);
+	} while (na > 0);
+}
+
+/* ---- 1, 2, 5: checkpoint and restore as a container, round trip -------------- */
+
+/* A checkpoint changes nothing on the source but its counters, and
+ * records the tree in pre-order; the image is design-independent. */
+static void test_checkpoint_changes_nothing(void **state)
+{
+	struct fx *f = *state;
+	pidsim_kernel *k = boot(f, 0, NULL, 0), *ctl = boot(f, 1, NULL, 0);
+	struct rich r, rc;
+	pidsim_tid src[MAXT];
+	struct pidsim_tree tree = { .cap = MAXT, .src = src };
+	struct pidsim_stats s0, s1;
+	void *img;
+	size_t len;
+
+	build_rich(k, &r, nests(f->info->name));
+	build_rich(ctl, &rc, nests(f->info->name));
+	pidsim_stats_reset(k);
+	pidsim_stats_get(k, &s0);
+	assert_int_equal(pidsim_checkpoint(k, PIDSIM_NO_TASK, r.t[C1],
+					   PIDSIM_CKPT_CONTAINER, &img, &len, &tree), 0);
+	pidsim_stats_get(k, &s1);
+	assert_same(k, ctl);
+	assert_int_equal(s1.bytes, s0.bytes);
+	assert_int_equal(s1.allocs, s0.allocs);
+	assert_int_equal(s1.ckpt_tasks, tree.nr_tasks);
+	assert_int_equal(s1.ckpt_bytes, len);
+	/* pre-order, children in list order: c1 x1 x3 [c2 y1 y2] x4 x2 x5 x6 */
+	assert_int_equal(tree.nr_tasks, r.nested ? 10 : 7);
+	assert_int_equal(role_of(&r, src[0]), C1);
+	assert_int_equal(role_of(&r, src[1]), X1);
+	assert_int_equal(role_of(&r, src[tree.nr_tasks - 1]), X6);
+	assert_int_equal(role_of(&r, src[tree.nr_tasks - 2]), X5);
+	assert_int_equal(tree.nr_objs, 1);
+	/* Conversions: what the design spends to name each task in a view. */
+	if (strncmp(f->info->name, "vpid", 4) == 0)
+		assert_true(s1.conversions > 0);
+	else
+		assert_int_equal(s1.conversions, 0);
+	pidsim_image_free(img);
+}
+
+/* Restored as a container: every result inside it is the source's, and a
+ * second checkpoint gives the same bytes. */
+static void test_restore_container_same_inside(void **state)
+{
+	struct fx *f = *state;
+	pidsim_kernel *k = boot(f, 0, NULL, 0), *d = boot(f, 1, NULL, 0);
+	struct rich r;
+	pidsim_tid src[MAXT], dst[MAXT], x;
+	int sobj[4], dobj[4];
+	struct pidsim_tree ts = { .cap = MAXT, .src = src, .obj_cap = 4, .src_obj = sobj };
+	struct pidsim_tree td = { .cap = MAXT, .dst = dst, .obj_cap = 4, .dst_obj = dobj };
+	struct pidsim_stats s;
+	void *img, *img2;
+	size_t len, len2;
+	int glue;
+
+	build_rich(k, &r, nests(f->info->name));
+	pidsim_fork(d, pidsim_host_init(d), 0, &x);	/* the target is not empty */
+	assert_int_equal(pidsim_checkpoint(k, pidsim_host_init(k), r.t[C1],
+					   PIDSIM_CKPT_CONTAINER, &img, &len, &ts), 0);
+	pidsim_stats_reset(d);
+	glue = pidsim_restore(d, img, len, pidsim_host_init(d),
+			      PIDSIM_RESTORE_CONTAINER, &td);
+	assert_true(glue > 0);
+	assert_int_equal(td.nr_tasks, ts.nr_tasks);
+	assert_true(td.top == dst[0]);
+	assert_int_equal(pidsim_pid_of(d, pidsim_host_init(d), td.top), glue);
+	assert_int_equal(pidsim_getpid(d, dst[0]), 1);
+	assert_int_equal(pidsim_getppid(d, dst[0]), 0);
+	pidsim_stats_get(d, &s);
+	assert_int_equal(s.restore_tasks, ts.nr_tasks);
+	assert_int_equal(s.restore_bytes, len);
+
+	assert_tree_same(k, src, d, dst, ts.nr_tasks);
+	/* The stored owner inside the tree came along. */
+	assert_int_equal(td.nr_objs, 1);
+	assert_int_equal(role_of(&r, src[2]), X3);
+	assert_int_equal(pidsim_notify(d, dobj[0], 0, &x), 0);
+	assert_true(x == dst[2]);
+
+	assert_int_equal(pidsim_checkpoint(d, PIDSIM_NO_TASK, dst[0],
+					   PIDSIM_CKPT_CONTAINER, &img2, &len2, NULL), 0);
+	assert_int_equal(len2, len);
+	assert_memory_equal(img, img2, len);
+	pidsim_image_free(img2);
+
+	if (!(f->info->flags & PIDSIM_D_RENUMBERS))
+		assert_next_fork_same(k, src, d, dst, ts.nr_tasks);
+	assert_wait_order_same(k, src[0], d, dst[0]);
+	pidsim_image_free(img);
+}
+
+/* Restored twice from one image, on the same target: two containers with
+ * the same numbers inside, different glue pids. */
+static void test_restore_twice(void **state)
+{
+	struct fx *f = *state;
+	pidsim_kernel *k = boot(f, 0, NULL, 0);
+	pidsim_tid host = pidsim_host_init(k), c, a, b, t, x;
+	void *img;
+	size_t len;
+	int g1, g2;
+
+	c = fork_ok(k, host, PIDSIM_CLONE_NEWPID);
+	t = fork_ok(k, c, 0);
+	assert_int_equal(pidsim_checkpoint(k, PIDSIM_NO_TASK, c, PIDSIM_CKPT_CONTAINER,
+					   &img, &len, NULL), 0);
+	g1 = pidsim_restore(k, img, len, host, PIDSIM_RESTORE_CONTAINER, NULL);
+	assert_true(g1 > 0);
+	g2 = pidsim_restore(k, img, len, host, PIDSIM_RESTORE_CONTAINER, NULL);
+	assert_true(g2 > 0 && g2 != g1);
+	assert_int_equal(pidsim_find(k, host, g1, &a), 0);
+	assert_int_equal(pidsim_find(k, host, g2, &b), 0);
+	assert_int_equal(pidsim_find(k, a, pidsim_getpid(k, t), &x), 0);
+	assert_true(x != t);
+	assert_int_equal(pidsim_find(k, b, pidsim_getpid(k, t), &x), 0);
+	assert_true(x != t);
+	pidsim_image_free(img);
+}
+
+/* ---- 3: a tree into an existing container ------------------------------------- */
+
+/* The seed's contrast: into an existing container the tree gets its pids
+ * only if nobody holds them (-EEXIST otherwise, target unchanged); as its
+ * own container it always does. */
+static void test_restore_into_existing(void **state)
+{
+	struct fx *f = *state;
+	pidsim_kernel *k = boot(f, 0, NULL, 0), *d = boot(f, 1, NULL, 0);
+	pidsim_kernel *ctl = boot(f, 2, NULL, 0);
+	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID);
+	pidsim_tid root, kid, dc, cc, src[8], dst[8], x;
+	struct pidsim_tree ts = { .cap = 8, .src = src }, td = { .cap = 8, .dst = dst };
+	void *img;
+	size_t len;
+	int n;
+
+	fork_ok(k, c, 0);
+	root = fork_ok(k, c, 0);
+	kid = fork_ok(k, root, 0);
+	assert_int_equal(pidsim_exit(k, fork_ok(k, root, 0), 4), 0);
+	assert_int_equal(pidsim_checkpoint(k, c, root, PIDSIM_CKPT_TREE,
+					   &img, &len, &ts), 0);
+	assert_int_equal(ts.nr_tasks, 3);
+
+	/* The target container already has tasks holding those numbers. */
+	dc = fork_ok(d, pidsim_host_init(d), PIDSIM_CLONE_NEWPID);
+	cc = fork_ok(ctl, pidsim_host_init(ctl), PIDSIM_CLONE_NEWPID);
+	for (int i = 0; i < 3; i++) {
+		fork_ok(d, dc, 0);
+		fork_ok(ctl, cc, 0);
+	}
+	assert_int_equal(pidsim_restore(d, img, len, dc, PIDSIM_RESTORE_INTO, NULL),
+			 -EEXIST);
+	assert_same(d, ctl);
+
+	/* The same tree as its own container: a new init holds it. */
+	n = pidsim_restore(d, img, len, pidsim_host_init(d),
+			   PIDSIM_RESTORE_CONTAINER, &td);
+	assert_true(n > 0);
+	assert_int_equal(pidsim_getpid(d, td.top), 1);
+	assert_true(T(d, dst[0])->parent == T(d, td.top));
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(pidsim_pid_of(d, td.top, dst[i]),
+				 pidsim_pid_of(k, c, src[i]));
+	assert_int_equal(pidsim_getppid(d, dst[1]), pidsim_getppid(k, kid));
+
+	/* Into a container where the numbers are free: kept, and the root is
+	 * parent's child; the container's cursor does not move. */
+	x = fork_ok(d, pidsim_host_init(d), PIDSIM_CLONE_NEWPID);
+	td.top = 0;
+	n = pidsim_restore(d, img, len, x, PIDSIM_RESTORE_INTO, &td);
+	assert_int_equal(n, pidsim_pid_of(k, c, root));
+	assert_true(td.top == dst[0]);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(pidsim_pid_of(d, x, dst[i]), pidsim_pid_of(k, c, src[i]));
+	assert_int_equal(pidsim_getppid(d, dst[0]), 1);
+	assert_int_equal(pidsim_fork(d, x, 0, &kid), 2);
+	pidsim_image_free(img);
+}
+
+/* A number at or above the target's pid_max: -EINVAL, in both modes, with
+ * nothing changed. */
+static void test_restore_pid_max_einval(void **state)
+{
+	struct fx *f = *state;
+	pidsim_kernel *k = boot(f, 0, NULL, 0), *d, *ctl;
+	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID), t;
+	void *ci, *ti;
+	size_t cl, tl;
+	/* vpid-openvz's vpids are internal pids + 1024 */
+	int small = f->info->flags & PIDSIM_D_RENUMBERS ? 1050 : 50;
+
+	d = boot(f, 1, NULL, small);
+	ctl = boot(f, 2, NULL, small);
+	for (int i = 0; i < 60; i++)
+		t = fork_ok(k, c, 0);
+	assert_int_equal(pidsim_checkpoint(k, PIDSIM_NO_TASK, c, PIDSIM_CKPT_CONTAINER,
+					   &ci, &cl, NULL), 0);
+	assert_int_equal(pidsim_checkpoint(k, PIDSIM_NO_TASK, t, PIDSIM_CKPT_TREE,
+					   &ti, &tl, NULL), 0);
+	fork_ok(d, pidsim_host_init(d), 0);
+	fork_ok(ctl, pidsim_host_init(ctl), 0);
+	assert_int_equal(pidsim_restore(d, ci, cl, pidsim_host_init(d),
+					PIDSIM_RESTORE_CONTAINER, NULL), -EINVAL);
+	assert_same(d, ctl);
+	assert_int_equal(pidsim_restore(d, ti, tl, pidsim_host_init(d),
+					PIDSIM_RESTORE_INTO, NULL), -EINVAL);
+	assert_same(d, ctl);
+	pidsim_image_free(ci);
+	pidsim_image_free(ti);
+}
+
+/* A container image into an existing container asks for pid 1 there. */
+static void test_restore_into_container_image_eexist(void **state)
+{
+	struct fx *f = *state;
+	pidsim_kernel *k = boot(f, 0, NULL, 0), *ctl = boot(f, 1, NULL, 0);
+	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID);
+	void *img;
+	size_t len;
+
+	fork_ok(ctl, pidsim_host_init(ctl), PIDSIM_CLONE_NEWPID);
+	assert_int_equal(pidsim_checkpoint(k, PIDSIM_NO_TASK, c, PIDSIM_CKPT_CONTAINER,
+					   &img, &len, NULL), 0);
+	assert_int_equal(pidsim_restore(k, img, len, pidsim_host_init(k),
+					PIDSIM_RESTORE_INTO, NULL), -EEXIST);
+	assert_same(k, ctl);
+	pidsim_image_free(img);
+}
+
+/* ---- 4: migrate ---------------------------------------------------------------- */
+
+/* The source's spawner sees its child go as if reaped; nothing is left of
+ * the tree on the source, the objects that moved are closed there. */
+static void test_migrate_releases_source(void **state)
+{
+	struct fx *f = *state;
+	pidsim_kernel *k = boot(f, 0, NULL, 0), *d = boot(f, 1, NULL, 0);
+	pidsim_tid src[MAXT], dst[MAXT], spawner, x;
+	struct pidsim_tree tr = { .cap = MAXT, .src = src, .dst = dst };
+	struct pidsim_census c0, c1;
+	struct rich r;
+	int st;
+
+	build_rich(k, &r, nests(f->info->name));
+	pidsim_census_get(k, &c0);
+	spawner = pidsim_host_init(k);
+	assert_true(pidsim_migrate(k, spawner, r.t[C1], PIDSIM_CKPT_CONTAINER, d,
+				   pidsim_host_init(d), PIDSIM_RESTORE_CONTAINER, &tr) > 0);
+	pidsim_census_get(k, &c1);
+	assert_int_equal(c1.tasks, c0.tasks - tr.nr_tasks);
+	assert_int_equal(c1.containers, c0.containers - (r.nested ? 2 : 1));
+	assert_int_equal(c1.zombies, 0);
+	for (size_t i = 0; i < tr.nr_tasks; i++)
+		assert_int_equal(pidsim_task_state(k, src[i]), -ESRCH);
+	assert_int_equal(pidsim_notify(k, r.obj_in, 0, &x), -EBADF);
+	assert_int_equal(pidsim_notify(k, r.obj_out, 0, &x), 0);
+	assert_true(x == r.t[A]);
+	/* host's children: a only, running */
+	assert_int_equal(pidsim_wait(k, spawner, -1, &st), 0);
+	assert_int_equal(pidsim_kill(k, spawner, pidsim_pid_of(k, spawner, r.t[A]), 9), 0);
+	assert_true(pidsim_wait(k, spawner, -1, &st) > 0);
+	assert_int_equal(pidsim_wait(k, spawner, -1, &st), -ECHILD);
+	/* The target holds it all, reapable by its new spawner. */
+	assert_int_equal(pidsim_task_state(d, dst[0]), PIDSIM_RUNNING);
+	assert_int_equal(pidsim_kill(d, pidsim_host_init(d),
+				     pidsim_pid_of(d, pidsim_host_init(d), dst[0]), 9), 0);
+	assert_true(pidsim_wait(d, pidsim_host_init(d), -1, &st) > 0);
+	pidsim_census_get(d, &c1);
+	assert_int_equal(c1.tasks, 1);
+	assert_int_equal(c1.containers, 1);
+}
+
+/* A task tree migrated out of a container: its root's parent sees it go,
+ * the rest of the container stays. */
+static void test_migrate_tree(void **state)
+{
+	struct fx *f = *state;
+	pidsim_kernel *k = boot(f, 0, NULL, 0), *d = boot(f, 1, NULL, 0);
+	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID);
+	pidsim_tid p = fork_ok(k, c, 0), root = fork_ok(k, p, 0), dc;
+	int nr = pidsim_getpid(k, root), st;
+
+	fork_ok(k, root, 0);
+	assert_int_equal(pidsim_exit(k, fork_ok(k, root, 0), 1), 0);
+	dc = fork_ok(d, pidsim_host_init(d), PIDSIM_CLONE_NEWPID);
+	assert_int_equal(pidsim_migrate(k, c, root, PIDSIM_CKPT_TREE, d, dc,
+					PIDSIM_RESTORE_INTO, NULL), nr);
+	assert_int_equal(pidsim_wait(k, p, -1, &st), -ECHILD);
+	assert_int_equal(pidsim_ps(k, c, NULL, 0), 2);
+	assert_int_equal(pidsim_ps(d, dc, NULL, 0), 4);
+}
+
+/* Migrating within one image: into a container elsewhere, but never
+ * into the tree itself. */
+static void test_migrate_same_image(void **state)
+{
+	struct fx *f = *state;
+	pidsim_kernel *k = boot(f, 0, NULL, 0);
+	pidsim_tid host = pidsim_host_init(k), c, t, other;
+	pidsim_tid dst[4];
+	struct pidsim_tree tr = { .cap = 4, .dst = dst };
+	int nr;
+
+	c = fork_ok(k, host, PIDSIM_CLONE_NEWPID);
+	t = fork_ok(k, c, 0);
+	nr = pidsim_getpid(k, t);
+	assert_int_equal(pidsim_migrate(k, PIDSIM_NO_TASK, c, PIDSIM_CKPT_CONTAINER,
+					k, t, PIDSIM_RESTORE_CONTAINER, NULL), -EINVAL);
+	assert_int_equal(pidsim_task_state(k, t), PIDSIM_RUNNING);
+	other = fork_ok(k, host, 0);
+	assert_true(pidsim_migrate(k, PIDSIM_NO_TASK, c, PIDSIM_CKPT_CONTAINER, k,
+				   other, PIDSIM_RESTORE_CONTAINER, &tr) > 0);
+	assert_int_equal(pidsim_task_state(k, c), -ESRCH);
+	assert_int_equal(pidsim_getpid(k, dst[1]), nr);
+	assert_true(T(k, dst[0])->parent == T(k, other));
+}
+
+/* ---- 6: errors, all or nothing ---------------------------------------------------- */
+
+static void test_checkpoint_errors(void **state)
+{
+	struct fx *f = *state;
+	pidsim_kernel *k = boot(f, 0, NULL, 0);
+	pidsim_tid host = pidsim_host_init(k), c1, c2, t;
+	void *img = NULL;
+	size_t len;
+
+	c1 = fork_ok(k, host, PIDSIM_CLONE_NEWPID);
+	c2 = fork_ok(k, host, PIDSIM_CLONE_NEWPID);
+	t = fork_ok(k, c1, 0);
+	assert_int_equal(pidsim_checkpoint(k, 0, host, PIDSIM_CKPT_CONTAINER, &img, &len, NULL), -EINVAL);
+	assert_int_equal(pidsim_checkpoint(k, 0, host, PIDSIM_CKPT_TREE, &img, &len, NULL), -EINVAL);
+	assert_int_equal(pidsim_checkpoint(k, 0, t, PIDSIM_CKPT_CONTAINER, &img, &len, NULL), -EINVAL);
+	assert_int_equal(pidsim_checkpoint(k, 0, c1, 3, &img, &len, NULL), -EINVAL);
+	assert_int_equal(pidsim_checkpoint(k, 0, c1, PIDSIM_CKPT_CONTAINER, NULL, &len, NULL), -EINVAL);
+	assert_int_equal(pidsim_checkpoint(k, c2, c1, PIDSIM_CKPT_CONTAINER, &img, &len, NULL), -EPERM);
+	assert_int_equal(pidsim_checkpoint(k, c2, t, PIDSIM_CKPT_TREE, &img, &len, NULL), -EPERM);
+	/* From inside the container itself: allowed. */
+	assert_int_equal(pidsim_checkpoint(k, t, c1, PIDSIM_CKPT_CONTAINER, &img, &len, NULL), 0);
+	pidsim_image_free(img);
+	assert_int_equal(pidsim_exit(k, t, 0), 0);
+	assert_int_equal(pidsim_checkpoint(k, t, c1, PIDSIM_CKPT_CONTAINER, &img, &len, NULL), -ESRCH);
+	assert_int_equal(pidsim_wait(k, c1, -1, NULL) > 0, 1);
+	assert_int_equal(pidsim_checkpoint(k, 0, t, PIDSIM_CKPT_TREE, &img, &len, NULL), -ESRCH);
+	/* A zombie init's container: one task. */
+	assert_int_equal(pidsim_kill(k, host, pidsim_pid_of(k, host, c1), 9), 0);
+	assert_int_equal(pidsim_checkpoint(k, host, c1, PIDSIM_CKPT_CONTAINER, &img, &len, NULL), 0);
+	pidsim_image_free(img);
+}
+
+static void test_restore_errors(void **state)
+{
+	struct fx *f = *state;
+	pidsim_kernel *k = boot(f, 0, NULL, 0), *ctl = boot(f, 1, NULL, 0);
+	pidsim_tid host = pidsim_host_init(k), c, z;
+	void *img;
+	size_t len;
+
+	c = fork_ok(k, host, PIDSIM_CLONE_NEWPID);
+	fork_ok(ctl, pidsim_host_init(ctl), PIDSIM_CLONE_NEWPID);
+	z = fork_ok(k, host, 0);
+	assert_int_equal(pidsim_exit(k, z, 0), 0);
+	assert_int_equal(pidsim_exit(ctl, fork_ok(ctl, pidsim_host_init(ctl), 0), 0), 0);
+	assert_int_equal(pidsim_checkpoint(k, 0, c, PIDSIM_CKPT_CONTAINER, &img, &len, NULL), 0);
+	assert_int_equal(pidsim_restore(k, img, len, host, 0, NULL), -EINVAL);
+	assert_int_equal(pidsim_restore(k, img, len, host, 3, NULL), -EINVAL);
+	assert_int_equal(pidsim_restore(NULL, img, len, host, 1, NULL), -EINVAL);
+	assert_int_equal(pidsim_restore(k, img, len, z, 1, NULL), -ESRCH);
+	assert_int_equal(pidsim_restore(k, img, len, 0, 1, NULL), -ESRCH);
+	assert_int_equal(pidsim_restore(k, img, len - 1, host, 1, NULL), -ENODATA);
+	assert_int_equal(pidsim_restore(k, NULL, 0, host, 1, NULL), -ENODATA);
+	((unsigned char *)img)[70] ^= 1;
+	assert_int_equal(pidsim_restore(k, img, len, host, 1, NULL), -EBADMSG);
+	assert_same(k, ctl);
+	pidsim_image_free(img);
+}
+
+/* A target with something in it: a host task, a container with tasks, an
+ * owner; the same in the control. */
+static pidsim_tid populate(pidsim_kernel *k)
+{
+	pidsim_tid host = pidsim_host_init(k), c;
+
+	fork_ok(k, host, 0);
+	c = fork_ok(k, host, PIDSIM_CLONE_NEWPID);
+	fork_ok(k, c, 0);
+	assert_int_equal(pidsim_setown(k, c, 1), 0);
+	return c;
+}
+
+/* A populated target of design; *parent is its host init (into 0) or
+ * the container populate() made (into 1). */
+static pidsim_kernel *target(const char *design, int into, pidsim_tid *parent)
+{
+	pidsim_kernel *k;
+	pidsim_tid c;
+
+	assert_int_equal(pidsim_kernel_create(design, 0, &k), 0);
+	c = populate(k);
+	*parent = into ? c : pidsim_host_init(k);
+	return k;
+}
+
+/*
+ * Out of memory at every allocation a restore makes, in both modes, with
+ * nested containers and stored owners: each time on a fresh target, the
+ * restore fails with -ENOMEM and leaves the target exactly as a control
+ * that was never restored into -- or, when the allocation that failed was
+ * a hash table's doubling, which pidtab.h lets fail harmlessly, succeeds.
+ */
+static void sweep_enomem(const char *design, const void *img, size_t len,
+			 int into, unsigned mode)
+{
+	pidsim_tid p;
+	pidsim_kernel *ctl = target(design, into, &p);
+	uint64_t n;
+
+	for (n = 1; n < 100000; n++) {
+		pidsim_kernel *d = target(design, into, &p);
+		bool fired;
+		int ret;
+
+		pidsim_debug_fail_alloc(d, n);
+		ret = pidsim_restore(d, img, len, p, mode, NULL);
+		fired = pidsim_debug_fail_fired(d);
+		pidsim_debug_fail_alloc(d, 0);
+		if (ret < 0) {
+			assert_true(fired);
+			assert_int_equal(ret, -ENOMEM);
+			assert_same(d, ctl);
+		}
+		pidsim_kernel_destroy(d);
+		if (!fired) {
+			assert_true(ret > 0);
+			break;
+		}
+	}
+	pidsim_kernel_destroy(ctl);
+	assert_true(n > 1);
+}
+
+static void test_restore_enomem_sweep(void **state)
+{
+	struct fx *f = *state;
+	pidsim_kernel *k = boot(f, 0, NULL, 0), *d, *ctl;
+	pidsim_tid p, cp;
+	struct rich r;
+	void *img, *timg;
+	size_t len, tlen;
+
+	build_rich(k, &r, nests(f->info->name));
+	assert_int_equal(pidsim_checkpoint(k, 0, r.t[C1], PIDSIM_CKPT_CONTAINER,
+					   &img, &len, NULL), 0);
+	sweep_enomem(f->info->name, img, len, 0, PIDSIM_RESTORE_CONTAINER);
+	/* A tree with a nested container (when the design nests), into an
+	 * existing container whose numbers are free. */
+	if (r.nested) {
+		pidsim_tid n = fork_ok(k, r.t[X5], PIDSIM_CLONE_NEWPID);
+
+		fork_ok(k, n, 0);
+	}
+	assert_int_equal(pidsim_checkpoint(k, 0, r.t[X5], PIDSIM_CKPT_TREE, &timg,
+					   &tlen, NULL), 0);
+	sweep_enomem(f->info->name, timg, tlen, 1, PIDSIM_RESTORE_INTO);
+	sweep_enomem(f->info->name, timg, tlen, 0, PIDSIM_RESTORE_CONTAINER);
+	/* And the restores that succeed are the same, failures or not. */
+	d = target(f->info->name, 1, &p);
+	ctl = target(f->info->name, 1, &cp);
+	pidsim_debug_fail_alloc(d, 2);
+	assert_int_equal(pidsim_restore(d, img, len, pidsim_host_init(d),
+					PIDSIM_RESTORE_CONTAINER, NULL), -ENOMEM);
+	assert_true(pidsim_restore(d, img, len, pidsim_host_init(d),
+				   PIDSIM_RESTORE_CONTAINER, NULL) > 0);
+	assert_true(pidsim_restore(ctl, img, len, pidsim_host_init(ctl),
+				   PIDSIM_RESTORE_CONTAINER, NULL) > 0);
+	assert_true(pidsim_restore(d, timg, tlen, p, PIDSIM_RESTORE_INTO, NULL) > 0);
+	assert_true(pidsim_restore(ctl, timg, tlen, cp, PIDSIM_RESTORE_INTO, NULL) > 0);
+	assert_same(d, ctl);
+	pidsim_kernel_destroy(d);
+	pidsim_kernel_destroy(ctl);
+	pidsim_image_free(img);
+	pidsim_image_free(timg);
+}
+
+/* Migrate fails all or nothing too: a restore that fails leaves the
+ * source whole. */
+static void test_migrate_failure_keeps_source(void **state)
+{
+	struct fx *f = *state;
+	pidsim_kernel *k = boot(f, 0, NULL, 0), *kc = boot(f, 1, NULL, 0);
+	pidsim_kernel *d = boot(f, 2, NULL, 0), *dc = boot(f, 3, NULL, 0);
+	struct rich r, rc;
+	pidsim_tid t = populate(d), tc = populate(dc);
+
+	for (int i = 0; i < 20; i++) {		/* numbers the tree needs */
+		fork_ok(d, t, 0);
+		fork_ok(dc, tc, 0);
+	}
+	build_rich(k, &r, false);
+	build_rich(kc, &rc, false);
+	assert_int_equal(pidsim_migrate(k, 0, r.t[X5], PIDSIM_CKPT_TREE, d, t,
+					PIDSIM_RESTORE_INTO, NULL), -EEXIST);
+	pidsim_debug_fail_alloc(d, 3);
+	assert_int_equal(pidsim_migrate(k, 0, r.t[C1], PIDSIM_CKPT_CONTAINER, d,
+					pidsim_host_init(d), PIDSIM_RESTORE_CONTAINER,
+					NULL), -ENOMEM);
+	assert_same(k, kc);
+	assert_same(d, dc);
+}
+
+/* ---- 7: each design's own restore -------------------------------------------------- */
+
+/* vpid: the vpids are kept, the internal pids (the host's view) are new. */
+static void test_vpid_new_internal_pids(void **state)
+{
+	struct fx *f = *state;
+	pidsim_kernel *k = boot(f, 0, "vpid", 0), *d = boot(f, 1, "vpid", 0);
+	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID), t, dst[2];
+	struct pidsim_tree tr = { .cap = 2, .dst = dst };
+
+	for (int i = 0; i < 40; i++)
+		fork_ok(d, pidsim_host_init(d), 0);
+	t = fork_ok(k, c, 0);
+	assert_true(pidsim_migrate(k, 0, c, PIDSIM_CKPT_CONTAINER, d,
+				   pidsim_host_init(d), PIDSIM_RESTORE_CONTAINER, &tr) > 0);
+	(void)t;
+	assert_int_equal(pidsim_getpid(d, dst[1]), 2);
+	assert_int_equal(pidsim_pid_of(d, pidsim_host_init(d), dst[1]), 43);
+}
+
+/* vpid-openvz: a restored container is sparse, with the linear vpids it
+ * had; a restore into a linear container switches it, and a failed one
+ * switches it back. */
+static void test_openvz_restore_sparse(void **state)
+{
+	struct fx *f = *state;
+	pidsim_kernel *k = boot(f, 0, "vpid-openvz", 0), *d = boot(f, 1, "vpid-openvz", 0);
+	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID), t, dst[4], dc, x;
+	struct pidsim_tree tr = { .cap = 4, .dst = dst };
+	void *img;
+	size_t len;
+	int v;
+
+	t = fork_ok(k, c, 0);
+	v = pidsim_getpid(k, t);
+	assert_true(v > 1024);
+	for (int i = 0; i < 10; i++)
+		fork_ok(d, pidsim_host_init(d), 0);
+	dc = fork_ok(d, pidsim_host_init(d), PIDSIM_CLONE_NEWPID);
+	x = fork_ok(d, dc, 0);
+	assert_int_equal(pidsim_checkpoint(k, 0, c, PIDSIM_CKPT_CONTAINER, &img, &len, NULL), 0);
+	assert_true(pidsim_restore(d, img, len, pidsim_host_init(d),
+				   PIDSIM_RESTORE_CONTAINER, &tr) > 0);
+	assert_true(ps_openvz_is_sparse(T(d, dst[0])->ct));
+	assert_int_equal(pidsim_getpid(d, dst[1]), v);
+	assert_int_equal(pidsim_find(d, dst[0], v, &x), 0);
+	assert_true(x == dst[1]);
+	assert_true(pidsim_pid_of(d, pidsim_host_init(d), dst[1]) != v - 1024);
+	pidsim_image_free(img);
+
+	/* A tree into a linear container: the number is taken, it stays
+	 * linear; with a free number it goes sparse, every vpid kept. */
+	x = fork_ok(d, dc, 0);
+	v = pidsim_getpid(d, x);
+	assert_int_equal(pidsim_checkpoint(d, 0, x, PIDSIM_CKPT_TREE, &img, &len, NULL), 0);
+	assert_int_equal(pidsim_restore(d, img, len, dc, PIDSIM_RESTORE_INTO, NULL), -EEXIST);
+	assert_false(ps_openvz_is_sparse(T(d, dc)->ct));
+	assert_int_equal(pidsim_kill(d, dc, v, 9), 0);
+	assert_int_equal(pidsim_wait(d, dc, v, NULL), v);
+	assert_int_equal(pidsim_restore(d, img, len, dc, PIDSIM_RESTORE_INTO, &tr), v);
+	assert_true(ps_openvz_is_sparse(T(d, dc)->ct));
+	assert_int_equal(pidsim_getpid(d, dst[0]), v);
+	assert_int_equal(pidsim_find(d, dc, v, &x), 0);
+	assert_true(x == dst[0]);
+	pidsim_image_free(img);
+}
+
+/* vpid-ibm: a restored container asks for its old id and gets it when it
+ * is free on the target (its tasks' host-view numbers follow), a new one
+ * when it is taken; with no id left, -EAGAIN and nothing changed. */
+static void test_ibm_container_id(void **state)
+{
+	struct fx *f = *state;
+	pidsim_kernel *k = boot(f, 0, "vpid-ibm", 0), *d = boot(f, 1, "vpid-ibm", 0);
+	pidsim_tid host = pidsim_host_init(k), c[6], dst[2], t;
+	struct pidsim_tree tr = { .cap = 2, .dst = dst };
+	struct pidsim_census c0, c1;
+	void *img;
+	size_t len;
+
+	for (int i = 0; i < 6; i++)
+		c[i] = fork_ok(k, host, PIDSIM_CLONE_NEWPID);
+	fork_ok(k, c[4], 0);
+	assert_int_equal(pidsim_pid_of(k, host, c[4]), 5 << 22 | 1);
+	assert_int_equal(pidsim_checkpoint(k, 0, c[4], PIDSIM_CKPT_CONTAINER, &img, &len, NULL), 0);
+	assert_int_equal(pidsim_restore(d, img, len, pidsim_host_init(d),
+					PIDSIM_RESTORE_CONTAINER, &tr), 5 << 22 | 1);
+	assert_int_equal(pidsim_pid_of(d, pidsim_host_init(d), dst[1]), 5 << 22 | 2);
+	/* Id 5 is taken now: the next restore gets the lowest free, 1. */
+	assert_int_equal(pidsim_restore(d, img, len, pidsim_host_init(d),
+					PIDSIM_RESTORE_CONTAINER, &tr), 1 << 22 | 1);
+	assert_int_equal(pidsim_getpid(d, dst[1]), 2);
+	/* Out of container ids: -EAGAIN, nothing changed. */
+	while (pidsim_fork(d, pidsim_host_init(d), PIDSIM_CLONE_NEWPID, &t) > 0)
+		;
+	pidsim_census_get(d, &c0);
+	assert_int_equal(c0.containers, 512);
+	assert_int_equal(pidsim_restore(d, img, len, pidsim_host_init(d),
+					PIDSIM_RESTORE_CONTAINER, NULL), -EAGAIN);
+	pidsim_census_get(d, &c1);
+	assert_memory_equal(&c0, &c1, sizeof c0);
+	pidsim_image_free(img);
+}
+
+/* Nesting a design cannot do: its level_errno, nothing changed. */
+static void test_restore_nesting_limit(void **state)
+{
+	struct fx *f = *state;
+	pidsim_kernel *k = boot(f, 0, "pidspace", 0), *d = boot(f, 1, NULL, 0);
+	pidsim_kernel *ctl = boot(f, 2, NULL, 0);
+	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID);
+	pidsim_tid dc = pidsim_host_init(d), cc = pidsim_host_init(ctl);
+	void *img;
+	size_t len;
+
+	fork_ok(k, c, PIDSIM_CLONE_NEWPID);	/* two levels */
+	assert_int_equal(pidsim_checkpoint(k, 0, c, PIDSIM_CKPT_CONTAINER, &img, &len, NULL), 0);
+	/* A parent where the image's two levels no longer fit. */
+	for (int level = 0; level + 1 < f->info->max_level; level++) {
+		dc = fork_ok(d, dc, PIDSIM_CLONE_NEWPID);
+		cc = fork_ok(ctl, cc, PIDSIM_CLONE_NEWPID);
+	}
+	assert_int_equal(pidsim_restore(d, img, len, dc, PIDSIM_RESTORE_CONTAINER, NULL),
+			 f->info->level_errno);
+	assert_same(d, ctl);
+	if (f->info->max_level >= 2)
+		assert_true(pidsim_restore(d, img, len, pidsim_host_init(d),
+					   PIDSIM_RESTORE_CONTAINER, NULL) > 0);
+	pidsim_image_free(img);
+}
+
+/* ---- 8 and issue 8: pidns keeps every level inside the tree ----------------------- */
+
+static void test_pidns_levels_preserved(void **state)
+{
+	struct fx *f = *state;
+	pidsim_kernel *k = boot(f, 0, "pidns", 0), *d = boot(f, 1, "pidns", 0);
+	pidsim_tid ct[4], task[4], src[MAXT], dst[MAXT], p;
+	struct pidsim_tree tr = { .cap = MAXT, .src = src, .dst = dst };
+	int before[4][4];
+
+	/* host -> ct0 -> ct1 -> ct2, two tasks a level, churned numbers. */
+	p = pidsim_host_init(k);
+	for (int l = 0; l < 3; l++) {
+		for (int i = 0; i < 5 * (l + 1); i++)
+			fork_ok(k, p, 0);
+		ct[l] = fork_ok(k, p, PIDSIM_CLONE_NEWPID);
+		task[l] = fork_ok(k, ct[l], 0);
+		p = ct[l];
+	}
+	for (int l = 0; l < 3; l++)
+		for (int v = 0; v < 3; v++)
+			before[l][v] = pidsim_pid_of(k, ct[v], task[l]);
+	/* The target: the tree goes two levels deeper than it was. */
+	p = pidsim_host_init(d);
+	for (int l = 0; l < 2; l++)
+		p = fork_ok(d, p, PIDSIM_CLONE_NEWPID);
+	assert_true(pidsim_migrate(k, 0, ct[0], PIDSIM_CKPT_CONTAINER, d, p,
+				   PIDSIM_RESTORE_CONTAINER, &tr) > 0);
+	for (size_t i = 0; i < tr.nr_tasks; i++) {
+		for (int l = 0; l < 3; l++) {
+			if (src[i] == ct[l])
+				ct[l] = dst[i];
+			if (src[i] == task[l])
+				task[l] = dst[i];
+		}
+	}
+	for (int l = 0; l < 3; l++) {
+		assert_int_equal(pidsim_level_of(d, task[l]), l + 3);
+		for (int v = 0; v < 3; v++)
+			assert_int_equal(pidsim_pid_of(d, ct[v], task[l]), before[l][v]);
+		/* and new numbers above the tree, at every level */
+		assert_true(pidsim_pid_of(d, p, task[l]) > 0);
+		assert_true(pidsim_pid_of(d, pidsim_host_init(d), task[l]) > 0);
+	}
+}
+
+/* ---- 4: the cross-design matrix ---------------------------------------------------- */
+
+/* Any design's image restores under any other, within the target's
+ * limits, with every result inside the tree the source's. */
+static void test_cross_design_matrix(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < pidsim_design_count(); i++) {
+		for (size_t j = 0; j < pidsim_design_count(); j++) {
+			const char *a = pidsim_design_at(i)->name;
+			const char *b = pidsim_design_at(j)->name;
+			pidsim_kernel *k, *kc, *d;
+			pidsim_tid src[MAXT], dst[MAXT], c2[MAXT];
+			struct pidsim_tree tr = { .cap = MAXT, .src = src, .dst = dst };
+			struct pidsim_tree t2 = { .cap = MAXT, .src = c2 };
+			int dobj[2];
+			struct rich r, rc;
+			pidsim_tid x;
+			bool nested = nests(a) && nests(b);
+
+			tr.obj_cap = 2;
+			tr.dst_obj = dobj;
+			assert_int_equal(pidsim_kernel_create(a, 0, &k), 0);
+			assert_int_equal(pidsim_kernel_create(a, 0, &kc), 0);
+			assert_int_equal(pidsim_kernel_create(b, 0, &d), 0);
+			build_rich(k, &r, nested);
+			build_rich(kc, &rc, nested);
+			populate(d);
+			assert_true(pidsim_migrate(k, 0, r.t[C1], PIDSIM_CKPT_CONTAINER,
+						   d, pidsim_host_init(d),
+						   PIDSIM_RESTORE_CONTAINER, &tr) > 0);
+			/* Compare with the control source, task by task. */
+			{
+				void *img;
+				size_t len;
+
+				assert_int_equal(pidsim_checkpoint(kc, 0, rc.t[C1],
+					PIDSIM_CKPT_CONTAINER, &img, &len, &t2), 0);
+				pidsim_image_free(img);
+			}
+			assert_tree_same(kc, c2, d, dst, tr.nr_tasks);
+			assert_int_equal(pidsim_notify(d, dobj[0], 0, &x), 0);
+			assert_true(x == dst[2]);
+			/* The next fork, where both designs number alike: not
+			 * from a linear vpid-openvz container, and not past
+			 * nested tasks only a hierarchical design numbers. */
+			if (!(pidsim_design_at(i)->flags & PIDSIM_D_RENUMBERS) &&
+			    (!nested || ((pidsim_design_at(i)->flags ^
+					  pidsim_design_at(j)->flags) &
+					 PIDSIM_D_HIERARCHICAL) == 0))
+				assert_next_fork_same(kc, c2, d, dst, tr.nr_tasks);
+			assert_wait_order_same(kc, c2[0], d, dst[0]);
+			pidsim_kernel_destroy(k);
+			pidsim_kernel_destroy(kc);
+			pidsim_kernel_destroy(d);
+		}
+	}
+}
+
+/* ---- Cost counters --------------------------------------------------------------- */
+
+/* Bytes of image per task, and what a checkpoint converts: the counters
+ * say it.  A flat image costs 16 bytes of record and 4 per number. */
+static void test_migration_counters(void **state)
+{
+	struct fx *f = *state;
+	pidsim_kernel *k = boot(f, 0, NULL, 0), *d = boot(f, 1, NULL, 0);
+	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID);
+	struct pidsim_stats s;
+	void *img;
+	size_t len;
+
+	for (int i = 0; i < 99; i++)
+		fork_ok(k, c, 0);
+	pidsim_stats_reset(k);
+	assert_int_equal(pidsim_checkpoint(k, 0, c, PIDSIM_CKPT_CONTAINER, &img, &len, NULL), 0);
+	pidsim_stats_get(k, &s);
+	assert_int_equal(s.ckpt_tasks, 100);
+	assert_int_equal(s.ckpt_bytes, 64 + 16 + 100 * 20 + 4);
+	assert_int_equal(s.lookups, 0);
+	pidsim_stats_reset(d);
+	assert_true(pidsim_restore(d, img, len, pidsim_host_init(d),
+				   PIDSIM_RESTORE_CONTAINER, NULL) > 0);
+	pidsim_stats_get(d, &s);
+	assert_int_equal(s.restore_tasks, 100);
+	assert_int_equal(s.restore_bytes, len);
+	assert_true(s.hash_probes > 0);
+	pidsim_image_free(img);
+}
+
+#define TD(fn) cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, NULL)
+
+static const struct CMUnitTest per_design[] = {
+	TD(test_checkpoint_changes_nothing),
+	TD(test_restore_container_same_inside),
+	TD(test_restore_twice),
+	TD(test_restore_into_existing),
+	TD(test_restore_pid_max_einval),
+	TD(test_restore_into_container_image_eexist),
+	TD(test_migrate_releases_source),
+	TD(test_migrate_tree),
+	TD(test_migrate_same_image),
+	TD(test_checkpoint_errors),
+	TD(test_restore_errors),
+	TD(test_restore_enomem_sweep),
+	TD(test_migrate_failure_keeps_source),
+	TD(test_restore_nesting_limit),
+	TD(test_migration_counters),
+};
+
+int main(void)
+{
+	static const struct pidsim_design_info any = { .name = "pidspace" };
+	const struct CMUnitTest once[] = {
+		cmocka_unit_test_prestate_setup_teardown(test_vpid_new_internal_pids,
+							 setup, teardown, (void *)&any),
+		cmocka_unit_test_prestate_setup_teardown(test_openvz_restore_sparse,
+							 setup, teardown, (void *)&any),
+		cmocka_unit_test_prestate_setup_teardown(test_ibm_container_id,
+							 setup, teardown, (void *)&any),
+		cmocka_unit_test_prestate_setup_teardown(test_pidns_levels_preserved,
+							 setup, teardown, (void *)&any),
+		cmocka_unit_test(test_cross_design_matrix),
+	};
+	int failed = 0;
+
+	for (size_t i = 0; i < pidsim_design_count(); i++) {
+		const struct pidsim_design_info *info = pidsim_design_at(i);
+		struct CMUnitTest tests[ARRAY_SIZE(per_design)];
+		char name[64];
+
+		memcpy(tests, per_design, sizeof tests);
+		for (size_t j = 0; j < ARRAY_SIZE(tests); j++)
+			tests[j].initial_state = (void *)info;
+		snprintf(name, sizeof name, "migrate/%s", info->name);
+		failed |= cmocka_run_group_tests_name(name, tests, NULL, NULL) != 0;
+	}
+	failed |= cmocka_run_group_tests_name("migrate/designs", once, NULL, NULL) != 0;
+	return failed;
+}
