@@ -227,8 +227,14 @@ void wl_calls(void);
 void wl_churn(void);
 void wl_iterate(void);
 void wl_notify(void);
+void wl_depth(void);
 void wl_migrate(void);
 void wl_kernel(void);
+
+/* The nesting depths swept (w_depth.c), ascending, for the model and the
+ * real kernel alike: a few in the default sweep, 0..32 with FULL=1.
+ * depths has room for PIDSIM_MAX_LEVEL + 1; returns how many. */
+int depth_list(int *depths);
 
 /* ---- The summary table (table.c) ------------------------------------------ */
 

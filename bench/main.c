@@ -35,6 +35,7 @@ static const struct {
 	{ "lookup-tasks", wl_lookup_tasks },	/* and the scale rows */
 	{ "lookup-containers", wl_lookup_containers },
 	{ "churn", wl_churn },
+	{ "depth", wl_depth },
 	{ "iterate", wl_iterate },
 	{ "notify", wl_notify },
 	{ "migration", wl_migrate },

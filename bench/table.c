@@ -55,6 +55,16 @@ static const struct trow trows[] = {
 	{ "fork+exit+wait, ct, 32,768", "churn", "ct", 32768, REF_HASH, "fork-exit-wait", 1 },
 	{ "fork+exit+wait, host, 32,768", "churn", "host", 32768, REF_HASH, "fork-exit-wait", 0 },
 	{ "fork+exit+wait, ct, 262,144", "churn", "ct", 262144, REF_HASH, "fork-exit-wait", 1 },
+	{ "fork+exit+wait, depth 0", "depth", "fork", 0, REF_BEST, "fork-exit-wait", 0 },
+	{ "fork+exit+wait, depth 1", "depth", "fork", 1, REF_BEST, "fork-exit-wait", 1 },
+	{ "fork+exit+wait, depth 8", "depth", "fork", 8, REF_BEST, "fork-exit-wait", 8 },
+	{ "fork+exit+wait, depth 32", "depth", "fork", 32, REF_BEST, "fork-exit-wait", 32 },
+	{ "lookup from deepest init, depth 8", "depth", "find-deep", 8, REF_BEST, NULL, 0 },
+	{ "lookup from deepest init, depth 32", "depth", "find-deep", 32, REF_BEST, NULL, 0 },
+	{ "lookup from host, depth 32", "depth", "find-host", 32, REF_BEST, NULL, 0 },
+	{ "bytes/task, depth 0", "depth", "bytes", 0, REF_BEST, NULL, 0 },
+	{ "bytes/task, depth 1", "depth", "bytes", 1, REF_BEST, NULL, 0 },
+	{ "bytes/task, depth 32", "depth", "bytes", 32, REF_BEST, NULL, 0 },
 	{ "ps in a container, 16,384", "iterate", "ps-ct", 16384, REF_ARRAY, NULL, 0 },
 	{ "ps on the host, 16,384 x 5 views", "iterate", "ps-host", 16384, REF_BEST, NULL, 0 },
 	{ "ps of a container from host", "iterate", "ps-in-ct", 16384, REF_BEST, NULL, 0 },
@@ -67,6 +77,15 @@ static const struct trow trows[] = {
 	{ "teardown ns/task, 4,194,304", "scale", "teardown", 4194304, REF_BEST, NULL, 0 },
 	{ "bytes/task, 1,048,576", "scale", "bytes", 1048576, REF_BEST, NULL, 0 },
 	{ "bytes/task, 4,194,304", "scale", "bytes", 4194304, REF_BEST, NULL, 0 },
+	{ "checkpoint ns/task, 4,096", "migration", "checkpoint", 4096, REF_BEST, NULL, 0 },
+	{ "restore ns/task, 4,096", "migration", "restore", 4096, REF_BEST, NULL, 0 },
+	{ "checkpoint ns/task, 65,536", "migration", "checkpoint", 65536, REF_BEST, NULL, 0 },
+	{ "restore ns/task, 65,536", "migration", "restore", 65536, REF_BEST, NULL, 0 },
+	{ "ckpt+restore ns/task, 65,536", "migration", "ckpt+restore", 65536, REF_BEST, NULL, 0 },
+	{ "migrate ns/task, 65,536", "migration", "migrate", 65536, REF_BEST, NULL, 0 },
+	{ "image bytes/task, 65,536", "migration", "image-bytes", 65536, REF_NONE, NULL, 0 },
+	{ "restore a pidns image, 4,096", "migration", "from-pidns", 4096, REF_BEST, NULL, 0 },
+	{ "restore a vpid-openvz image, 4,096", "migration", "from-vpid-openvz", 4096, REF_BEST, NULL, 0 },
 };
 
 #define LABEL_W 34
@@ -281,6 +300,63 @@ static void target_bytes(FILE *f)
 	}
 }
 
+/* ---- Depth ------------------------------------------------------------------ */
+
+/* The deepest depth with a value for subject in a depth variant, or -1. */
+static long deepest(const char *variant, const char *subject)
+{
+	long best = -1;
+
+	for (size_t i = 0; i < results_count(); i++) {
+		const struct row *r = results_at(i);
+
+		if (!strcmp(r->workload, "depth") && !strcmp(r->variant, variant) &&
+		    !strcmp(r->subject, subject) && !isnan(r->st.median) &&
+		    r->x > best)
+			best = r->x;
+	}
+	return best;
+}
+
+/* How each cost grows from depth 0 to the deepest level measured: the
+ * ratio, and the slope per level. */
+static void depth_growth(FILE *f, const char *variant, const char *subject,
+			 const char *label, const char *unit, double scale)
+{
+	long d = deepest(variant, subject);
+	double v0 = median_of("depth", variant, 0, subject), v;
+
+	if (d <= 0 || isnan(v0))
+		return;
+	v = median_of("depth", variant, d, subject);
+	fprintf(f, "    %-14s %9.1f -> %9.1f %-10s x%-5.2f %+8.1f per level (0 -> %ld)\n",
+		label, v0 * scale, v * scale, unit, v / v0, (v - v0) * scale / (double)d, d);
+}
+
+static void depth_summary(FILE *f)
+{
+	static const struct { const char *variant, *what, *unit; double scale; } rows[] = {
+		{ "fork", "fork+exit+wait in the deepest container", "ns", 1 },
+		{ "find-deep", "lookup from the deepest init", "ns", 1 },
+		{ "find-host", "lookup from the host, by its own number", "ns", 1 },
+		{ "bytes", "bytes per task", "bytes", 1 },
+	};
+
+	if (!results_find("depth", "fork", 0, pidsim_design_at(0)->name))
+		return;
+	fprintf(f, "\ndepth (container level of the task, 0 = host), depth 0 -> deepest:\n");
+	for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
+		fprintf(f, "  %s:\n", rows[r].what);
+		for (size_t i = 0; i < pidsim_design_count(); i++)
+			depth_growth(f, rows[r].variant, pidsim_design_at(i)->name,
+				     pidsim_design_at(i)->name, rows[r].unit, rows[r].scale);
+		if (r == 0) {	/* the real kernel; vfork copies no address space */
+			depth_growth(f, "fork", "linux", "linux fork", "us", 1e-3);
+			depth_growth(f, "vfork", "linux", "linux vfork", "us", 1e-3);
+		}
+	}
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -324,7 +400,8 @@ void table_print(FILE *f)
 		   "floor measured in the same run; model: getpid from the host, the cost\n"
 		   "every call pays; best: the best design); * marks the best design.\n"
 		   "(*) linux: real system calls in real nested pid namespaces on this\n"
-		   "machine, a different kind of measurement (level 1 for ct rows).\n");
+		   "machine, a different kind of measurement (level 1 for ct rows;\n"
+		   "depth rows: that many pid namespaces below the bench's own).\n");
 	if (notes)
 		fprintf(f, "n/s: not supported by this design (see the TSV's note).\n");
 	if (!isnan(cv))
@@ -335,4 +412,5 @@ void table_print(FILE *f)
 	target_lookup(f);
 	target_churn(f);
 	target_bytes(f);
+	depth_summary(f);
 }

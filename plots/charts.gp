@@ -148,26 +148,93 @@ if (exists_file("notify")) {
 	set yrange [*:*]
 }
 
-# ---- migration (placeholder until pidsim can migrate) ------------------------
+# ---- nesting depth ------------------------------------------------------------
+# Designs in one colour each across the panels (their order in the TSV);
+# the real kernel (subject linux) in its own panel.
+if (exists_file("depth")) {
+	S = system(sprintf("awk -F'\t' '!/^#/ && $1==\"depth\" && $4!=\"linux\" && $6!~/nan/ {print $4}' %s/depth.tsv | awk '!seen[$0]++' | tr '\\n' ' '", dir))
+	do for [i=1:8] { set style line 10 + i lc rgb word(colors, i) lw 2 pt 6 ps 0.6 dt 2 }
+	if (fmt eq "svg") {
+		set terminal svg size 900,760 dynamic font "Helvetica,12" background rgb "white"
+	} else {
+		set terminal pngcairo size 900,760 font "Helvetica,10" background rgb "white"
+	}
+	set output sprintf("%s/depth.%s", out, fmt)
+	set multiplot layout 2,2 title "a task L containers deep: a chain of L nested containers, 1,024 tasks in the deepest"
+	set xlabel "depth L (container level; 0 = host)"
+	set xrange [-1:33]
+	set xtics 0,4,32
+	set logscale y
+	set ylabel "ns per cycle"
+	set title "model: fork + exit + waitpid in the deepest container"
+	plot for [i=1:words(S)] sel("depth", "depth", "fork", word(S, i)) \
+		using 3:6 with linespoints ls i title word(S, i)
+	set ylabel "microseconds per cycle"
+	set title "real Linux on this machine: nested pid namespaces"
+	plot sel("depth", "depth", "fork", "linux") using 3:($6/1000) \
+		with linespoints lc rgb "#333333" lw 2 pt 7 ps 0.6 title "fork + exit + waitpid", \
+	     sel("depth", "depth", "vfork", "linux") using 3:($6/1000) \
+		with linespoints lc rgb "#999999" lw 2 pt 5 ps 0.6 title "vfork + exit + waitpid"
+	unset logscale y
+	set yrange [0:*]
+	set ylabel "ns per lookup"
+	set title "pidsim\\_find: from the deepest init (solid), from the host (dashed)"
+	set key bottom right
+	plot for [i=1:words(S)] sel("depth", "depth", "find-deep", word(S, i)) \
+		using 3:6 with linespoints ls i title word(S, i), \
+	     for [i=1:words(S)] sel("depth", "depth", "find-host", word(S, i)) \
+		using 3:6 with linespoints ls 10 + i notitle
+	set key top left
+	set ylabel "bytes per task"
+	set title "bytes per task (fresh image, delta over 4,096 forks)"
+	plot for [i=1:words(S)] sel("depth", "depth", "bytes", word(S, i)) \
+		using 3:6 with linespoints ls i title word(S, i)
+	unset multiplot
+	unset output
+	set xrange [*:*]
+	set yrange [*:*]
+	set xtics autofreq
+	set xlabel
+	if (fmt eq "svg") {
+		set terminal svg size 900,420 dynamic font "Helvetica,12" background rgb "white"
+	} else {
+		set terminal pngcairo size 900,420 font "Helvetica,10" background rgb "white"
+	}
+}
+
+# ---- migration ----------------------------------------------------------------
 set output sprintf("%s/migration.%s", out, fmt)
 S = exists_file("migration") ? subjects("migration") : ""
 if (words(S) > 0) {
-	set title "checkpoint + restore, ns per task"
+	# image bytes per task, smallest and largest: the format is the same
+	# for every design, nested containers add a number per task
+	IB = system(sprintf("awk -F'\t' '$1==\"migration\" && $2==\"image-bytes\" && $6!~/nan/ {if (!n++ || $6<lo) lo=$6; if ($6>hi) hi=$6} END {if (n) printf \"%%.1f-%%.1f\", lo, hi}' %s/migration.tsv", dir))
+	set multiplot layout 1,2 title sprintf("migrating a container (x tasks, 1 in 8 zombies, a nested container where the design nests), ns per task; image %s bytes per task", IB) font ",11"
 	set logscale x
+	set format x "10^{%L}"
+	set yrange [0:*]
 	set xlabel "tasks in the migrated tree"
 	set ylabel "ns per task"
-	plot for [i=1:words(S)] sel("migration", "migration", "checkpoint", word(S, i)) \
+	set title "checkpoint + restore into a fresh image"
+	plot for [i=1:words(S)] sel("migration", "migration", "ckpt+restore", word(S, i)) \
 		using 3:6 with linespoints ls ls_of(i, word(S, i)) title word(S, i)
+	set title "migrate back and forth (checkpoint, restore, release)"
+	plot for [i=1:words(S)] sel("migration", "migration", "migrate", word(S, i)) \
+		using 3:6 with linespoints ls ls_of(i, word(S, i)) title word(S, i)
+	unset multiplot
 	unset logscale
+	set format x "% h"
+	set yrange [*:*]
 } else {
-	reset			# a blank frame: none of the settings above
+	reset			# a blank frame (last: reset drops every setting)
 	unset border
 	unset tics
 	unset grid
 	unset key
 	set title "migration: checkpoint + restore per task"
-	set label 1 "not yet implemented: pidsim has no migration yet" at graph 0.5, 0.5 center font ",14"
+	set label 1 "no results: run make bench" at graph 0.5, 0.5 center font ",14"
 	plot [0:1][0:1] 2 notitle
 	unset label 1
 }
 unset output
+
