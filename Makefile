@@ -3,8 +3,16 @@
 #
 #   make test     build everything twice (gcc -O2, and clang with
 #                 AddressSanitizer + UndefinedBehaviorSanitizer) and run
-#                 every test in both builds
+#                 every test in both builds, the property suite included
+#   make check-long  the property suite with a large budget (soak)
+#   make mutants  plant each bug of the 2006 thread; the suite must catch it
+#   make fuzz     libFuzzer on the operations, scenarios and images
+#                 (FUZZ_SECONDS=60 each)
 #   make bench    the benchmarks: tables, TSV results and charts
+#                 (FULL=1: the whole sweep, up to PID_MAX_LIMIT tasks)
+#   make plots    redraw the charts from bench/results/
+#   make profile  one workload under gperftools' CPU profiler:
+#                 WORKLOAD=churn DESIGN=pidspace SIZE=32768 (the defaults)
 #   make help     every target
 #
 # Missing Debian packages are installed with apt-get when make runs as
@@ -33,7 +41,7 @@ TESTS := $(notdir $(TEST_SRC:.c=))
 
 # ---- Debian packages ------------------------------------------------------
 PKGS_TEST := libcmocka-dev uthash-dev clang libclang-rt-14-dev
-PKGS_BENCH := gnuplot-nox libgoogle-perftools-dev google-perftools
+PKGS_BENCH := gnuplot-nox libgoogle-perftools-dev google-perftools graphviz
 
 # $(call need,packages): install what is missing, or say how.
 define need
@@ -52,7 +60,8 @@ define need
 	fi
 endef
 
-.PHONY: all deps-test deps-bench test test-O2 test-ASAN compile-fail help clean
+.PHONY: all deps-test deps-bench test test-O2 test-ASAN compile-fail help clean \
+	bench plots profile
 
 deps-test:
 	$(call need,$(PKGS_TEST))
@@ -76,13 +85,30 @@ $(BUILD)/$(1)/tests/%: tests/%.c $(BUILD)/$(1)/libpidsim.a $(wildcard tests/*.h)
 	$$(CC_$(1)) $(STD) $(WARN) $(INC) -Itests $$(CFLAGS_$(1)) $$< \
 		$(BUILD)/$(1)/libpidsim.a -lcmocka -o $$@
 
-test-$(1): $(addprefix $(BUILD)/$(1)/tests/,$(TESTS))
+# The command line: pidsim run FILE [--design NAME|all] [--stats].
+$(BUILD)/$(1)/pidsim: tools/pidsim.c $(BUILD)/$(1)/libpidsim.a
+	@mkdir -p $$(@D)
+	$$(CC_$(1)) $(STD) $(WARN) $(INC) $$(CFLAGS_$(1)) $$< \
+		$(BUILD)/$(1)/libpidsim.a -o $$@
+
+# The unit tests, then every scenario with --design all and the malformed
+# files (tests/scenarios.sh), then images between processes and damaged
+# image files (tests/image_cli.sh).
+test-$(1): $(addprefix $(BUILD)/$(1)/tests/,$(TESTS)) $(BUILD)/$(1)/pidsim
 	@echo "== $(1) build: $$(CC_$(1)) $$(CFLAGS_$(1))"
-	@set -e; for t in $$^; do echo "-- $$$$t"; $$$$t; done
+	@set -e; for t in $$(filter-out $(BUILD)/$(1)/pidsim,$$^); do echo "-- $$$$t"; $$$$t; done
+	@echo "-- scenarios: $(BUILD)/$(1)/pidsim"
+	@tests/scenarios.sh $(BUILD)/$(1)/pidsim
+	@echo "-- images: $(BUILD)/$(1)/pidsim"
+	@tests/image_cli.sh $(BUILD)/$(1)/pidsim
 endef
 $(foreach v,$(VARIANTS),$(eval $(call variant,$(v))))
 
-all: $(BUILD)/O2/libpidsim.a
+all: $(BUILD)/O2/libpidsim.a $(BUILD)/pidsim
+
+# build/pidsim: the command line of the -O2 build.
+$(BUILD)/pidsim: $(BUILD)/O2/pidsim
+	cp $< $@
 
 # The vpid model's two pid domains must not mix: each file in
 # tests/compile_fail/ must fail to compile as it is, and compile with
@@ -97,8 +123,198 @@ compile-fail: | deps-test
 		echo "compile-fail: $$f rejected, as it must be"; \
 	done
 
-test: compile-fail test-O2 test-ASAN
+test: compile-fail test-O2 test-ASAN prop-O2 prop-ASAN
 	@echo "== make test: all passed"
+
+# ---- Property suite (tests/prop/) ------------------------------------------
+# Random workloads on every design, checked step by step (invariants,
+# isolation, weak references, the reference model, the differential between
+# designs), failures shrunk and printed as scenario files; then the
+# allocation-failure sweep.  PIDSIM_SEED=... PIDSIM_TRIALS=... replay and
+# extend a run (tests/prop/main.c lists the other knobs).
+PROP_COMMON := harness wl ref exec check_invariants check_isolation check_weakrefs \
+	check_reference trace props print differential
+PROP_HDR := $(wildcard tests/prop/*.h)
+PROP_FAIL_DIR := $(BUILD)/prop-failures
+# Trials per property in make test: some 30 to 40 seconds for each build
+# when both run at once on two cores (an ASan trial costs about five -O2
+# ones).  check-long: soak runs, some 15 and 10 minutes.
+PROP_TRIALS_O2 ?= 6000
+PROP_TRIALS_ASAN ?= 1200
+PROP_TRIALS_LONG ?= 300000
+PROP_TRIALS_LONG_ASAN ?= 30000
+
+# $(call prop_variant,NAME): the suite and the sweep for one build.
+define prop_variant
+$(BUILD)/$(1)/prop/%.o: tests/prop/%.c $(PROP_HDR) $(LIB_HDR) | deps-test
+	@mkdir -p $$(@D)
+	$$(CC_$(1)) $(STD) $(WARN) $(INC) -Itests/prop $$(CFLAGS_$(1)) -c $$< -o $$@
+
+$(BUILD)/$(1)/prop/pidsim-prop: $(patsubst %,$(BUILD)/$(1)/prop/%.o,main $(PROP_COMMON)) \
+		$(BUILD)/$(1)/libpidsim.a
+	$$(CC_$(1)) $$(CFLAGS_$(1)) $$^ -o $$@
+
+# Image creation and scenario parsing allocate with malloc: wrapped.
+$(BUILD)/$(1)/prop/pidsim-allocfail: $(patsubst %,$(BUILD)/$(1)/prop/%.o,allocfail harness wl ref print) \
+		$(BUILD)/$(1)/libpidsim.a
+	$$(CC_$(1)) $$(CFLAGS_$(1)) $$^ -Wl,--wrap=malloc,--wrap=realloc,--wrap=calloc -o $$@
+
+prop-$(1): $(BUILD)/$(1)/prop/pidsim-prop $(BUILD)/$(1)/prop/pidsim-allocfail
+	@echo "== $(1) build: property suite, $$(PROP_TRIALS_$(1)) trials per property"
+	@PIDSIM_TRIALS=$$(PROP_TRIALS_$(1)) PIDSIM_FAIL_DIR=$(PROP_FAIL_DIR) \
+		$(BUILD)/$(1)/prop/pidsim-prop
+	@$(BUILD)/$(1)/prop/pidsim-allocfail
+endef
+$(foreach v,$(VARIANTS),$(eval $(call prop_variant,$(v))))
+
+# A large budget, a new seed each run (PIDSIM_SEED=... to repeat one).
+check-long: $(BUILD)/O2/prop/pidsim-prop $(BUILD)/ASAN/prop/pidsim-prop \
+		$(BUILD)/ASAN/prop/pidsim-allocfail
+	PIDSIM_SEED=$${PIDSIM_SEED:-time} PIDSIM_TRIALS=$(PROP_TRIALS_LONG) \
+		PIDSIM_FAIL_DIR=$(PROP_FAIL_DIR) $(BUILD)/O2/prop/pidsim-prop
+	PIDSIM_SEED=$${PIDSIM_SEED:-time} PIDSIM_TRIALS=$(PROP_TRIALS_LONG_ASAN) \
+		PIDSIM_FAIL_DIR=$(PROP_FAIL_DIR) $(BUILD)/ASAN/prop/pidsim-prop
+	PIDSIM_SEED=$${PIDSIM_SEED:-time} PIDSIM_ALLOCFAIL_GENERATED=2000 \
+		$(BUILD)/ASAN/prop/pidsim-allocfail
+
+# ---- Mutants: the 2006 thread's bugs, planted ------------------------------
+# Each name is a PS_MUTANT_<name> switch in lib/ (grep PS_MUTANT lib/); each
+# mutant library runs the suite, which must catch it.
+MUTANTS := GETPPID_UNCONVERTED WAIT_UNCONVERTED OWNER_VIRTUAL ORPHANS_TO_HOST \
+	INIT_EXIT_KEEPS_CONTAINER VPID_FIND_UNCONVERTED WEAKREF_NO_GENERATION WRAP_TO_1
+MUTANT_TRIALS ?= 5000
+
+define mutant
+$(BUILD)/mutants/$(1)/lib/%.o: lib/%.c $(LIB_HDR) | deps-test
+	@mkdir -p $$(@D)
+	$(CC_O2) $(STD) $(WARN) $(INC) $(CFLAGS_O2) -DPS_MUTANT_$(1) -c $$< -o $$@
+
+$(BUILD)/mutants/$(1)/libpidsim.a: $(patsubst lib/%.c,$(BUILD)/mutants/$(1)/lib/%.o,$(LIB_SRC))
+	@rm -f $$@
+	ar rcs $$@ $$^
+
+$(BUILD)/mutants/$(1)/pidsim-prop: $(patsubst %,$(BUILD)/O2/prop/%.o,main $(PROP_COMMON)) \
+		$(BUILD)/mutants/$(1)/libpidsim.a
+	$(CC_O2) $(CFLAGS_O2) $$^ -o $$@
+endef
+$(foreach m,$(MUTANTS),$(eval $(call mutant,$(m))))
+
+mutants: $(foreach m,$(MUTANTS),$(BUILD)/mutants/$(m)/pidsim-prop)
+	@echo "== mutants: each must be caught within $(MUTANT_TRIALS) trials per property"
+	@missed=0; for m in $(MUTANTS); do \
+		log=$(BUILD)/mutants/$$m/log.txt; \
+		PIDSIM_MUTANT=$$m PIDSIM_STOP_FIRST=1 PIDSIM_TRIALS=$(MUTANT_TRIALS) \
+			PIDSIM_FAIL_DIR=$(BUILD)/mutants/$$m/failures \
+			timeout 600 $(BUILD)/mutants/$$m/pidsim-prop > $$log 2>&1; \
+		if grep -q "^== MUTANT $$m: caught" $$log; then \
+			grep "^== MUTANT" $$log; \
+			grep -m1 "^   step \|crashed" $$log | sed 's/^ */     /'; \
+		else \
+			echo "== MUTANT $$m: NOT CAUGHT (see $$log)"; missed=1; \
+		fi; \
+	done; exit $$missed
+
+# ---- Fuzzing (libFuzzer) -----------------------------------------------------
+# tests/prop/fuzz_*.c: the operation sequence, the scenario parser, the
+# image decoder and restore.  Each runs FUZZ_SECONDS; new inputs go to
+# build/fuzz/corpus/, tests/corpus/ holds the small corpus kept in git.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := ops scenario image
+FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+
+$(BUILD)/fuzz/lib/%.o: lib/%.c $(LIB_HDR) | deps-test
+	@mkdir -p $(@D)
+	clang $(STD) $(WARN) $(INC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(BUILD)/fuzz/libpidsim.a: $(patsubst lib/%.c,$(BUILD)/fuzz/lib/%.o,$(LIB_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/fuzz/prop/%.o: tests/prop/%.c $(PROP_HDR) $(LIB_HDR) | deps-test
+	@mkdir -p $(@D)
+	clang $(STD) $(WARN) $(INC) -Itests/prop $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link \
+		-c $< -o $@
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/prop/fuzz_%.o \
+		$(patsubst %,$(BUILD)/fuzz/prop/%.o,$(PROP_COMMON)) $(BUILD)/fuzz/libpidsim.a
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@
+
+fuzz: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
+	@set -o pipefail; for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(BUILD)/fuzz/corpus/$$t tests/corpus/$$t; \
+		echo "== fuzz $$t: $(FUZZ_SECONDS) s"; \
+		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=$(BUILD)/fuzz/$$t- $(BUILD)/fuzz/corpus/$$t \
+			tests/corpus/$$t > $(BUILD)/fuzz/$$t.log 2>&1 || \
+			{ tail -40 $(BUILD)/fuzz/$$t.log; echo "== fuzz $$t: FOUND A CRASH"; exit 1; }; \
+		grep -E "^Done|number_of_executed_units|new_units_added" $(BUILD)/fuzz/$$t.log \
+			| sed 's/^/   /'; \
+	done; echo "== fuzz: nothing found"
+
+# Minimize build/fuzz/corpus/ into tests/corpus/ (to keep what is worth it).
+fuzz-corpus: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(BUILD)/fuzz/merged/$$t; \
+		$(BUILD)/fuzz/fuzz_$$t -merge=1 $(BUILD)/fuzz/merged/$$t tests/corpus/$$t \
+			$(BUILD)/fuzz/corpus/$$t > /dev/null 2>&1; \
+		rm -rf tests/corpus/$$t; mv $(BUILD)/fuzz/merged/$$t tests/corpus/$$t; \
+		echo "tests/corpus/$$t: $$(ls tests/corpus/$$t | wc -l) inputs"; \
+	done
+
+.PHONY: prop-O2 prop-ASAN check-long mutants fuzz fuzz-corpus
+.PRECIOUS: $(BUILD)/fuzz/prop/%.o $(BUILD)/fuzz/lib/%.o
+
+# ---- Benchmarks -----------------------------------------------------------
+# bench/*.c against the O2 library; results, summary and profiles under
+# bench/results/, charts under plots/.
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_CFLAGS := -O2 -g
+BENCH_DEFS := -DBENCH_CFLAGS='"$(BENCH_CFLAGS)"' -DBENCH_LIB_CFLAGS='"$(CFLAGS_O2)"'
+BENCH_BIN := $(BUILD)/bench/pidsim-bench
+RESULTS := bench/results
+WORKLOAD ?= churn
+DESIGN ?= pidspace
+SIZE ?= 32768
+PPROF = $$(command -v google-pprof || command -v pprof)
+
+$(BUILD)/bench/pidsim-bench: $(BENCH_SRC) bench/bench.h $(BUILD)/O2/libpidsim.a | deps-bench
+	@mkdir -p $(@D)
+	$(CC_O2) $(STD) $(WARN) $(INC) $(BENCH_CFLAGS) $(BENCH_DEFS) $(BENCH_SRC) \
+		$(BUILD)/O2/libpidsim.a -lm -o $@
+
+# The same, linked with gperftools' profiler (CPUPROFILE= turns it on).
+$(BUILD)/bench/pidsim-bench-prof: $(BENCH_SRC) bench/bench.h $(BUILD)/O2/libpidsim.a | deps-bench
+	@mkdir -p $(@D)
+	$(CC_O2) $(STD) $(WARN) $(INC) $(BENCH_CFLAGS) $(BENCH_DEFS) $(BENCH_SRC) \
+		$(BUILD)/O2/libpidsim.a -lm -Wl,--no-as-needed -lprofiler -Wl,--as-needed -o $@
+
+# malloc backs the heap with transparent huge pages (glibc 2.35+), as a
+# kernel's own memory is mapped: the bench then measures the tables, not
+# this machine's 4 KiB page faults and TLB misses.
+BENCH_ENV := GLIBC_TUNABLES=glibc.malloc.hugetlb=1
+
+bench: $(BENCH_BIN)
+	@mkdir -p $(RESULTS)
+	$(BENCH_ENV) $(BENCH_BIN) $(if $(FULL),--full) | tee $(RESULTS)/summary$(if $(FULL),-full).txt
+	@$(MAKE) --no-print-directory plots
+
+plots: | deps-bench
+	gnuplot -e "fmt='svg'" plots/charts.gp
+	gnuplot -e "fmt='png'" plots/charts.gp
+	@echo "charts: $$(ls plots/*.svg | tr '\n' ' ')"
+
+profile: $(BUILD)/bench/pidsim-bench-prof
+	@mkdir -p $(RESULTS) $(BUILD)/profile
+	$(BENCH_ENV) CPUPROFILE=$(BUILD)/profile/$(WORKLOAD)-$(DESIGN).prof CPUPROFILE_FREQUENCY=4000 \
+		$< --only $(WORKLOAD) --design $(DESIGN) --size $(SIZE) --reps 15 \
+		--min-ms 50 --out $(BUILD)/profile >/dev/null
+	$(PPROF) --text $< $(BUILD)/profile/$(WORKLOAD)-$(DESIGN).prof \
+		> $(RESULTS)/profile-$(WORKLOAD)-$(DESIGN).txt 2>/dev/null
+	$(PPROF) --svg $< $(BUILD)/profile/$(WORKLOAD)-$(DESIGN).prof \
+		> $(RESULTS)/profile-$(WORKLOAD)-$(DESIGN).svg 2>/dev/null
+	@head -25 $(RESULTS)/profile-$(WORKLOAD)-$(DESIGN).txt
+	@echo "profile: $(RESULTS)/profile-$(WORKLOAD)-$(DESIGN).{txt,svg}"
 
 help:
 	@sed -n '/^#   make/,/^$$/p' Makefile | sed 's/^# *//'

@@ -1,0 +1,36 @@
+/*
+ * pidsim_debug.h - hooks for the test tree, not part of the interface.
+ *
+ * Fault injection in the manner of SQLite's malloc tests: make the N-th
+ * allocation an image makes from now on fail, run one call, and check that
+ * it returned -ENOMEM and changed nothing (tests/prop/allocfail.c sweeps
+ * N over every allocation a call makes).  The counter is the one
+ * pidsim_stats.allocs reports: every ps_alloc()/ps_realloc() of the image,
+ * uthash's bucket arrays included.
+ */
+#ifndef PIDSIM_DEBUG_H
+#define PIDSIM_DEBUG_H
+
+#include <stdint.h>
+
+#include "pidsim.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Make the nth allocation k makes from now fail (1: the next one), once.
+ * 0 disarms. */
+void pidsim_debug_fail_alloc(pidsim_kernel *k, uint64_t nth);
+
+/* Whether the armed failure has happened yet: true once it has (or when
+ * nothing is armed). */
+int pidsim_debug_fail_fired(const pidsim_kernel *k);
+
+/* Allocation calls k has made since it was created. */
+uint64_t pidsim_debug_allocs(const pidsim_kernel *k);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* PIDSIM_DEBUG_H */

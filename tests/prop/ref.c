@@ -1,0 +1,631 @@
+/* ref.c - the reference model (see ref.h).  Clarity over speed throughout:
+ * every question is answered by a scan of a plain array. */
+#include "ref.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Linux's signal numbers, whatever the host's are. */
+enum {
+	SIG_KILL = 9, SIG_CHLD = 17, SIG_CONT = 18, SIG_STOP = 19, SIG_TTOU = 22,
+	SIG_URG = 23, SIG_WINCH = 28, SIG_MAX = 64,
+};
+
+#define RESERVED_PIDS 300
+
+static void *grow(void *arr, int *cap, int nr, size_t size)
+{
+	if (nr < *cap)
+		return arr;
+	*cap = *cap ? *cap * 2 : 64;
+	arr = realloc(arr, (size_t)*cap * size);
+	if (!arr)
+		abort();
+	return arr;
+}
+
+/* ---- Numbers ---------------------------------------------------------------- */
+
+int ref_find(const struct ref *r, int c, int nr)
+{
+	if (nr < 1)
+		return -1;
+	for (int i = 0; i < r->nr_nums; i++)
+		if (r->nums[i].ct == c && r->nums[i].nr == nr)
+			return r->nums[i].task;
+	return -1;
+}
+
+int ref_nr(const struct ref *r, int c, int t)
+{
+	for (int i = 0; i < r->nr_nums; i++)
+		if (r->nums[i].ct == c && r->nums[i].task == t)
+			return r->nums[i].nr;
+	return 0;
+}
+
+static void take_nr(struct ref *r, int c, int t, int nr)
+{
+	r->nums = grow(r->nums, &r->cap_nums, r->nr_nums, sizeof *r->nums);
+	r->nums[r->nr_nums++] = (struct ref_num){ t, c, nr };
+}
+
+static void drop_nrs(struct ref *r, int t)
+{
+	int j = 0;
+
+	for (int i = 0; i < r->nr_nums; i++)
+		if (r->nums[i].task != t)
+			r->nums[j++] = r->nums[i];
+	r->nr_nums = j;
+}
+
+/* Rule 3: the next free number after the view's last one, wrapping back to
+ * RESERVED_PIDS once the cursor has passed it (to 1 before); 0 if full. */
+static int next_free(const struct ref *r, int c)
+{
+	int last = r->cts[c].last;
+	int low = last >= RESERVED_PIDS ? RESERVED_PIDS : 1;
+
+	for (int n = last + 1; n < r->pid_max; n++)
+		if (ref_find(r, c, n) < 0)
+			return n;
+	for (int n = low; n <= last && n < r->pid_max; n++)
+		if (ref_find(r, c, n) < 0)
+			return n;
+	return 0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+int ref_list(const struct ref *r, int c, int *out)
+{
+	int n = 0;
+
+	for (int i = 0; i < r->nr_nums; i++)
+		if (r->nums[i].ct == c)
+			out[n++] = r->nums[i].nr;
+	qsort(out, (size_t)n, sizeof *out, cmp_int);
+	return n;
+}
+
+/* ---- Questions ----------------------------------------------------------------- */
+
+bool ref_running(const struct ref *r, int t)
+{
+	return t >= 0 && t < r->nr_tasks && r->tasks[t].exists &&
+	       r->tasks[t].state == PIDSIM_RUNNING;
+}
+
+static bool exists(const struct ref *r, int t)
+{
+	return t >= 0 && t < r->nr_tasks && r->tasks[t].exists;
+}
+
+bool ref_is_init(const struct ref *r, int t)
+{
+	return r->cts[r->tasks[t].ct].init == t;
+}
+
+bool ref_ct_contains(const struct ref *r, int a, int b)
+{
+	for (; b >= 0; b = r->cts[b].parent)
+		if (b == a)
+			return true;
+	return false;
+}
+
+/* Whether view c sees a task living in container own (whose parent is
+ * up), which is own's init or not: rule 4 and the design's flags. */
+static bool sees(const struct ref *r, int c, int own, int up, bool init)
+{
+	return c == own || (init && c == up) ||
+	       ((r->flags & PIDSIM_D_HIERARCHICAL) && ref_ct_contains(r, c, up)) ||
+	       (c == 0 && (r->flags & PIDSIM_D_HOST_SEES_ALL));
+}
+
+bool ref_visible(const struct ref *r, int c, int t)
+{
+	const struct ref_task *tk = &r->tasks[t];
+
+	return tk->exists && sees(r, c, tk->ct, r->cts[tk->ct].parent, ref_is_init(r, t));
+}
+
+/* Whether view c numbers a task of container own the design's own way. */
+static bool adopted(const struct ref *r, int c, int own)
+{
+	if (r->flags & PIDSIM_D_RENUMBERS)
+		return true;
+	return c == 0 && own != 0 && (r->flags & PIDSIM_D_HOST_SEES_ALL) &&
+	       !(r->flags & (PIDSIM_D_SHARED_RANGE | PIDSIM_D_HIERARCHICAL));
+}
+
+int ref_adopt_views(const struct ref *r, int t, int *views)
+{
+	int n = 0;
+
+	for (int c = 0; c < r->nr_cts; c++)
+		if (r->cts[c].exists && ref_visible(r, c, t) &&
+		    adopted(r, c, r->tasks[t].ct))
+			views[n++] = c;
+	return n;
+}
+
+const char *ref_adopt(struct ref *r, int c, int t, int nr)
+{
+	if (nr <= 0)
+		return "the task has no number in a view that must see it";
+	if ((r->flags & PIDSIM_D_RENUMBERS) && nr >= r->pid_max)
+		return "the number is not below pid_max";
+	if (ref_find(r, c, nr) >= 0)
+		return "the number is already held in this view";
+	if (c == r->tasks[t].ct && ref_is_init(r, t) && nr != 1)
+		return "a container's init is not pid 1 in its container (rule 2)";
+	take_nr(r, c, t, nr);
+	return NULL;
+}
+
+/* ---- Set-up ------------------------------------------------------------------- */
+
+static int new_ct(struct ref *r, int parent)
+{
+	r->cts = grow(r->cts, &r->cap_cts, r->nr_cts, sizeof *r->cts);
+	r->cts[r->nr_cts] = (struct ref_ct){
+		.exists = true, .parent = parent, .init = -1,
+		.level = parent < 0 ? 0 : r->cts[parent].level + 1, .last = 0,
+	};
+	return r->nr_cts++;
+}
+
+static int new_task(struct ref *r, int ct, int parent)
+{
+	r->tasks = grow(r->tasks, &r->cap_tasks, r->nr_tasks, sizeof *r->tasks);
+	r->tasks[r->nr_tasks] = (struct ref_task){
+		.exists = true, .state = PIDSIM_RUNNING, .ct = ct,
+		.parent = parent, .seq = ++r->seq,
+	};
+	return r->nr_tasks++;
+}
+
+void ref_init(struct ref *r, const struct pidsim_design_info *info, int pid_max)
+{
+	memset(r, 0, sizeof *r);
+	r->flags = info ? info->flags : 0;
+	r->max_level = info ? info->max_level : PIDSIM_MAX_LEVEL;
+	r->level_errno = info ? info->level_errno : -ENOSPC;
+	r->max_containers = info ? info->max_containers : 0;
+	r->pid_max = pid_max ? pid_max : PIDSIM_PID_MAX_DEFAULT;
+	new_ct(r, -1);
+	r->cts[0].init = new_task(r, 0, -1);
+	take_nr(r, 0, 0, 1);		/* rule 1: host init is pid 1 */
+	r->cts[0].last = 1;
+}
+
+void ref_fini(struct ref *r)
+{
+	free(r->tasks);
+	free(r->cts);
+	free(r->nums);
+	free(r->objs);
+	memset(r, 0, sizeof *r);
+}
+
+/* ---- Life and death ---------------------------------------------------------- */
+
+/* Gone: reaped, or killed with its container. */
+static void release(struct ref *r, int t)
+{
+	r->tasks[t].exists = false;
+	drop_nrs(r, t);
+	if (ref_is_init(r, t))
+		r->cts[r->tasks[t].ct].exists = false;
+}
+
+/* Rule 5: an init's exit kills and releases every other task of its
+ * container and of the containers below it. */
+static void zap(struct ref *r, int c)
+{
+	for (int t = 0; t < r->nr_tasks; t++)
+		if (r->tasks[t].exists && t != r->cts[c].init &&
+		    ref_ct_contains(r, c, r->tasks[t].ct))
+			release(r, t);
+}
+
+/* Rule 5: t's children go to the init of t's container, appended in the
+ * order they were t's children. */
+static void reparent_children(struct ref *r, int t)
+{
+	int reaper = r->cts[r->tasks[t].ct].init;
+
+	for (;;) {
+		int first = -1;
+
+		for (int c = 0; c < r->nr_tasks; c++)
+			if (r->tasks[c].exists && r->tasks[c].parent == t &&
+			    (first < 0 || r->tasks[c].seq < r->tasks[first].seq))
+				first = c;
+		if (first < 0)
+			return;
+		r->tasks[first].parent = reaper;
+		r->tasks[first].seq = ++r->seq;
+	}
+}
+
+static void do_exit(struct ref *r, int t, int status)
+{
+	if (ref_is_init(r, t))
+		zap(r, r->tasks[t].ct);
+	else
+		reparent_children(r, t);
+	r->tasks[t].state = PIDSIM_ZOMBIE;
+	r->tasks[t].status = status;
+}
+
+/* ---- Signals (rule 7) ---------------------------------------------------------- */
+
+static bool sig_valid(int sig)
+{
+	return sig >= 0 && sig <= SIG_MAX && !(sig >= SIG_STOP && sig <= SIG_TTOU);
+}
+
+static bool sig_ignored(int sig)
+{
+	return sig == SIG_CHLD || sig == SIG_CONT || sig == SIG_URG || sig == SIG_WINCH;
+}
+
+/* Signal t from container from (-1: kernel context). */
+static int send_sig(struct ref *r, int from, int t, int sig)
+{
+	if (!sig_valid(sig))
+		return -EINVAL;
+	if (sig == 0 || r->tasks[t].state == PIDSIM_ZOMBIE || sig_ignored(sig))
+		return 0;
+	if (ref_is_init(r, t)) {
+		/* Only SIGKILL, and only from an ancestor container. */
+		int ct = r->tasks[t].ct;
+
+		if (!(sig == SIG_KILL && from >= 0 && from != ct &&
+		      ref_ct_contains(r, from, ct)))
+			return 0;
+	}
+	do_exit(r, t, sig);
+	return 0;
+}
+
+/* kill(-1, sig): everything cur sees, in ascending order of its numbers,
+ * but cur and its own container's init. */
+static int kill_all(struct ref *r, int cur, int sig)
+{
+	int c = r->tasks[cur].ct, n, count = 0, ret = 0;
+	int *nrs = malloc(sizeof(int) * (size_t)(r->nr_tasks + 1));
+	int *who = malloc(sizeof(int) * (size_t)(r->nr_tasks + 1));
+
+	if (!nrs || !who)
+		abort();
+	n = ref_list(r, c, nrs);
+	for (int i = 0; i < n; i++)
+		who[i] = ref_find(r, c, nrs[i]);
+	for (int i = 0; i < n; i++) {
+		int t = who[i], err;
+
+		if (t == cur || t == r->cts[c].init)
+			continue;
+		count++;
+		if (!r->tasks[t].exists)
+			continue;	/* released by an earlier init's death */
+		err = send_sig(r, c, t, sig);
+		if (err)
+			ret = err;
+	}
+	free(nrs);
+	free(who);
+	return count ? ret : -ESRCH;
+}
+
+/* ---- Operations -------------------------------------------------------------- */
+
+static int live_containers(const struct ref *r)
+{
+	int n = 0;
+
+	for (int c = 0; c < r->nr_cts; c++)
+		n += r->cts[c].exists;
+	return n;
+}
+
+int ref_fork_error(const struct ref *r, int cur, unsigned flags)
+{
+	int c, own, up;
+	bool init;
+
+	if (!ref_running(r, cur))
+		return -ESRCH;
+	if (flags & ~PIDSIM_CLONE_NEWPID)
+		return -EINVAL;
+	c = r->tasks[cur].ct;
+	init = flags & PIDSIM_CLONE_NEWPID;
+	if (init) {
+		if (r->cts[c].level >= r->max_level)
+			return r->level_errno;
+		if (r->max_containers &&
+		    (unsigned)live_containers(r) - 1 >= r->max_containers)
+			return -EAGAIN;
+	}
+	/* A new container's own view is empty: pid 1 is free there. */
+	own = init ? -2 : c;
+	up = init ? c : r->cts[c].parent;
+	for (int v = 0; v < r->nr_cts; v++)
+		if (r->cts[v].exists && sees(r, v, own, up, init) &&
+		    !adopted(r, v, own) && !next_free(r, v))
+			return -EAGAIN;
+	return 0;
+}
+
+bool ref_fork_may_eagain(const struct ref *r, int cur, unsigned flags)
+{
+	int c = r->tasks[cur].ct;
+	bool init = flags & PIDSIM_CLONE_NEWPID;
+	int own = init ? -2 : c, up = init ? c : r->cts[c].parent;
+
+	for (int v = 0; v < r->nr_cts; v++)
+		if (r->cts[v].exists && sees(r, v, own, up, init) && adopted(r, v, own))
+			return true;
+	return false;
+}
+
+int ref_fork(struct ref *r, int cur, unsigned flags, int *child)
+{
+	int c = r->tasks[cur].ct, own = c, t;
+
+	if (flags & PIDSIM_CLONE_NEWPID)
+		own = new_ct(r, c);
+	t = new_task(r, own, cur);
+	if (r->cts[own].init < 0)
+		r->cts[own].init = t;
+	for (int v = 0; v < r->nr_cts; v++) {
+		int nr;
+
+		if (!r->cts[v].exists || !ref_visible(r, v, t) || adopted(r, v, own))
+			continue;
+		nr = next_free(r, v);
+		take_nr(r, v, t, nr);
+		r->cts[v].last = nr;
+	}
+	*child = t;
+	return adopted(r, c, own) ? REF_UNKNOWN : ref_nr(r, c, t);
+}
+
+int ref_exit(struct ref *r, int cur, int code)
+{
+	if (!ref_running(r, cur))
+		return -ESRCH;
+	if (cur == r->cts[0].init)
+		return -EPERM;
+	do_exit(r, cur, (code & 0xff) << 8);
+	return 0;
+}
+
+int ref_wait(struct ref *r, int cur, int pid, int *status, int *reaped)
+{
+	int c, t = -1, nr;
+	bool children = false;
+
+	*reaped = -1;
+	if (!ref_running(r, cur))
+		return -ESRCH;
+	if (pid == 0 || pid < -1)
+		return -EINVAL;
+	c = r->tasks[cur].ct;
+	if (pid > 0) {
+		t = ref_find(r, c, pid);
+		if (t < 0 || r->tasks[t].parent != cur)
+			return -ECHILD;	/* not a child, or not visible: do_wait() */
+		if (r->tasks[t].state != PIDSIM_ZOMBIE)
+			return 0;
+	} else {
+		for (int i = 0; i < r->nr_tasks; i++) {
+			if (!r->tasks[i].exists || r->tasks[i].parent != cur)
+				continue;
+			children = true;
+			if (r->tasks[i].state == PIDSIM_ZOMBIE &&
+			    (t < 0 || r->tasks[i].seq < r->tasks[t].seq))
+				t = i;
+		}
+		if (!children)
+			return -ECHILD;
+		if (t < 0)
+			return 0;
+	}
+	nr = ref_nr(r, c, t);
+	*status = r->tasks[t].status;
+	*reaped = t;
+	release(r, t);
+	return nr;
+}
+
+int ref_kill(struct ref *r, int cur, int pid, int sig)
+{
+	int t;
+
+	if (!ref_running(r, cur))
+		return -ESRCH;
+	if (pid == -1)
+		return kill_all(r, cur, sig);
+	if (pid <= 0)
+		return -EINVAL;
+	t = ref_find(r, r->tasks[cur].ct, pid);
+	if (t < 0)
+		return -ESRCH;
+	return send_sig(r, r->tasks[cur].ct, t, sig);
+}
+
+/* A qualified address's view: the container whose init is ct_task, which
+ * must be cur's own or below it. */
+static int qualified(const struct ref *r, int cur, int ct_task, int *view)
+{
+	if (!exists(r, ct_task))
+		return -ESRCH;
+	if (!ref_is_init(r, ct_task))
+		return -EINVAL;
+	if (!ref_ct_contains(r, r->tasks[cur].ct, r->tasks[ct_task].ct))
+		return -EPERM;
+	*view = r->tasks[ct_task].ct;
+	return 0;
+}
+
+int ref_kill_in(struct ref *r, int cur, int ct_task, int pid, int sig)
+{
+	int view, t, err;
+
+	if (!ref_running(r, cur))
+		return -ESRCH;
+	err = qualified(r, cur, ct_task, &view);
+	if (err)
+		return err;
+	if (pid <= 0)
+		return -EINVAL;
+	t = ref_find(r, view, pid);
+	if (t < 0)
+		return -ESRCH;
+	return send_sig(r, r->tasks[cur].ct, t, sig);
+}
+
+int ref_getpid(const struct ref *r, int cur)
+{
+	return ref_running(r, cur) ? ref_nr(r, r->tasks[cur].ct, cur) : -ESRCH;
+}
+
+int ref_getppid(const struct ref *r, int cur)
+{
+	if (!ref_running(r, cur))
+		return -ESRCH;
+	if (r->tasks[cur].parent < 0)
+		return 0;
+	return ref_nr(r, r->tasks[cur].ct, r->tasks[cur].parent);
+}
+
+int ref_ps(const struct ref *r, int cur, int *out)
+{
+	return ref_running(r, cur) ? ref_list(r, r->tasks[cur].ct, out) : -ESRCH;
+}
+
+int ref_ps_in(const struct ref *r, int cur, int ct_task, int *out)
+{
+	int view, err;
+
+	if (!ref_running(r, cur))
+		return -ESRCH;
+	err = qualified(r, cur, ct_task, &view);
+	return err ? err : ref_list(r, view, out);
+}
+
+int ref_find_task(const struct ref *r, int cur, int pid, int *found)
+{
+	if (!ref_running(r, cur))
+		return -ESRCH;
+	*found = ref_find(r, r->tasks[cur].ct, pid);
+	return *found < 0 ? -ESRCH : 0;
+}
+
+int ref_find_in(const struct ref *r, int cur, int ct_task, int pid, int *found)
+{
+	int view, err;
+
+	*found = -1;
+	if (!ref_running(r, cur))
+		return -ESRCH;
+	err = qualified(r, cur, ct_task, &view);
+	if (err)
+		return err;
+	*found = ref_find(r, view, pid);
+	return *found < 0 ? -ESRCH : 0;
+}
+
+int ref_pid_of(const struct ref *r, int cur, int t)
+{
+	if (!ref_running(r, cur) || !exists(r, t))
+		return -ESRCH;
+	return ref_nr(r, r->tasks[cur].ct, t);
+}
+
+int ref_state(const struct ref *r, int t)
+{
+	return exists(r, t) ? r->tasks[t].state : -ESRCH;
+}
+
+/* ---- Stored owners (rule 9) -------------------------------------------------- */
+
+int ref_setown(struct ref *r, int cur, int pid)
+{
+	int t;
+
+	if (!ref_running(r, cur))
+		return -ESRCH;
+	if (pid <= 0)
+		return -EINVAL;
+	t = ref_find(r, r->tasks[cur].ct, pid);
+	if (t < 0)
+		return -ESRCH;
+	r->objs = grow(r->objs, &r->cap_objs, r->nr_objs, sizeof *r->objs);
+	r->objs[r->nr_objs] = (struct ref_obj){
+		.open = true, .id = -1, .owner = t, .owner_nr = ref_nr(r, 0, t),
+	};
+	return r->nr_objs++;
+}
+
+/* The open object the design calls id, or -1. */
+static int obj_by_id(const struct ref *r, int id)
+{
+	for (int i = 0; i < r->nr_objs; i++)
+		if (r->objs[i].open && r->objs[i].id == id)
+			return i;
+	return -1;
+}
+
+const char *ref_obj_adopt(struct ref *r, int obj, int id)
+{
+	if (id < 0)
+		return "an object id is negative";
+	if (obj_by_id(r, id) >= 0)
+		return "an object id is already held by an open object";
+	r->objs[obj].id = id;
+	return NULL;
+}
+
+int ref_notify(struct ref *r, int id, int sig, int *to)
+{
+	int obj = obj_by_id(r, id);
+	const struct ref_obj *o;
+	int t;
+
+	*to = -1;
+	if (obj < 0)
+		return -EBADF;
+	if (!sig_valid(sig))
+		return -EINVAL;
+	o = &r->objs[obj];
+	if (r->flags & PIDSIM_D_OWNER_BY_NUMBER)
+		t = ref_find(r, 0, o->owner_nr);	/* whoever holds it now */
+	else
+		t = exists(r, o->owner) ? o->owner : -1;
+	*to = t;
+	if (t < 0)
+		return -ESRCH;
+	return send_sig(r, -1, t, sig);
+}
+
+int ref_close(struct ref *r, int id)
+{
+	int obj = obj_by_id(r, id);
+
+	if (obj < 0)
+		return -EBADF;
+	r->objs[obj].open = false;
+	return 0;
+}
