@@ -155,6 +155,10 @@ pidsim_tid world_fork(pidsim_kernel *k, pidsim_tid parent, unsigned flags);
 unsigned world_fill(pidsim_kernel *k, pidsim_tid parent, unsigned have,
 		    unsigned n);
 
+/* iters fork + exit + wait cycles of worker's children: the measured
+ * churn loop; returns a sum of the pids, to keep the work live. */
+uint64_t world_churn(pidsim_kernel *k, pidsim_tid worker, uint64_t iters);
+
 /* The pids cur sees, ascending, in a new array; *n their number. */
 int *world_pids(pidsim_kernel *k, pidsim_tid cur, size_t *n);
 

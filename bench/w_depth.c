@@ -64,16 +64,8 @@ struct depth_state {
 static uint64_t run_cycle(void *p, uint64_t iters)
 {
 	struct depth_state *s = p;
-	uint64_t sum = 0;
 
-	for (uint64_t n = 0; n < iters; n++) {
-		pidsim_tid child;
-		int pid = pidsim_fork(s->k, s->worker, 0, &child), status;
-
-		pidsim_exit(s->k, child, 0);
-		sum += (uint64_t)pidsim_wait(s->k, s->worker, pid, &status);
-	}
-	return sum;
+	return world_churn(s->k, s->worker, iters);
 }
 
 static uint64_t run_find(void *p, uint64_t iters)

@@ -81,6 +81,20 @@ unsigned world_fill(pidsim_kernel *k, pidsim_tid parent, unsigned have,
 	return have;
 }
 
+uint64_t world_churn(pidsim_kernel *k, pidsim_tid worker, uint64_t iters)
+{
+	uint64_t sum = 0;
+
+	for (uint64_t n = 0; n < iters; n++) {
+		pidsim_tid child;
+		int pid = pidsim_fork(k, worker, 0, &child), status;
+
+		pidsim_exit(k, child, 0);
+		sum += (uint64_t)pidsim_wait(k, worker, pid, &status);
+	}
+	return sum;
+}
+
 int *world_pids(pidsim_kernel *k, pidsim_tid cur, size_t *n)
 {
 	int count = pidsim_ps(k, cur, NULL, 0);

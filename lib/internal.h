@@ -207,6 +207,23 @@ int ps_owner_reserve(struct pidsim_kernel *k, unsigned n);
 /* A new object with t as its stored owner: its id. */
 int ps_owner_add(struct pidsim_kernel *k, const struct ps_task *t);
 
+/* Whether t is its container's init. */
+static inline bool ps_is_init(const struct ps_task *t)
+{
+	return t == t->ct->init;
+}
+
+/* Whether view is ct or one of ct's ancestors: whether a task in view may
+ * name ct by a qualified address. */
+static inline bool ps_sees_container(const struct ps_container *view,
+				     const struct ps_container *ct)
+{
+	for (; ct; ct = ct->parent)
+		if (ct == view)
+			return true;
+	return false;
+}
+
 /* The list of designs, designs.def expanded. */
 extern const struct ps_design *const ps_designs[];
 extern const size_t ps_nr_designs;

@@ -42,21 +42,6 @@
 #include "image.h"
 #include "internal.h"
 
-static bool is_init(const struct ps_task *t)
-{
-	return t == t->ct->init;
-}
-
-/* Whether view is ct or an ancestor of ct. */
-static bool sees_container(const struct ps_container *view,
-			   const struct ps_container *ct)
-{
-	for (; ct; ct = ct->parent)
-		if (ct == view)
-			return true;
-	return false;
-}
-
 /* The task after t in a pre-order walk of top's family subtree, children
  * in list order; NULL at the end. */
 static struct ps_task *preorder_next(struct ps_task *t, const struct ps_task *top)
@@ -132,7 +117,7 @@ static void ckpt_task(pidsim_kernel *k, struct ckpt *c, struct ps_task *t,
 	it->parent = i ? idx_of(c, t->parent) : PIDSIM_IMAGE_NONE;
 	if (t->ct == top) {
 		it->ct = 0;
-	} else if (is_init(t)) {
+	} else if (ps_is_init(t)) {
 		it->ct = (*nct)++;
 		c->cts[it->ct] = t->ct;
 	} else {
@@ -202,7 +187,7 @@ static int ckpt_build(pidsim_kernel *k, struct ps_task *root, unsigned what,
 
 	for (struct ps_task *t = root; t; t = preorder_next(t, root)) {
 		n++;
-		nct += is_init(t) && t->ct != top;
+		nct += ps_is_init(t) && t->ct != top;
 		nnum += (size_t)(t->ct->level - top->level + 1);
 	}
 	if (n > PIDSIM_IMAGE_MAX_TASKS || nct > PIDSIM_IMAGE_MAX_CONTAINERS)
@@ -243,7 +228,7 @@ static int ckpt_make(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid root_tid,
 	if (!root)
 		return -ESRCH;
 	if (what == PIDSIM_CKPT_CONTAINER) {
-		if (!is_init(root) || !root->ct->parent)
+		if (!ps_is_init(root) || !root->ct->parent)
 			return -EINVAL;
 		top = root->ct;
 	} else if (what == PIDSIM_CKPT_TREE) {
@@ -253,7 +238,7 @@ static int ckpt_make(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid root_tid,
 	} else {
 		return -EINVAL;
 	}
-	if (cur && !sees_container(cur->ct, top))
+	if (cur && !ps_sees_container(cur->ct, top))
 		return -EPERM;
 	*root_out = root;
 	return ckpt_build(k, root, what, c);

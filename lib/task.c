@@ -93,21 +93,6 @@ static void task_cache_drain(pidsim_kernel *k)
 	k->nr_free_tasks = 0;
 }
 
-static bool is_init(const struct ps_task *t)
-{
-	return t == t->ct->init;
-}
-
-/* Whether view is ct or one of ct's ancestors. */
-static bool sees_container(const struct ps_container *view,
-			   const struct ps_container *ct)
-{
-	for (; ct; ct = ct->parent)
-		if (ct == view)
-			return true;
-	return false;
-}
-
 /* A new container nested in parent, with no init yet; hint is what a
  * restore asks the design to reuse (ps_container.hint), 0 otherwise. */
 static int ct_create(pidsim_kernel *k, struct ps_container *parent,
@@ -239,7 +224,7 @@ static void release_task(pidsim_kernel *k, struct ps_task *t)
 	if (t->state == PIDSIM_ZOMBIE)
 		k->nr_zombies--;
 	k->nr_tasks--;
-	if (is_init(t))
+	if (ps_is_init(t))
 		ct_destroy(k, t->ct);
 	task_free(k, t);
 }
@@ -252,7 +237,7 @@ static void zap_task(pidsim_kernel *k, struct ps_task *t)
 {
 	while (t->first_child)		/* orphans for a moment: all go too */
 		unlink_child(t->first_child);
-	if (is_init(t))
+	if (ps_is_init(t))
 		zap_container(k, t->ct);
 	release_task(k, t);
 }
@@ -275,7 +260,7 @@ static void zap_container(pidsim_kernel *k, struct ps_container *ct)
 		/* The init of a direct child container is in this view by its
 		 * glue pid; deeper tasks a hierarchical design shows here are
 		 * that child container's to zap. */
-		if (t->ct == ct || (is_init(t) && t->ct->parent == ct))
+		if (t->ct == ct || (ps_is_init(t) && t->ct->parent == ct))
 			zap_task(k, t);
 	}
 	PS_BUG_ON(ct->init->first_child);
@@ -286,11 +271,11 @@ static void do_exit(pidsim_kernel *k, struct ps_task *t, int status)
 {
 #ifdef PS_MUTANT_INIT_EXIT_KEEPS_CONTAINER
 	/* mutant (make mutants): an init's exit leaves its container alive */
-	if (is_init(t))
+	if (ps_is_init(t))
 		;
 	else
 #else
-	if (is_init(t))
+	if (ps_is_init(t))
 		zap_container(k, t->ct);
 	else
 #endif
@@ -341,7 +326,7 @@ static bool init_ignores(const struct ps_container *from,
 			 const struct ps_task *init, int sig)
 {
 	return !(sig == PS_SIGKILL && from && from != init->ct &&
-		 sees_container(from, init->ct));
+		 ps_sees_container(from, init->ct));
 }
 
 /* group_send_sig_info() to a target already found; from is the sender's
@@ -355,7 +340,7 @@ static int send_signal(pidsim_kernel *k, const struct ps_container *from,
 		return err;
 	if (sig == 0 || t->state == PIDSIM_ZOMBIE || sig_default_ignored(sig))
 		return 0;
-	if (is_init(t) && init_ignores(from, t, sig))
+	if (ps_is_init(t) && init_ignores(from, t, sig))
 		return 0;
 	do_exit(k, t, sig);
 	return 0;
@@ -757,9 +742,9 @@ static int qualified_view(pidsim_kernel *k, struct ps_task *cur,
 
 	if (!init)
 		return -ESRCH;
-	if (!is_init(init))
+	if (!ps_is_init(init))
 		return -EINVAL;
-	if (!sees_container(cur->ct, init->ct))
+	if (!ps_sees_container(cur->ct, init->ct))
 		return -EPERM;
 	*view = init->ct;
 	return 0;
