@@ -136,7 +136,9 @@ int pidsim_restore(pidsim_kernel *k, const void *image, size_t len,
  * release the tree on src: its tasks and containers go, with no zombie
  * left (root's parent sees it go as if it had reaped it), and the stored
  * owners that moved are closed on src.  src and dst may be the same image
- * if parent is outside the tree.  All or nothing; the errors of both calls.
+ * if parent is outside the tree; then a cur that is a task must see
+ * parent's container (its own or a descendant), else -EPERM.  All or
+ * nothing; the errors of both calls.
  */
 int pidsim_migrate(pidsim_kernel *src, pidsim_tid cur, pidsim_tid root,
 		   unsigned what, pidsim_kernel *dst, pidsim_tid parent,

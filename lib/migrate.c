@@ -599,6 +599,12 @@ int pidsim_migrate(pidsim_kernel *src, pidsim_tid cur, pidsim_tid root_tid,
 		ret = -EINVAL;	/* the tree would be restored into itself */
 		goto out;
 	}
+	/* Within one image the caller moves the tree only where it can see:
+	 * a container must not hand its tasks to the host or a sibling. */
+	if (p && cur && !ps_sees_container(ps_task_get(src, cur)->ct, p->ct)) {
+		ret = -EPERM;
+		goto out;
+	}
 	ret = pidsim_restore(dst, image, len, parent, mode, tree);
 	if (ret < 0)
 		goto out;

@@ -642,6 +642,31 @@ static void test_migrate_same_image(void **state)
 
 /* ---- 6: errors, all or nothing ---------------------------------------------------- */
 
+/* Within one image the new parent must be where the caller can see: a
+ * task in a container cannot hand its subtree to a host task. */
+static void test_migrate_parent_must_be_visible(void **state)
+{
+	struct fx *f = *state;
+	pidsim_kernel *k = boot(f, 0, NULL, 0);
+	pidsim_tid host = pidsim_host_init(k), c1, t, u, other;
+	struct pidsim_census before, after;
+
+	c1 = fork_ok(k, host, PIDSIM_CLONE_NEWPID);
+	t = fork_ok(k, c1, 0);
+	u = fork_ok(k, t, 0);
+	other = fork_ok(k, host, 0);
+	pidsim_census_get(k, &before);
+	assert_int_equal(pidsim_migrate(k, t, u, PIDSIM_CKPT_TREE, k, other,
+					PIDSIM_RESTORE_CONTAINER, NULL), -EPERM);
+	pidsim_census_get(k, &after);
+	assert_memory_equal(&before, &after, sizeof before);
+	assert_int_equal(pidsim_task_state(k, u), PIDSIM_RUNNING);
+	/* The host sees both ends. */
+	assert_true(pidsim_migrate(k, host, u, PIDSIM_CKPT_TREE, k, other,
+				   PIDSIM_RESTORE_CONTAINER, NULL) > 0);
+	assert_int_equal(pidsim_task_state(k, u), -ESRCH);
+}
+
 static void test_checkpoint_errors(void **state)
 {
 	struct fx *f = *state;
@@ -1113,6 +1138,7 @@ static const struct CMUnitTest per_design[] = {
 	TD(test_migrate_tree),
 	TD(test_migrate_same_image),
 	TD(test_checkpoint_errors),
+	TD(test_migrate_parent_must_be_visible),
 	TD(test_restore_errors),
 	TD(test_restore_enomem_sweep),
 	TD(test_migrate_failure_keeps_source),
