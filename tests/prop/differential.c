@@ -95,6 +95,13 @@ static const char *allowed(const struct side *a, const struct side *b,
 			       ? "a different range or container limit" : NULL;
 		return "a different nesting limit";
 	}
+	/* a migrate asks for numbers each design holds its own way, and
+	 * makes containers and numbers up to each one's limits */
+	if (op->kind == WL_MIGRATE && a->o->err != b->o->err &&
+	    (a->o->err == -EAGAIN || b->o->err == -EAGAIN ||
+	     a->o->err == a->d->level_errno || b->o->err == b->d->level_errno ||
+	     host_differs(a, b) || ((a->d->flags ^ b->d->flags) & PIDSIM_D_HIERARCHICAL)))
+		return "a different numbering or limit";
 	if (op->kind == WL_NOTIFY &&
 	    (((a->d->flags ^ b->d->flags) & PIDSIM_D_OWNER_BY_NUMBER) ||
 	     ((a->d->flags & PIDSIM_D_OWNER_BY_NUMBER) && host_differs(a, b))))
@@ -146,6 +153,16 @@ enum prop_result differential_check(const struct wl *w, struct props_env *pe,
 				same_nr = a.o->nr == b.o->nr;
 				if (op->kind == WL_SPAWN || op->kind == WL_CHURN)
 					same_effect = same_effect && same_nr;	/* a count */
+				/* a tree migrated whole carries each design's
+				 * numbers with it: a pair that numbers a view
+				 * differently may differ from now on */
+				if (op->kind == WL_MIGRATE && !a.o->err && !b.o->err &&
+				    a.o->task == b.o->task && a.o->effects == b.o->effects &&
+				    (host_differs(&a, &b) ||
+				     ((a.d->flags ^ b.d->flags) & PIDSIM_D_HIERARCHICAL))) {
+					pe->allowed++;
+					break;
+				}
 				if (same_effect && (same_nr || !same_numbering(&a, &b)))
 					continue;
 				ok = allowed(&a, &b, op);

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "exec_int.h"
+#include "pidsim_image.h"
 #include "ref.h"
 
 /* ---- Bookkeeping ------------------------------------------------------------ */
@@ -486,6 +487,216 @@ static int obj_label_of_id(const struct ex *e, int id)
 	return -1;
 }
 
+/* The model's side of a migrate the design made: link the copies, learn
+ * the numbers the design chose its own way, the objects' new ids. */
+static void *zalloc(size_t n, size_t size);
+
+static void model_migrate(struct ex *e, struct step *s, int root, const int *xs,
+			  const int *xn, int n, int x0, int top_x, int par,
+			  const struct pidsim_tree *tree, unsigned what, unsigned mode)
+{
+	int *ms = malloc(sizeof(int) * (size_t)(e->m.nr_tasks + 1));
+	int *md = malloc(sizeof(int) * (size_t)(e->m.nr_tasks + 1));
+	int mn = 0, mtop = -1, no0 = e->m.nr_objs, mpar = m_of(e, par), want;
+
+	if (!ms || !md)
+		abort();
+	want = ref_migrate(&e->m, m_of(e, s->cur), m_of(e, root), what, mpar, mode,
+			   false, ms, md, &mn, &mtop);
+	if (s->ret == -EAGAIN && (want == 0 || want == -EEXIST) &&
+	    ((e->d->flags & PIDSIM_D_RENUMBERS) ||
+	     (e->d->flags & (PIDSIM_D_HOST_SEES_ALL | PIDSIM_D_SHARED_RANGE |
+			     PIDSIM_D_HIERARCHICAL)) == PIDSIM_D_HOST_SEES_ALL))
+		goto out;	/* a range the design numbers its own way is full */
+	if (want == REF_EEXIST_OR_EAGAIN && (s->ret == -EEXIST || s->ret == -EAGAIN))
+		goto out;
+	/* vpid-openvz cannot hand out a host number with its vpid bit set,
+	 * which a tree from a container asks for there */
+	if (s->ret == -EINVAL && (e->d->flags & PIDSIM_D_RENUMBERS) &&
+	    mode == PIDSIM_RESTORE_INTO && par >= 0 && e->t[par].ct == 0 && want != -EINVAL)
+		goto out;
+	if (s->ret < 0 || want < 0) {
+		ex_check_eq(e, "migrate", s->ret, want == REF_EEXIST_OR_EAGAIN ? -EEXIST
+						  : want < 0 ? want : 0);
+		goto out;
+	}
+	ref_migrate(&e->m, m_of(e, s->cur), m_of(e, root), what, mpar, mode, true,
+		    ms, md, &mn, &mtop);
+	if (mn != n) {
+		ex_fail(e, "migrate moved %d tasks, the model says %d", n, mn);
+		goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		if (m_of(e, xs[i]) != ms[i]) {
+			ex_fail(e, "migrate: task %d of the image is %s, the model says %s",
+				i, ex_name(e, xs[i]), ex_name(e, x_of_m(e, ms[i])));
+			goto out;
+		}
+		link_model(e, xn[i], md[i]);
+	}
+	if (top_x >= 0 && top_x != xn[0])
+		link_model(e, top_x, mtop);
+	for (int x = x0; x < e->nt; x++)
+		if (ex_is_init(e, x))
+			e->c[e->t[x].ct].ref = e->m.tasks[e->t[x].ref].ct;
+	/* the numbers above the tree that the design chose */
+	for (int x = x0; x < e->nt && !e->out->failed; x++) {
+		int mt = e->t[x].ref;
+
+		for (int v = 0; v < e->m.nr_cts && !e->out->failed; v++) {
+			int c, nr;
+			const char *msg;
+
+			if (!e->m.cts[v].exists || !ref_visible(&e->m, v, mt) ||
+			    ref_nr(&e->m, v, mt))
+				continue;
+			c = ct_of_model(e, v);
+			nr = pidsim_pid_of(e->k, ex_observer(e, c), e->t[x].h);
+			if ((msg = ref_adopt(&e->m, v, mt, nr)))
+				ex_fail(e, "migrate: %s's number %s in the view of container "
+					"%s: %s", ex_name(e, x), ex_errstr(nr),
+					ex_name(e, e->c[c].init), msg);
+		}
+	}
+	if (e->m.nr_objs - no0 != (int)tree->nr_objs) {
+		ex_fail(e, "migrate moved %zu objects, the model says %d", tree->nr_objs,
+			e->m.nr_objs - no0);
+		goto out;
+	}
+	for (int o = no0; o < e->m.nr_objs && !e->out->failed; o++) {
+		const char *msg = ref_obj_adopt(&e->m, o, tree->dst_obj[o - no0]);
+
+		e->m.objs[o].owner_nr = ref_nr(&e->m, 0, e->m.objs[o].owner);
+		if (msg)
+			ex_fail(e, "migrate: object id %d: %s", tree->dst_obj[o - no0], msg);
+	}
+	if (!e->out->failed)
+		ex_check_eq(e, "migrate", s->ret,
+			    ref_nr(&e->m, e->m.tasks[mpar].ct, mtop));
+out:
+	free(ms);
+	free(md);
+}
+
+/* migrate within the image: the copies are new tasks, unnamed but for the
+ * one linked to the parent (the statement's label); the source's labels
+ * name the tasks that went. */
+static void do_migrate(struct ex *e, struct step *s)
+{
+	const struct wl_op *op = s->op;
+	int root = ex_task_of(e, op->target), par = ex_task_of(e, op->pid.task);
+	unsigned what = op->flags & WL_MIG_TREE ? PIDSIM_CKPT_TREE : PIDSIM_CKPT_CONTAINER;
+	unsigned mode = op->flags & WL_MIG_INTO ? PIDSIM_RESTORE_INTO
+						: PIDSIM_RESTORE_CONTAINER;
+	size_t cap = (size_t)e->nt + 1, ocap = (size_t)e->w->nr_objs + 1;
+	struct pidsim_tree tree = { cap, zalloc(cap, sizeof(pidsim_tid)),
+				    zalloc(cap, sizeof(pidsim_tid)), ocap,
+				    zalloc(ocap, sizeof(int)), zalloc(ocap, sizeof(int)),
+				    0, 0, PIDSIM_NO_TASK };
+	int *xs = zalloc(cap, sizeof(int)), *xn = zalloc(cap, sizeof(int));
+	int *cmap = zalloc((size_t)e->nc, sizeof(int)), *lbl = zalloc(ocap, sizeof(int));
+	int n = 0, topc, pc, nc0 = e->nc, top_x = -1, x0 = e->nt;
+
+	s->x = root;
+	s->view = par >= 0 ? e->t[par].ct : -1;
+	/* a caller with no task is -ESRCH, not kernel context */
+	s->ret = pidsim_migrate(e->k, s->cur >= 0 ? e->t[s->cur].h : NO_HANDLE,
+				ex_handle(e, root), what, e->k, ex_handle(e, par), mode, &tree);
+	e->out->calls++;
+	if (s->ret >= 0) {
+		n = (int)tree.nr_tasks;
+		if (tree.nr_tasks > cap || tree.nr_objs > ocap) {
+			ex_fail(e, "migrate moved %zu tasks and %zu objects, more than exist",
+				tree.nr_tasks, tree.nr_objs);
+			goto out;
+		}
+		for (int i = 0; i < n; i++)
+			if ((xs[i] = ex_identify(e, tree.src[i])) < 0) {
+				ex_fail(e, "migrate moved a task the workload did not make");
+				goto out;
+			}
+		topc = e->t[root].ct;
+		if (what == PIDSIM_CKPT_TREE && ex_is_init(e, root))
+			topc = e->c[topc].parent;
+		pc = e->t[par].ct;
+		for (int c = 0; c < nc0; c++)
+			cmap[c] = -1;
+		if (mode == PIDSIM_RESTORE_INTO) {
+			cmap[topc] = pc;
+		} else {
+			cmap[topc] = add_ct(e, pc);
+			if (what == PIDSIM_CKPT_TREE) {
+				top_x = add_task(e, tree.top, op->def, cmap[topc]);
+				e->c[cmap[topc]].init = top_x;
+			}
+		}
+		for (int i = 0; i < n; i++) {
+			int sc = e->t[xs[i]].ct;
+
+			if (cmap[sc] < 0)
+				cmap[sc] = add_ct(e, cmap[e->c[sc].parent]);
+			xn[i] = add_task(e, tree.dst[i], tree.dst[i] == tree.top ? op->def : -1,
+					 cmap[sc]);
+			e->t[xn[i]].state = e->t[xs[i]].state;
+			if (e->c[cmap[sc]].init < 0)
+				e->c[cmap[sc]].init = xn[i];
+			if (tree.dst[i] == tree.top)
+				top_x = xn[i];
+		}
+		for (int x = x0; x < e->nt; x++) {
+			int nct = e->t[x].ct;
+
+			for (int a = e->c[nct].parent; a >= 0; a = e->c[a].parent)
+				if (!ex_is_init(e, x) || a != e->c[nct].parent)
+					e->c[a].deep = true;
+			record_numbers(e, x);
+		}
+		/* a view whose init is a zombie has no one to ask: inside
+		 * the tree a copy has its source's numbers */
+		for (int i = 0; i < n; i++)
+			for (int h = 0, nh = e->nh; h < nh; h++)
+				if (e->hist[h].task == xs[i] && e->hist[h].ct < nc0 &&
+				    cmap[e->hist[h].ct] >= 0 &&
+				    ex_observer(e, cmap[e->hist[h].ct]) == PIDSIM_NO_TASK &&
+				    !ex_hist_nr(e, xn[i], cmap[e->hist[h].ct])) {
+					e->hist = grow(e->hist, &e->cap_h, e->nh + 1,
+						       sizeof *e->hist);
+					e->hist[e->nh++] = (struct xnum){
+						xn[i], cmap[e->hist[h].ct], e->hist[h].nr };
+				}
+		if (op->def >= 0 && top_x >= 0)
+			e->label_task[op->def] = top_x;
+		s->x = top_x;
+		/* the objects moved: their labels name the new ones */
+		for (size_t i = 0; i < tree.nr_objs; i++)
+			lbl[i] = obj_label_of_id(e, tree.src_obj[i]);
+		for (size_t i = 0; i < tree.nr_objs; i++) {
+			int o = lbl[i];
+
+			if (o < 0) {
+				ex_fail(e, "migrate moved object %d, which no label holds",
+					tree.src_obj[i]);
+				goto out;
+			}
+			e->obj_id[o] = tree.dst_obj[i];
+			for (int j = 0; j < n; j++)
+				if (e->obj_owner[o] == xs[j])
+					e->obj_owner[o] = xn[j], j = n;
+		}
+	}
+	if (e->use_ref)
+		model_migrate(e, s, root, xs, xn, n, x0, top_x, par, &tree, what, mode);
+out:
+	free(tree.src);
+	free(tree.dst);
+	free(tree.src_obj);
+	free(tree.dst_obj);
+	free(xs);
+	free(xn);
+	free(cmap);
+	free(lbl);
+}
+
 static void run_step(struct ex *e, struct step *s, struct step_log *lg)
 {
 	const struct wl_op *op = s->op;
@@ -704,6 +915,9 @@ static void run_step(struct ex *e, struct step *s, struct step_log *lg)
 			s->ret = 0;
 			s->n++;
 		}
+		break;
+	case WL_MIGRATE:
+		do_migrate(e, s);
 		break;
 	case WL_STATS_RESET: {
 		struct pidsim_stats st;

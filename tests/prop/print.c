@@ -174,6 +174,16 @@ static void print_op(struct pr *p, size_t i)
 	case WL_STATS_RESET:
 		fprintf(p->f, "# (not in the scenario language) pidsim_stats_reset()\n");
 		break;
+	case WL_MIGRATE:
+		if (!defined(p, op->target) || !defined(p, op->pid.task))
+			return unsayable(p, op, "its tree's or its target's fork was "
+					 "shrunk away");
+		task_name(pid, sizeof pid, op->pid.task);
+		fprintf(p->f, "migrate %s %s %s%s%s -> t%d\n", who, ct, pid,
+			op->flags & WL_MIG_TREE ? " tree" : "",
+			op->flags & WL_MIG_INTO ? " into" : "", op->def);
+		p->defined[op->def] = true;
+		break;
 	}
 }
 

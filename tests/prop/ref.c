@@ -2,6 +2,8 @@
  * every question is answered by a scan of a plain array. */
 #include "ref.h"
 
+#include "pidsim_image.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -627,5 +629,231 @@ int ref_close(struct ref *r, int id)
 	if (obj < 0)
 		return -EBADF;
 	r->objs[obj].open = false;
+	return 0;
+}
+
+/* ---- Migration within one image (pidsim_image.h) -------------------------- */
+
+/* Whether t is top or a descendant of it. */
+static bool in_tree(const struct ref *r, int t, int top)
+{
+	for (; t >= 0; t = r->tasks[t].parent)
+		if (t == top)
+			return true;
+	return false;
+}
+
+/* The tree at t in pre-order, children in the order they became children. */
+static int preorder(const struct ref *r, int t, int *out, int n)
+{
+	long after = -1;
+
+	out[n++] = t;
+	for (;;) {
+		int next = -1;
+
+		for (int c = 0; c < r->nr_tasks; c++)
+			if (r->tasks[c].exists && r->tasks[c].parent == t &&
+			    r->tasks[c].seq > after &&
+			    (next < 0 || r->tasks[c].seq < r->tasks[next].seq))
+				next = c;
+		if (next < 0)
+			return n;
+		after = r->tasks[next].seq;
+		n = preorder(r, next, out, n);
+	}
+}
+
+/* Copy t of source task s: a number in every view that sees it.  Views
+ * the image has (inv[v] >= 0: the source view) get the source's number;
+ * the others a new one, by the cyclic rule or the design's own way. */
+static int copy_numbers(struct ref *r, int s, int t, const int *inv)
+{
+	int own = r->tasks[t].ct, err = 0;
+
+	/* the numbers asked for first, then the new ones */
+	for (int v = 0; v < r->nr_cts; v++) {
+		int sv = inv[v], want;
+
+		if (!r->cts[v].exists || !ref_visible(r, v, t) || ref_nr(r, v, t) ||
+		    sv < 0 || (adopted(r, v, own) && v != own &&
+			       !(r->flags & PIDSIM_D_RENUMBERS)))
+			continue;	/* vpid-ibm's host numbers are its own */
+		want = ref_nr(r, sv, s);
+		if (want > 0 && ref_find(r, v, want) >= 0)
+			err = -EEXIST;
+		else if (want > 0)
+			take_nr(r, v, t, want);
+	}
+	for (int v = 0; v < r->nr_cts; v++) {
+		int nr;
+
+		if (!r->cts[v].exists || !ref_visible(r, v, t) || ref_nr(r, v, t) ||
+		    adopted(r, v, own))
+			continue;
+		nr = next_free(r, v);
+		if (!nr)
+			return err ? REF_EEXIST_OR_EAGAIN : -EAGAIN;
+		take_nr(r, v, t, nr);
+		r->cts[v].last = nr;
+	}
+	return err;
+}
+
+int ref_migrate(struct ref *r, int cur, int root, unsigned what, int parent,
+		unsigned mode, bool commit, int *src, int *dst, int *n, int *top)
+{
+	int nt0 = r->nr_tasks, nc0 = r->nr_cts, nn0 = r->nr_nums, no0 = r->nr_objs;
+	int topc, pc, base, deepest = -1, made = 0, err = 0, stub = -1, maxw = 0;
+	long seq0 = r->seq;
+	int *last0, *cmap, *inv;
+
+	*n = 0;
+	*top = -1;
+	if (!ref_running(r, cur) || !exists(r, root))
+		return -ESRCH;
+	if (what == PIDSIM_CKPT_CONTAINER) {
+		if (!ref_is_init(r, root) || r->tasks[root].ct == 0)
+			return -EINVAL;
+		topc = r->tasks[root].ct;
+	} else if (what == PIDSIM_CKPT_TREE) {
+		if (r->tasks[root].parent < 0)
+			return -EINVAL;
+		topc = r->tasks[r->tasks[root].parent].ct;
+	} else {
+		return -EINVAL;
+	}
+	if (!ref_ct_contains(r, r->tasks[cur].ct, topc))
+		return -EPERM;
+	if (exists(r, parent) && in_tree(r, parent, root))
+		return -EINVAL;
+	/* Within one image the new parent must be in a view cur sees. */
+	if (exists(r, parent) &&
+	    !ref_ct_contains(r, r->tasks[cur].ct, r->tasks[parent].ct))
+		return -EPERM;
+	if (mode != PIDSIM_RESTORE_CONTAINER && mode != PIDSIM_RESTORE_INTO)
+		return -EINVAL;
+	if (!ref_running(r, parent))
+		return -ESRCH;
+	*n = preorder(r, root, src, 0);
+	pc = r->tasks[parent].ct;
+	base = r->cts[pc].level + (mode == PIDSIM_RESTORE_CONTAINER);
+	if (mode == PIDSIM_RESTORE_CONTAINER) {
+		made = 1;
+		deepest = 0;
+	}
+	for (int i = 0; i < *n; i++) {
+		int c = r->tasks[src[i]].ct, d = r->cts[c].level - r->cts[topc].level;
+
+		if (ref_is_init(r, src[i]) && c != topc) {
+			made++;
+			deepest = d > deepest ? d : deepest;
+		}
+		if (ref_nr(r, topc, src[i]) > maxw)
+			maxw = ref_nr(r, topc, src[i]);
+	}
+	if (deepest >= 0 && base + deepest > r->max_level)
+		return r->level_errno;
+	if (r->max_containers &&
+	    (unsigned)(live_containers(r) - 1 + made) > r->max_containers)
+		return -EAGAIN;
+
+	last0 = malloc(sizeof(int) * (size_t)nc0);
+	cmap = malloc(sizeof(int) * (size_t)nc0);
+	inv = malloc(sizeof(int) * (size_t)(nc0 + *n + 2));
+	if (!last0 || !cmap || !inv)
+		abort();
+	for (int c = 0; c < nc0 + *n + 2; c++)
+		inv[c] = -1;
+	for (int c = 0; c < nc0; c++) {
+		last0[c] = r->cts[c].last;
+		cmap[c] = -1;
+	}
+	if (mode == PIDSIM_RESTORE_INTO) {
+		cmap[topc] = pc;
+		inv[pc] = topc;
+		if (maxw)
+			r->cts[pc].last = maxw;	/* the restore's, for its time */
+	} else {
+		cmap[topc] = new_ct(r, pc);
+		inv[cmap[topc]] = topc;
+		if (what == PIDSIM_CKPT_TREE) {
+			stub = new_task(r, cmap[topc], parent);
+			r->cts[cmap[topc]].init = stub;
+			take_nr(r, cmap[topc], stub, 1);
+			err = copy_numbers(r, -1, stub, inv);
+		}
+	}
+	for (int i = 0; !err && i < *n; i++) {
+		int s = src[i], c = r->tasks[s].ct, p = stub >= 0 ? stub : parent, t;
+
+		if (cmap[c] < 0) {
+			cmap[c] = new_ct(r, cmap[r->cts[c].parent]);
+			inv[cmap[c]] = c;
+		}
+		for (int j = 0; j < i; j++)
+			if (src[j] == r->tasks[s].parent)
+				p = dst[j];
+		t = new_task(r, cmap[c], p);
+		if (r->cts[cmap[c]].init < 0)
+			r->cts[cmap[c]].init = t;
+		r->tasks[t].state = r->tasks[s].state;
+		r->tasks[t].status = r->tasks[s].status;
+		dst[i] = t;
+		err = copy_numbers(r, s, t, inv);
+	}
+	if (err || !commit) {
+		r->nr_tasks = nt0;
+		r->nr_cts = nc0;
+		r->nr_nums = nn0;
+		r->seq = seq0;
+		for (int c = 0; c < nc0; c++)
+			r->cts[c].last = last0[c];
+		free(last0);
+		free(cmap);
+		free(inv);
+		return err;
+	}
+	*top = stub >= 0 ? stub : dst[0];
+	for (int c = 0; c < nc0; c++)
+		if (cmap[c] >= nc0)
+			r->cts[cmap[c]].last = last0[c];	/* the image's cursor */
+	if (mode == PIDSIM_RESTORE_INTO)
+		r->cts[pc].last = last0[pc];
+	/* The stored owners in the tree move, in the order of their ids. */
+	for (;;) {
+		int o = -1, t = -1;
+
+		for (int i = 0; i < no0; i++) {
+			const struct ref_obj *ob = &r->objs[i];
+			int to = !ob->open ? -1 : (r->flags & PIDSIM_D_OWNER_BY_NUMBER)
+				 ? ref_find(r, 0, ob->owner_nr)
+				 : exists(r, ob->owner) ? ob->owner : -1;
+			bool moves = false;
+
+			for (int j = 0; to >= 0 && j < *n; j++)
+				moves |= src[j] == to;
+			if (moves && (o < 0 || ob->id < r->objs[o].id)) {
+				o = i;
+				t = to;
+			}
+		}
+		if (o < 0)
+			break;
+		r->objs[o].open = false;
+		for (int j = 0, s0 = t; j < *n; j++)
+			if (src[j] == s0)
+				t = dst[j];
+		r->objs = grow(r->objs, &r->cap_objs, r->nr_objs, sizeof *r->objs);
+		r->objs[r->nr_objs++] = (struct ref_obj){
+			.open = true, .id = -1, .owner = t, .owner_nr = ref_nr(r, 0, t),
+		};
+	}
+	/* The tree goes on the source, as if reaped. */
+	for (int i = 0; i < *n; i++)
+		release(r, src[i]);
+	free(last0);
+	free(cmap);
+	free(inv);
 	return 0;
 }

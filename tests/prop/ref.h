@@ -41,6 +41,7 @@
 #include "pidsim.h"
 
 #define REF_UNKNOWN (-1000000)	/* a number only the design can tell */
+#define REF_EEXIST_OR_EAGAIN (-1000001)	/* a migrate that may fail either way */
 
 struct ref_task {
 	bool exists;		/* from fork until reaped or released */
@@ -149,5 +150,22 @@ const char *ref_obj_adopt(struct ref *r, int obj, int id);
 /* notify: *to is the task reached, or -1. */
 int ref_notify(struct ref *r, int id, int sig, int *to);
 int ref_close(struct ref *r, int id);
+
+/* ---- Migration within one image (pidsim_image.h) -------------------------- */
+
+/* pidsim_migrate(r, cur, root, what, r, parent, mode): the error, or 0
+ * with the tree's tasks in image order in src[], their copies in dst[]
+ * (room for r->nr_tasks each), their count in *n and the task linked to
+ * parent in *top (REF_EEXIST_OR_EAGAIN: a task asks for a number that is
+ * taken and needs one where none is left, which a design checks in its own
+ * order).  Inside the tree every number is the source's; above it
+ * numbers follow the cyclic rule, or are the design's own: learn those
+ * with ref_adopt() for every view that sees a copy but holds no number for
+ * it.  Objects whose owner moved are closed and come back as new objects
+ * (from the first index past the old r->nr_objs, in the order of their
+ * ids), whose ids to learn with ref_obj_adopt().  With commit false the
+ * model is left as it was either way (the result only). */
+int ref_migrate(struct ref *r, int cur, int root, unsigned what, int parent,
+		unsigned mode, bool commit, int *src, int *dst, int *n, int *top);
 
 #endif

@@ -49,7 +49,7 @@ void ex_record(struct ex *e, const struct step *s, const struct step_log *lg,
 	o->level = e->c[s->cc].level;
 	switch (s->op->kind) {
 	case WL_FORK: case WL_WAIT: case WL_FIND: case WL_FIND_IN:
-	case WL_NOTIFY: case WL_PID_OF: case WL_RESOLVE:
+	case WL_NOTIFY: case WL_PID_OF: case WL_RESOLVE: case WL_MIGRATE:
 		o->task = label_of(e, s->x);
 		o->status = s->op->kind == WL_WAIT || s->op->kind == WL_RESOLVE ? s->status : 0;
 		break;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pidsim_image.h"
 #include "print.h"
 #include "ref.h"
 
@@ -76,7 +77,7 @@ static const char *const kind_names[WL_NR_KINDS] = {
 	[WL_FIND] = "find", [WL_FIND_IN] = "find_in", [WL_PID_OF] = "pid_of",
 	[WL_RESOLVE] = "resolve", [WL_SETOWN] = "setown", [WL_NOTIFY] = "notify",
 	[WL_CLOSE] = "close", [WL_CHURN] = "churn", [WL_SPAWN] = "spawn",
-	[WL_STATS_RESET] = "stats_reset",
+	[WL_STATS_RESET] = "stats_reset", [WL_MIGRATE] = "migrate",
 };
 
 const char *wl_kind_name(int kind)
@@ -446,6 +447,34 @@ static void model_apply(struct gen *g, const struct wl_op *op)
 		for (int i = 0; i < op->arg && !ref_fork_error(m, cur, op->flags); i++)
 			ref_fork(m, cur, op->flags, &child);
 		break;
+	case WL_MIGRATE: {
+		int *src = malloc(sizeof(int) * (size_t)(m->nr_tasks + 1));
+		int *dst = malloc(sizeof(int) * (size_t)(m->nr_tasks + 1)), n;
+		int no0 = m->nr_objs, next = no0;
+		bool *open = malloc(sizeof(bool) * (size_t)(no0 + 1));
+
+		if (!src || !dst || !open)
+			abort();
+		for (int o = 0; o < no0; o++)
+			open[o] = m->objs[o].open;
+		if (ref_migrate(m, cur, model_of(g, op->target),
+				op->flags & WL_MIG_TREE ? PIDSIM_CKPT_TREE : PIDSIM_CKPT_CONTAINER,
+				model_of(g, op->pid.task), op->flags & WL_MIG_INTO ?
+				PIDSIM_RESTORE_INTO : PIDSIM_RESTORE_CONTAINER, true, src,
+				dst, &n, &child) < 0)
+			child = -1;
+		/* the moved objects keep their labels (model ids are labels),
+		 * in the order of their ids */
+		for (int id = 0; id < g->w->nr_objs && next < m->nr_objs; id++)
+			for (int o = 0; o < no0; o++)
+				if (open[o] && !m->objs[o].open && m->objs[o].id == id)
+					ref_obj_adopt(m, next++, id);
+		set_mid(g, op->def, child);
+		free(open);
+		free(src);
+		free(dst);
+		break;
+	}
 	default:
 		break;		/* the rest observe only */
 	}
@@ -497,6 +526,7 @@ static struct wl_op gen_op(struct gen *g)
 		[WL_PS_IN] = 3, [WL_FIND] = 4, [WL_FIND_IN] = 3, [WL_PID_OF] = 3,
 		[WL_RESOLVE] = 3, [WL_SETOWN] = 5, [WL_NOTIFY] = 5, [WL_CLOSE] = 2,
 		[WL_CHURN] = 3, [WL_SPAWN] = 1, [WL_STATS_RESET] = 1,
+		[WL_MIGRATE] = 3,
 	};
 	struct wl_op op = { .kind = weighted(g->s, w, WL_NR_KINDS), .def = -1,
 			    .target = -1 };
@@ -590,6 +620,20 @@ static struct wl_op gen_op(struct gen *g)
 		break;
 	case WL_STATS_RESET:
 		op.who = 0;	/* no caller: an image-wide call */
+		break;
+	case WL_MIGRATE:
+		/* a container, or a task's subtree, the caller may take, put
+		 * back under a running task: its own container or another */
+		op.flags = (pct(g->s, 40) ? WL_MIG_TREE : 0) |
+			   (pct(g->s, 30) ? WL_MIG_INTO : 0);
+		if (op.flags & WL_MIG_TREE)
+			l = pct(g->s, 85) ? pick_label(g, seen_by, c) : -1;
+		else
+			l = pct(g->s, 85) ? pick_label(g, init_below, c) : -1;
+		op.target = l >= 0 ? l : pick_label(g, any_label, 0);
+		l = pct(g->s, 80) ? pick_label(g, is_running, 0) : -1;
+		op.pid = task_pid(g, l >= 0 ? l : pick_label(g, any_label, 0));
+		op.def = g->w->nr_tasks++;
 		break;
 	case WL_CHURN:
 		if (g->pid_max > 300 && g->pid_max < 1200 && pct(g->s, 25) &&

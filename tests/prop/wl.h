@@ -46,8 +46,15 @@ enum wl_kind {
 	WL_CHURN,	/* who, arg = count: fork, exit 0, wait, arg times */
 	WL_SPAWN,	/* who, flags, arg = count: fork arg unnamed children */
 	WL_STATS_RESET,	/* pidsim_stats_reset() */
+	WL_MIGRATE,	/* who, target = root, pid.task = the new parent, flags =
+			 * WL_MIG_* -> def (the task linked to the parent):
+			 * pidsim_migrate() within the one image */
 	WL_NR_KINDS
 };
+
+/* WL_MIGRATE's flags */
+#define WL_MIG_TREE 0x1u	/* PIDSIM_CKPT_TREE, else PIDSIM_CKPT_CONTAINER */
+#define WL_MIG_INTO 0x2u	/* PIDSIM_RESTORE_INTO, else _CONTAINER */
 
 enum wl_pid_kind { WL_PID_TASK, WL_PID_RAW, WL_PID_ANY };
 
