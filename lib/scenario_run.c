@@ -1296,6 +1296,17 @@ static bool explain_by_flags(struct sc_buf *b, const struct run *r, const struct
 			      lname(r, view));
 		return true;
 	}
+	/* A tree restored into an existing container asks for the numbers
+	 * it had in its source's view, which the designs may number apart
+	 * (the host's view, renumbering): each asks for its own. */
+	if ((st->kind == PIDSIM_SC_RESTORE || st->kind == PIDSIM_SC_MIGRATE) &&
+	    ((unsigned)st->arg & PIDSIM_SC_INTO) && why_host) {
+		sc_buf_printf(b, "restored into a view with the numbers its source "
+			      "view gave (");
+		put_flags(b, why_host);
+		sc_buf_printf(b, ")");
+		return true;
+	}
 	if (((fa | fd) & PIDSIM_D_RENUMBERS) && st->pid.label < 0 && st->pid.nr > 0) {
 		sc_buf_printf(b, "raw pid %d in a design that renumbers", st->pid.nr);
 		return true;
@@ -1401,6 +1412,14 @@ static void track_divergence(const struct run *r, struct drun *d,
 	if (!d->taint && !changes_state(st->kind)) {
 		if (!same_state(r, a, d, (size_t)st->def))
 			d->taint = st->line;
+		return;
+	}
+	/* A restore into a view that gave the tree other numbers here than
+	 * in the reference: the same tasks, numbered apart from now on. */
+	if ((st->kind == PIDSIM_SC_RESTORE || st->kind == PIDSIM_SC_MIGRATE) &&
+	    ((unsigned)st->arg & PIDSIM_SC_INTO) && !d->taint &&
+	    (a->oc.ret != d->oc.ret || a->oc.nr != d->oc.nr)) {
+		d->taint = st->line;
 		return;
 	}
 	for (size_t l = 0; same && l < r->sc->nr_labels; l++)
