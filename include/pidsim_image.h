@@ -117,8 +117,9 @@ int pidsim_checkpoint(pidsim_kernel *k, pidsim_tid cur, pidsim_tid root,
  *
  * PIDSIM_RESTORE_INTO: the tree goes into parent's container, its root a
  * child of parent, each task asking for its old number there (-EEXIST if
- * one is taken, -EINVAL if one is >= that view's pid_max); containers
- * nested in the tree are rebuilt as above.  The target container's cursor
+ * one is taken, -EINVAL if one is >= that view's pid_max or is a number
+ * the design never hands out there, such as a vpid-openvz host number
+ * with bit 10 set); containers nested in the tree are rebuilt as above.  The target container's cursor
  * does not move.  A container image asks for pid 1 and so always fails.
  *
  * Numbers in views above the tree are new.  Stored owners come back as new
