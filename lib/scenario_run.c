@@ -1562,6 +1562,28 @@ static void totals(struct run *r)
 	}
 }
 
+/* Run r->sc on design ("all" or a name): the designs, the table, every
+ * statement.  run_fini() undoes it, whatever it returned. */
+static int run_start(struct run *r, const char *design)
+{
+	int err = pick_designs(r, design);
+
+	if (!err)
+		err = sc_table_init(&r->tab, r->sc->nr_stmts, r->nd);
+	if (!err)
+		err = run_all(r);
+	r->sum.designs = r->nd;
+	return err;
+}
+
+static void run_fini(struct run *r)
+{
+	for (size_t i = 0; r->d && i < r->nd; i++)
+		drun_fini(&r->d[i]);
+	free(r->d);
+	sc_table_free(&r->tab);
+}
+
 int pidsim_sc_run(const struct pidsim_scenario *sc, const char *design,
 		  unsigned flags, FILE *out, struct pidsim_sc_summary *sum)
 {
@@ -1570,23 +1592,15 @@ int pidsim_sc_run(const struct pidsim_scenario *sc, const char *design,
 
 	if (!sc)
 		return -EINVAL;
-	err = pick_designs(&r, design);
-	if (!err)
-		err = sc_table_init(&r.tab, sc->nr_stmts, r.nd);
-	if (!err)
-		err = run_all(&r);
+	err = run_start(&r, design);
 	if (!err) {
-		r.sum.designs = r.nd;
 		totals(&r);
 		if (out)
 			sc_table_print(&r.tab, out, flags, &r.sum);
 		if (sum)
 			*sum = r.sum;
 	}
-	for (size_t i = 0; r.d && i < r.nd; i++)
-		drun_fini(&r.d[i]);
-	free(r.d);
-	sc_table_free(&r.tab);
+	run_fini(&r);
 	return err;
 }
 
@@ -1603,24 +1617,16 @@ int pidsim_sc_run_image(const struct pidsim_scenario *sc, const char *design,
 	if (l < 0 || sc->labels[l].kind != PIDSIM_SC_IMAGE || !design ||
 	    strcmp(design, "all") == 0)
 		return -ENOENT;
-	err = pick_designs(&r, design);
-	if (!err)
-		err = sc_table_init(&r.tab, sc->nr_stmts, r.nd);
-	if (!err)
-		err = run_all(&r);
+	err = run_start(&r, design);
 	if (!err && !r.d[0].img[l])
 		err = -ESRCH;
 	if (!err) {
 		*buf = r.d[0].img[l];
 		*len = r.d[0].img_len[l];
 		r.d[0].img[l] = NULL;
-		r.sum.designs = r.nd;
 		if (sum)
 			*sum = r.sum;
 	}
-	for (size_t i = 0; r.d && i < r.nd; i++)
-		drun_fini(&r.d[i]);
-	free(r.d);
-	sc_table_free(&r.tab);
+	run_fini(&r);
 	return err;
 }
