@@ -2,9 +2,9 @@
  * floor.c - the reference rows: the least a pid -> task table can cost.
  *
  * A plain array indexed by pid is the floor of any lookup: one load.  A
- * plain open-addressing hash (linear probing, at most half full, the same
- * hash function as the model's tables) is the floor of a hashed lookup,
- * and the figure the pidspace design's target is set against.  Neither
+ * plain open-addressing hash (linear probing, at most half full, with
+ * MurmurHash3's finalizer) is the floor of a hashed lookup, and the figure
+ * the pidspace design's target is set against.  Neither
  * counts, allocates per item, or checks a caller: they show what the
  * model's own machinery costs on top.
  */
@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "bench.h"
-#include "pidtab.h"
 
 static void *xcalloc(size_t n, size_t size)
 {
@@ -52,10 +51,22 @@ void floor_hash_fini(struct floor_hash *h)
 	h->slot = NULL;
 }
 
+/* The finalizer of MurmurHash3: every input bit reaches the low bits
+ * the mask keeps (pids are dense: an identity hash would cluster). */
+static uint32_t hash32(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x85ebca6bu;
+	x ^= x >> 13;
+	x *= 0xc2b2ae35u;
+	x ^= x >> 16;
+	return x;
+}
+
 /* Keys are pids, so > 0: key 0 marks an empty slot. */
 static uint32_t home(const struct floor_hash *h, int key)
 {
-	return ps_pidtab_hash((uint32_t)key) & h->mask;
+	return hash32((uint32_t)key) & h->mask;
 }
 
 void floor_hash_put(struct floor_hash *h, int key, struct floor_task *t)

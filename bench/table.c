@@ -242,9 +242,10 @@ static void target_lookup(FILE *f)
 			(v - over) / h <= 1.5 ? "met" : "MISSED", vl / hl,
 			isnan(vl) ? "" : vl / hl <= 1.5 ? "met" : "MISSED");
 	}
-	fprintf(f, "    (the hash floor is one flat array: back to back, a CPU overlaps its\n"
-		   "    lookups more than chained uthash's, whose steps depend on each other)\n");
-	fprintf(f, "  work per lookup (hit, 1,048,576 tasks; a probe is one hash-table find):\n");
+	fprintf(f, "    (throughput: lookups back to back, which a CPU overlaps; less overhead:\n"
+		   "    minus getpid from the host, what every call pays; latency: each lookup\n"
+		   "    waits for the one before)\n");
+	fprintf(f, "  work per lookup (hit, 1,048,576 tasks; a probe is one pid-table find):\n");
 	for (size_t i = 0; i < pidsim_design_count(); i++) {
 		const struct pidsim_design_info *di = pidsim_design_at(i);
 		double p = median_of("lookup-tasks", "hit-probes", 1048576, di->name);

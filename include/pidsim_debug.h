@@ -6,7 +6,7 @@
  * it returned -ENOMEM and changed nothing (tests/prop/allocfail.c sweeps
  * N over every allocation a call makes).  The counter is the one
  * pidsim_stats.allocs reports: every ps_alloc()/ps_realloc() of the image,
- * uthash's bucket arrays included.
+ * the pid tables' tree levels included.
  */
 #ifndef PIDSIM_DEBUG_H
 #define PIDSIM_DEBUG_H

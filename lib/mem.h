@@ -3,7 +3,7 @@
  *
  * The benchmarks report bytes per task for each design, so all memory goes
  * through here: the model's own objects, the allocators' bitmaps and the
- * uthash tables (see pidtab.h).  A test build can make the N-th allocation
+ * pid tables (see pidtab.h).  A test build can make the N-th allocation
  * fail, as SQLite's malloc tests do, to check that every failing call
  * returns -ENOMEM and changes nothing.
  */

@@ -112,7 +112,7 @@ struct pidns_kernel {
 
 struct pidns {				/* per container: struct pid_namespace */
 	struct ps_pidmap map;
-	struct ps_pidtab_node *table;	/* every task at this level and below */
+	struct ps_pidtab table;	/* every task at this level and below */
 	int pid_max;			/* this level's own (Linux 6.14) */
 };
 
@@ -220,7 +220,7 @@ static int pidns_ct_init(struct pidsim_kernel *k, struct ps_container *ct)
 {
 	struct pidns *ns = ns_of(ct);
 
-	ns->table = NULL;
+	ns->table = (struct ps_pidtab){ 0 };
 	ns->pid_max = ct->parent ? ns_of(ct->parent)->pid_max : k->pid_max;
 	return ps_pidmap_init(&k->mem, &ns->map, k->pid_max);
 }
@@ -229,7 +229,7 @@ static void pidns_ct_fini(struct pidsim_kernel *k, struct ps_container *ct)
 {
 	struct pidns *ns = ns_of(ct);
 
-	PS_BUG_ON(ns->table);
+	PS_BUG_ON(ns->table.root);
 	ps_pidmap_fini(&k->mem, &ns->map);
 }
 
@@ -377,7 +377,7 @@ static struct ps_task *pidns_find_task(struct pidsim_kernel *k,
 				       const struct ps_container *view, int nr)
 {
 	struct ps_pidtab_node *n =
-		ps_pidtab_find(ns_of(view)->table, nr, &k->stats.hash_probes);
+		ps_pidtab_find(&ns_of(view)->table, nr, &k->stats.hash_probes);
 
 	return n ? n->val.task : NULL;
 }

@@ -36,7 +36,7 @@
 
 struct space {			/* per container */
 	struct ps_pidmap map;
-	struct ps_pidtab_node *table;
+	struct ps_pidtab table;
 	struct ps_pidtab_node glue;	/* the init's number in the parent's space */
 };
 
@@ -69,7 +69,7 @@ static int space_ct_init(struct pidsim_kernel *k, struct ps_container *ct)
 {
 	struct space *s = space_of(ct);
 
-	s->table = NULL;
+	s->table = (struct ps_pidtab){ 0 };
 	return ps_pidmap_init(&k->mem, &s->map, k->pid_max);
 }
 
@@ -77,7 +77,7 @@ static void space_ct_fini(struct pidsim_kernel *k, struct ps_container *ct)
 {
 	struct space *s = space_of(ct);
 
-	PS_BUG_ON(s->table);
+	PS_BUG_ON(s->table.root);
 	ps_pidmap_fini(&k->mem, &s->map);
 }
 
@@ -161,7 +161,7 @@ static struct ps_task *space_find_task(struct pidsim_kernel *k,
 				       const struct ps_container *view, int nr)
 {
 	struct ps_pidtab_node *n =
-		ps_pidtab_find(space_of(view)->table, nr, &k->stats.hash_probes);
+		ps_pidtab_find(&space_of(view)->table, nr, &k->stats.hash_probes);
 
 	return n ? n->val.task : NULL;
 }

@@ -1,62 +1,47 @@
 /*
- * pidtab.h - a table from a number to a value: the pid hash.
+ * pidtab.h - a table from a number to a node: the pid table.
  *
  * Every design keeps its lookup tables here (pidspace: one per container;
- * vpid: the internal pid table and each container's two-way map), so that
- * the cost of a table operation is the same in every design and a
- * difference between designs is a difference in how many table operations
- * they do, which the hash_probes counter counts.
+ * vpid: the internal pid table and each container's two-way map; pidns:
+ * one per namespace), so that the cost of a table operation is the same in
+ * every design and a difference between designs is a difference in how
+ * many table operations they do, which the hash_probes counter counts.
  *
- * The table is uthash with an embedded handle per node, a NULL head, and
- * functions that change the table taking the head by address.  Keys are
- * ints, hashed with a cheap 32-bit mixer instead of uthash's Jenkins hash
- * (pids are small dense integers: the mixer spreads them as well, for a
- * fraction of the work).  uthash's own allocations are counted in the
- * image's ps_mem, and an allocation failure leaves the table as it was
- * (HASH_NONFATAL_OOM) and becomes -ENOMEM.
+ * The table is a radix tree of 64-slot levels, as Linux's pid lookup has
+ * been since 4.15: find_pid_ns() is idr_find(&ns->idr, nr), an xarray walk
+ * ("pid: replace pid bitmap implementation with IDR API", 2017).  Before
+ * that, from 2.6.24, it was a chained hash of struct upid (pid_hash);
+ * pidsim used uthash for that, and make bench showed the chains' dependent
+ * loads costing 2-3 times a flat table's lookup back to back.  A tree of
+ * pids, which are small and dense, is nearly a flat array: the top levels
+ * stay in cache and a lookup misses once, in the leaf.
  *
- * Two choices of how uthash is used, made for lookup speed (make bench
- * measures them against a plain open-addressing hash):
- *   - the table doubles its buckets when it holds more items than buckets.
- *     uthash's own rule (double when one chain reaches 10) lets the mean
- *     chain reach 2 to 4 with a good hash, and every link is a cache miss
- *     into another task;
- *   - a find walks the bucket's chain comparing the keys themselves, not
- *     uthash's stored hash, key pointer and key length first: one cache
- *     line of each node instead of two.
+ *   - Nodes are embedded in the objects they index (the task, a design's
+ *     map entry); a leaf slot points to the node, and the node holds its
+ *     key, so a delete needs no search and a find can be checked.
+ *   - The tree is as tall as its largest key needs (6 bits a level), grows
+ *     a level on top when a key does not fit, and frees a level as soon as
+ *     it is empty, so a table's bytes follow what it holds.
+ *   - An insert allocates every level it needs before it links any: on
+ *     -ENOMEM the table is as it was.  A delete never allocates.
+ *   - Keys are numbers >= 0 (a pid, a vpid, vpid-ibm's container id and
+ *     vpid in one int).
  */
 #ifndef PS_PIDTAB_H
 #define PS_PIDTAB_H
 
-#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "mem.h"
 
-/* The allocator uthash uses for the table being changed now; set by
- * ps_pidtab_add() and ps_pidtab_del() around every change. */
-extern _Thread_local struct ps_mem *ps_pidtab_mem;
+#define PS_PIDTAB_SHIFT 6
+#define PS_PIDTAB_FANOUT (1u << PS_PIDTAB_SHIFT)
+#define PS_PIDTAB_MASK (PS_PIDTAB_FANOUT - 1)
+/* Levels that hold any int >= 0: 6 * 6 = 36 bits >= 31. */
+#define PS_PIDTAB_MAX_HEIGHT 6
 
-static inline uint32_t ps_pidtab_hash(uint32_t x)
-{
-	/* The finalizer of MurmurHash3: every input bit reaches the low bits
-	 * that uthash uses to pick a bucket. */
-	x ^= x >> 16;
-	x *= 0x85ebca6bu;
-	x ^= x >> 13;
-	x *= 0xc2b2ae35u;
-	x ^= x >> 16;
-	return x;
-}
-
-#define HASH_NONFATAL_OOM 1
-#define HASH_FUNCTION(keyptr, keylen, hashv)                                   \
-	((hashv) = ps_pidtab_hash(*(const uint32_t *)(const void *)(keyptr)))
-#define HASH_KEYCMP(a, b, n) (*(const int *)(const void *)(a) != *(const int *)(const void *)(b))
-#define uthash_malloc(sz) ps_alloc(ps_pidtab_mem, (sz))
-#define uthash_free(ptr, sz) ps_free(ps_pidtab_mem, (ptr), (sz))
-#include <uthash.h>
+struct ps_task;
 
 struct ps_pidtab_node {
 	int key;
@@ -64,66 +49,65 @@ struct ps_pidtab_node {
 		struct ps_task *task;
 		int nr;
 	} val;
-	UT_hash_handle hh;
 };
 
-/* Find key: the node or NULL.  Counts one probe.  HASH_FIND's walk of
- * the key's bucket, comparing keys only (see above). */
+/* One level: above the leaves a slot points to a level, in a leaf to a
+ * node. */
+struct ps_pidtab_level {
+	unsigned count;			/* slots in use */
+	void *slot[PS_PIDTAB_FANOUT];
+};
+
+/* All zeroes is an empty table. */
+struct ps_pidtab {
+	struct ps_pidtab_level *root;
+	unsigned height;		/* levels; 0 while empty */
+	unsigned count;			/* nodes held */
+};
+
+/* Whether key fits under a tree of height levels. */
+static inline int ps_pidtab_fits(unsigned height, uint32_t key)
+{
+	return height >= PS_PIDTAB_MAX_HEIGHT ||
+	       (key >> (PS_PIDTAB_SHIFT * height)) == 0;
+}
+
+/* Find key: the node or NULL.  Counts one probe.  idr_find(): one load a
+ * level, no compares but the leaf's. */
 static inline struct ps_pidtab_node *
-ps_pidtab_find(struct ps_pidtab_node *head, int key, uint64_t *probes)
+ps_pidtab_find(const struct ps_pidtab *t, int key, uint64_t *probes)
 {
-	const UT_hash_table *tbl;
-	const UT_hash_handle *hh;
-	unsigned bkt;
+	const struct ps_pidtab_level *l = t->root;
+	uint32_t k = (uint32_t)key;
+	unsigned shift;
 
 	++*probes;
-	if (!head)
+	if (!l || key < 0 || !ps_pidtab_fits(t->height, k))
 		return NULL;
-	tbl = head->hh.tbl;
-	HASH_TO_BKT(ps_pidtab_hash((uint32_t)key), tbl->num_buckets, bkt);
-	for (hh = tbl->buckets[bkt].hh_head; hh; hh = hh->hh_next) {
-		struct ps_pidtab_node *n = (struct ps_pidtab_node *)ELMT_FROM_HH(tbl, hh);
-
-		if (n->key == key)
-			return n;
+	for (shift = PS_PIDTAB_SHIFT * (t->height - 1); shift;
+	     shift -= PS_PIDTAB_SHIFT) {
+		l = l->slot[(k >> shift) & PS_PIDTAB_MASK];
+		if (!l)
+			return NULL;
 	}
-	return NULL;
+	return l->slot[k & PS_PIDTAB_MASK];
 }
 
-/* Insert node (whose key is not in the table): 0 or -ENOMEM.  Keeps the
- * load at most one item per bucket; a failed doubling leaves the table
- * as it was, only fuller. */
-static inline int ps_pidtab_add(struct ps_mem *m, struct ps_pidtab_node **head,
-				struct ps_pidtab_node *node, uint64_t *probes)
-{
-	UT_hash_table *tbl;
-	int oomed = 0;
+/* Insert node, whose key (>= 0) is not in the table: 0 or -ENOMEM, and
+ * then the table is as it was.  Counts one probe. */
+int ps_pidtab_add(struct ps_mem *m, struct ps_pidtab *t,
+		  struct ps_pidtab_node *node, uint64_t *probes);
 
-	++*probes;
-	ps_pidtab_mem = m;
-	HASH_ADD(hh, *head, key, sizeof node->key, node);
-	tbl = node->hh.tbl;
-	if (!tbl)
-		return -ENOMEM;
-	tbl->noexpand = 1;		/* uthash's rule off: ours below */
-	if (tbl->num_items > tbl->num_buckets)
-		HASH_EXPAND_BUCKETS(&node->hh, tbl, oomed);
-	(void)oomed;
-	return 0;
-}
+/* Remove node, which is in the table.  Counts one probe. */
+void ps_pidtab_del(struct ps_mem *m, struct ps_pidtab *t,
+		   struct ps_pidtab_node *node, uint64_t *probes);
 
-/* Remove node, which is in the table. */
-static inline void ps_pidtab_del(struct ps_mem *m, struct ps_pidtab_node **head,
-				 struct ps_pidtab_node *node, uint64_t *probes)
-{
-	++*probes;
-	ps_pidtab_mem = m;
-	HASH_DELETE(hh, *head, node);
-}
+/* The node with the lowest key, or NULL: for emptying a table. */
+struct ps_pidtab_node *ps_pidtab_first(const struct ps_pidtab *t);
 
-static inline unsigned ps_pidtab_count(const struct ps_pidtab_node *head)
+static inline unsigned ps_pidtab_count(const struct ps_pidtab *t)
 {
-	return head ? head->hh.tbl->num_items : 0;
+	return t->count;
 }
 
 #endif

@@ -45,7 +45,7 @@
 #define NR_CT_IDS 512
 
 struct ibm_kernel {
-	struct ps_pidtab_node *by_pid;		/* kernel pid -> task */
+	struct ps_pidtab by_pid;		/* kernel pid -> task */
 	struct ps_container *by_id[NR_CT_IDS];
 };
 
@@ -81,7 +81,7 @@ static bool is_host(const struct ps_container *ct)
 static struct ps_task *find_task_by_pid(struct pidsim_kernel *k, int pid)
 {
 	struct ps_pidtab_node *n =
-		ps_pidtab_find(ik_of(k)->by_pid, pid, &k->stats.hash_probes);
+		ps_pidtab_find(&ik_of(k)->by_pid, pid, &k->stats.hash_probes);
 
 	return n ? n->val.task : NULL;
 }
@@ -90,7 +90,7 @@ static int ibm_kernel_init(struct pidsim_kernel *k)
 {
 	struct ibm_kernel *ik = ik_of(k);
 
-	ik->by_pid = NULL;
+	ik->by_pid = (struct ps_pidtab){ 0 };
 	for (int i = 0; i < NR_CT_IDS; i++)
 		ik->by_id[i] = NULL;
 	return 0;
@@ -98,7 +98,7 @@ static int ibm_kernel_init(struct pidsim_kernel *k)
 
 static void ibm_kernel_fini(struct pidsim_kernel *k)
 {
-	PS_BUG_ON(ik_of(k)->by_pid);
+	PS_BUG_ON(ik_of(k)->by_pid.root);
 }
 
 /* The host is container 0; the rest take the lowest free id, or, on

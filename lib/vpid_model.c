@@ -40,7 +40,7 @@
 
 struct vpid_kernel {
 	struct ps_pidmap map;			/* the internal pid space */
-	struct ps_pidtab_node *by_pid;		/* internal pid -> task */
+	struct ps_pidtab by_pid;		/* internal pid -> task */
 };
 
 /* One entry of a container's two-way map. */
@@ -51,7 +51,7 @@ struct vmap {
 
 struct vpid_ct {				/* unused for the host */
 	struct ps_pidmap map;			/* the container's vpids */
-	struct ps_pidtab_node *by_vpid, *by_pid;
+	struct ps_pidtab by_vpid, by_pid;
 	struct vmap glue;			/* init's vpid in a non-host parent */
 };
 
@@ -93,7 +93,7 @@ ps_ipid ps_vpid_to_pid(struct pidsim_kernel *k, const struct ps_container *ct,
 	struct ps_pidtab_node *n;
 
 	k->stats.conversions++;
-	n = ps_pidtab_find(vc_of(ct)->by_vpid, v.nr, &k->stats.hash_probes);
+	n = ps_pidtab_find(&vc_of(ct)->by_vpid, v.nr, &k->stats.hash_probes);
 	return (ps_ipid){ n ? n->val.nr : 0 };
 }
 
@@ -103,7 +103,7 @@ ps_vpid ps_pid_to_vpid(struct pidsim_kernel *k, const struct ps_container *ct,
 	struct ps_pidtab_node *n;
 
 	k->stats.conversions++;
-	n = ps_pidtab_find(vc_of(ct)->by_pid, p.nr, &k->stats.hash_probes);
+	n = ps_pidtab_find(&vc_of(ct)->by_pid, p.nr, &k->stats.hash_probes);
 	return (ps_vpid){ n ? n->val.nr : 0 };
 }
 
@@ -111,7 +111,7 @@ ps_vpid ps_pid_to_vpid(struct pidsim_kernel *k, const struct ps_container *ct,
 static struct ps_task *find_task_by_pid(struct pidsim_kernel *k, ps_ipid p)
 {
 	struct ps_pidtab_node *n =
-		ps_pidtab_find(vk_of(k)->by_pid, p.nr, &k->stats.hash_probes);
+		ps_pidtab_find(&vk_of(k)->by_pid, p.nr, &k->stats.hash_probes);
 
 	return n ? n->val.task : NULL;
 }
@@ -122,13 +122,13 @@ static int vpid_kernel_init(struct pidsim_kernel *k)
 {
 	struct vpid_kernel *vk = vk_of(k);
 
-	vk->by_pid = NULL;
+	vk->by_pid = (struct ps_pidtab){ 0 };
 	return ps_pidmap_init(&k->mem, &vk->map, k->pid_max);
 }
 
 static void vpid_kernel_fini(struct pidsim_kernel *k)
 {
-	PS_BUG_ON(vk_of(k)->by_pid);
+	PS_BUG_ON(vk_of(k)->by_pid.root);
 	ps_pidmap_fini(&k->mem, &vk_of(k)->map);
 }
 
@@ -136,7 +136,7 @@ static int vpid_ct_init(struct pidsim_kernel *k, struct ps_container *ct)
 {
 	struct vpid_ct *vc = vc_of(ct);
 
-	vc->by_vpid = vc->by_pid = NULL;
+	vc->by_vpid = vc->by_pid = (struct ps_pidtab){ 0 };
 	if (is_host(ct))
 		return 0;
 	return ps_pidmap_init(&k->mem, &vc->map, k->pid_max);
@@ -148,7 +148,7 @@ static void vpid_ct_fini(struct pidsim_kernel *k, struct ps_container *ct)
 
 	if (is_host(ct))
 		return;
-	PS_BUG_ON(vc->by_vpid || vc->by_pid);
+	PS_BUG_ON(vc->by_vpid.root || vc->by_pid.root);
 	ps_pidmap_fini(&k->mem, &vc->map);
 }
 

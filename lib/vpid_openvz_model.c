@@ -59,12 +59,12 @@
 
 struct ovz_kernel {
 	struct ps_pidmap map;			/* internal pids, VPID_BIT skipped */
-	struct ps_pidtab_node *by_pid;		/* internal pid -> task */
+	struct ps_pidtab by_pid;		/* internal pid -> task */
 };
 
 struct ovz_ct {					/* unused for the host */
 	struct ps_pidmap vmap;			/* vpids in use */
-	struct ps_pidtab_node *by_vpid;		/* sparse mode: vpid -> task */
+	struct ps_pidtab by_vpid;		/* sparse mode: vpid -> task */
 	bool sparse;
 };
 
@@ -102,7 +102,7 @@ bool ps_openvz_is_sparse(const struct ps_container *ct)
 static struct ps_task *find_task_by_pid(struct pidsim_kernel *k, int pid)
 {
 	struct ps_pidtab_node *n =
-		ps_pidtab_find(ok_of(k)->by_pid, pid, &k->stats.hash_probes);
+		ps_pidtab_find(&ok_of(k)->by_pid, pid, &k->stats.hash_probes);
 
 	return n ? n->val.task : NULL;
 }
@@ -114,14 +114,14 @@ static int ovz_kernel_init(struct pidsim_kernel *k)
 	struct ovz_kernel *ok = ok_of(k);
 	int err = ps_pidmap_init(&k->mem, &ok->map, k->pid_max);
 
-	ok->by_pid = NULL;
+	ok->by_pid = (struct ps_pidtab){ 0 };
 	ok->map.skip_bit = VPID_BIT;
 	return err;
 }
 
 static void ovz_kernel_fini(struct pidsim_kernel *k)
 {
-	PS_BUG_ON(ok_of(k)->by_pid);
+	PS_BUG_ON(ok_of(k)->by_pid.root);
 	ps_pidmap_fini(&k->mem, &ok_of(k)->map);
 }
 
@@ -129,7 +129,7 @@ static int ovz_ct_init(struct pidsim_kernel *k, struct ps_container *ct)
 {
 	struct ovz_ct *oc = oc_of(ct);
 
-	oc->by_vpid = NULL;
+	oc->by_vpid = (struct ps_pidtab){ 0 };
 	oc->sparse = false;
 	if (is_host(ct))
 		return 0;
@@ -140,7 +140,7 @@ static void ovz_ct_fini(struct pidsim_kernel *k, struct ps_container *ct)
 {
 	if (is_host(ct))
 		return;
-	PS_BUG_ON(oc_of(ct)->by_vpid);
+	PS_BUG_ON(oc_of(ct)->by_vpid.root);
 	ps_pidmap_fini(&k->mem, &oc_of(ct)->vmap);
 }
 
@@ -281,7 +281,7 @@ static struct ps_task *ovz_find_task(struct pidsim_kernel *k,
 		return find_task_by_pid(k, nr);
 	k->stats.conversions++;
 	if (oc_of(view)->sparse) {
-		n = ps_pidtab_find(oc_of(view)->by_vpid, nr, &k->stats.hash_probes);
+		n = ps_pidtab_find(&oc_of(view)->by_vpid, nr, &k->stats.hash_probes);
 		return n ? n->val.task : NULL;
 	}
 	if (nr == 1)
@@ -359,8 +359,8 @@ int ps_openvz_set_sparse(struct pidsim_kernel *k, struct ps_container *ct)
 		oc->sparse = true;
 		return 0;
 	}
-	while (oc->by_vpid)		/* undo: ct stays linear */
-		ps_pidtab_del(&k->mem, &oc->by_vpid, oc->by_vpid,
+	while (oc->by_vpid.root)	/* undo: ct stays linear */
+		ps_pidtab_del(&k->mem, &oc->by_vpid, ps_pidtab_first(&oc->by_vpid),
 			      &k->stats.hash_probes);
 	return err;
 }
@@ -370,14 +370,14 @@ int ps_openvz_set_sparse(struct pidsim_kernel *k, struct ps_container *ct)
 static void set_linear(struct pidsim_kernel *k, struct ps_container *ct)
 {
 	struct ovz_ct *oc = oc_of(ct);
+	struct ps_pidtab_node *n;
 
-	while (oc->by_vpid) {
-		struct ps_task *t = oc->by_vpid->val.task;
+	while ((n = ps_pidtab_first(&oc->by_vpid))) {
+		struct ps_task *t = n->val.task;
 
 		PS_BUG_ON(t != ct->init &&
 			  ot_of(t)->vpid != (ot_of(t)->pid.key | VPID_BIT));
-		ps_pidtab_del(&k->mem, &oc->by_vpid, oc->by_vpid,
-			      &k->stats.hash_probes);
+		ps_pidtab_del(&k->mem, &oc->by_vpid, n, &k->stats.hash_probes);
 	}
 	oc->sparse = false;
 }

@@ -19,15 +19,12 @@
  * and everything observable, the bytes included, must be the twin's: so a
  * failed call may not even move a pid cursor, and what a failed call keeps
  * must be what the successful call would have allocated anyway.  (A failed
- * call may keep memory, a bucket array uthash doubled before a later step
+ * call may keep memory, a weak-reference table grown before a later step
  * failed, say: the bytes then differ right after the failure, which the
  * sweep counts, and must be the twin's once the call has succeeded.)
  *
- * One allocation may fail without failing the call: a pid table's doubling
- * (lib/pidtab.h), after which the table is fuller than the twin's and
- * smaller.  The call must then give the twin's result, and everything
- * observable but the bytes must stay the twin's for the rest of the
- * workload.
+ * No allocation may fail without failing the call: a call that returns
+ * anything but -ENOMEM after an allocation failed is a problem.
  *
  * Image creation and scenario parsing allocate with the C library's
  * malloc, not an image's counter, so they are swept through the linker:
@@ -158,7 +155,8 @@ static void churn(struct script *s, int who, int count)
 }
 
 /* fork: children of host init, some exiting and reaped, past the weak
- * reference table's first growth (64 slots) and uthash's expansions. */
+ * reference table's first growth (64 slots) and a pid table's second
+ * level (pid 64). */
 static void script_fork(struct script *s)
 {
 	s->name = "fork";
@@ -492,7 +490,7 @@ static void after_call(struct world *w, const struct call *c, int r, pidsim_tid 
 /* ---- The sweep ------------------------------------------------------------- */
 
 struct totals {
-	uint64_t calls, failures, kept_bytes, degraded, scripts;
+	uint64_t calls, failures, kept_bytes, scripts;
 	int failed;
 };
 
@@ -530,7 +528,6 @@ static int sweep_script(const struct pidsim_design_info *d, const struct script 
 	int src_o[TREE_CAP], dst_o[TREE_CAP], tsrc_o[TREE_CAP], tdst_o[TREE_CAP];
 	struct pidsim_tree tree = { TREE_CAP, src_t, dst_t, TREE_CAP, src_o, dst_o, 0, 0, 0 };
 	struct pidsim_tree ttree = { TREE_CAP, tsrc_t, tdst_t, TREE_CAP, tsrc_o, tdst_o, 0, 0, 0 };
-	bool bytes_differ = false;
 	int err = 0;
 
 	if (s->pid_max > d->max_pid_max)
@@ -576,16 +573,6 @@ static int sweep_script(const struct pidsim_design_info *d, const struct script 
 				       s->name, i + 1, what(c), nth, r, before.bytes, st.bytes);
 			}
 			if (r != -ENOMEM) {
-				if (r >= 0) {
-					/* it did without that allocation: a hash
-					 * table's doubling, which pidtab.h lets
-					 * fail; the table is as full as the twin's
-					 * but smaller, so from here on the bytes
-					 * may differ from the twin's */
-					t->degraded++;
-					bytes_differ = true;
-					break;
-				}
 				err = problem(t, "%s, %s, call %zu (%s): allocation %" PRIu64
 					      " failed and it returned %s, not -ENOMEM",
 					      d->name, s->name, i + 1, what(c), nth,
@@ -621,7 +608,7 @@ static int sweep_script(const struct pidsim_design_info *d, const struct script 
 			snapshot(&sut, &after);
 			snapshot(&twin, &clean);
 			if ((at = snap_diff(&after, &clean)) >= 0 ||
-			    (!bytes_differ && after.bytes != clean.bytes))
+			    after.bytes != clean.bytes)
 				err = problem(t, "%s, %s, call %zu (%s): after its allocation "
 					      "failures the image differs from a clean one "
 					      "(item %ld; bytes %" PRIu64 " vs %" PRIu64 ")",
@@ -758,10 +745,8 @@ int main(void)
 	if (!t.failed)
 		sweep_parse(sample_scenario, &t);
 	printf("== %s allocfail: %" PRIu64 " calls, %" PRIu64 " allocation failures "
-	       "injected: each call -ENOMEM with nothing changed, or (%" PRIu64
-	       " times) a hash table's doubling failed and the call succeeded "
-	       "with the table fuller; %" PRIu64 " failed calls kept memory the "
-	       "retry then used\n", t.failed ? "FAIL" : "PASS", t.calls, t.failures,
-	       t.degraded, t.kept_bytes);
+	       "injected: each call -ENOMEM with nothing changed; %" PRIu64
+	       " failed calls kept memory the retry then used\n",
+	       t.failed ? "FAIL" : "PASS", t.calls, t.failures, t.kept_bytes);
 	return t.failed;
 }
