@@ -39,12 +39,9 @@ const char *sc_state_name(int state);
 
 /* ---- Label names -> label index --------------------------------------- */
 
-/* Open addressing over the labels array: slots hold label indices. */
-struct pidsim_sc_hash {
-	int *slots;		/* -1: empty */
-	size_t cap;		/* a power of two, or 0 */
-	size_t used;
-};
+/* struct pidsim_sc_hash is an entry of a uthash table, private to
+ * scenario_util.c; sc->names points at one (uthash's head), NULL while
+ * no label has been added. */
 
 /* The label called s[0..len), or -1. */
 int sc_names_find(const struct pidsim_scenario *sc, const char *s, size_t len);
@@ -54,10 +51,11 @@ void sc_names_free(struct pidsim_sc_hash *h);
 
 /* ---- Task handles -> label index --------------------------------------- */
 
+/* A uthash table of struct sc_tid, private to scenario_util.c; all zero
+ * is empty. */
+struct sc_tid;
 struct sc_tidmap {
-	uint64_t *keys;		/* PIDSIM_NO_TASK: empty */
-	int *vals;
-	size_t cap, used;	/* cap: a power of two, or 0 */
+	struct sc_tid *head;	/* NULL: empty */
 };
 
 /* Map tid to label (replacing an earlier entry): 0 or -ENOMEM. */

@@ -2,185 +2,138 @@
  * scenario_util.c - the small containers the scenario code needs: the
  * label-name table, the task-handle table and a growable string.
  *
- * Both tables use open addressing with linear probing, grow at half full,
- * and never delete (labels and handles are never forgotten during a run),
- * so a lookup stays O(1) for files of any length the parser accepts.
+ * Both tables are uthash tables (uthash-dev), an entry per label or
+ * handle, found by key in O(1).  The design card names uthash for hash
+ * tables, and a maintained library with a documented out-of-memory mode
+ * is less to get wrong than the two hand-rolled probing tables it
+ * replaced.  uthash's chains are slower than probing, but these tables
+ * are not on any measured path: the runner does not count its own
+ * lookups, and the benchmarks do not parse or run scenarios.
+ *
+ * uthash allocates with malloc, as the rest of the scenario code does, so
+ * the allocation-failure sweep (tests/prop/allocfail.c, linked with
+ * --wrap=malloc) reaches these tables too.  With HASH_NONFATAL_OOM a
+ * failed allocation inside HASH_ADD leaves the entry out of the table
+ * (hh.tbl NULL) instead of exiting; the add then frees the entry and
+ * returns -ENOMEM with the table as it was.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define HASH_NONFATAL_OOM 1
+#define uthash_malloc(sz) malloc(sz)
+#define uthash_free(ptr, sz) free(ptr)
+#include <uthash.h>
+
+#include "check.h"
 #include "scenario.h"
-
-/* FNV-1a: names are short; any decent spread will do. */
-static uint64_t hash_bytes(const char *s, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325u;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3u;
-	}
-	return h;
-}
-
-/* splitmix64's finalizer, for handles. */
-static uint64_t hash_u64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9u;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebu;
-	return x ^ (x >> 31);
-}
 
 /* ---- Label names ---------------------------------------------------------- */
 
-static bool label_is(const struct pidsim_scenario *sc, int idx, const char *s,
-		     size_t len)
-{
-	const char *name = sc->labels[idx].name;
-
-	return strlen(name) == len && memcmp(name, s, len) == 0;
-}
+/* An entry of the label-name table.  sc->names points at one of them
+ * (uthash's head), NULL while the table is empty.  The key is a copy of
+ * the name: sc->labels moves as the parser grows it. */
+struct pidsim_sc_hash {
+	UT_hash_handle hh;
+	int idx;		/* into sc->labels */
+	char name[];		/* the key, NUL-terminated */
+};
 
 int sc_names_find(const struct pidsim_scenario *sc, const char *s, size_t len)
 {
-	const struct pidsim_sc_hash *h = sc->names;
-	size_t i;
+	struct pidsim_sc_hash *e;
 
-	if (!h || !h->cap)
-		return -1;
-	for (i = hash_bytes(s, len) & (h->cap - 1); h->slots[i] >= 0;
-	     i = (i + 1) & (h->cap - 1))
-		if (label_is(sc, h->slots[i], s, len))
-			return h->slots[i];
-	return -1;
-}
-
-static void names_insert(const struct pidsim_scenario *sc, int *slots,
-			 size_t cap, int idx)
-{
-	const char *name = sc->labels[idx].name;
-	size_t i = hash_bytes(name, strlen(name)) & (cap - 1);
-
-	while (slots[i] >= 0)
-		i = (i + 1) & (cap - 1);
-	slots[i] = idx;
-}
-
-/* Double the table (or make the first one), rehashing every label. */
-static int names_grow(struct pidsim_scenario *sc)
-{
-	struct pidsim_sc_hash *h = sc->names;
-	size_t cap = h->cap ? h->cap * 2 : 64;
-	int *slots = malloc(cap * sizeof *slots);
-
-	if (!slots)
-		return -ENOMEM;
-	for (size_t i = 0; i < cap; i++)
-		slots[i] = -1;
-	for (size_t i = 0; i < h->cap; i++)
-		if (h->slots[i] >= 0)
-			names_insert(sc, slots, cap, h->slots[i]);
-	free(h->slots);
-	h->slots = slots;
-	h->cap = cap;
-	return 0;
+	HASH_FIND(hh, sc->names, s, len, e);
+	return e ? e->idx : -1;
 }
 
 int sc_names_add(struct pidsim_scenario *sc, int idx)
 {
-	if (!sc->names) {
-		sc->names = calloc(1, sizeof *sc->names);
-		if (!sc->names)
-			return -ENOMEM;
-	}
-	if ((sc->names->used + 1) * 2 > sc->names->cap && names_grow(sc))
+	const char *name = sc->labels[idx].name;
+	size_t len = strlen(name);
+	struct pidsim_sc_hash *e;
+
+	PS_BUG_ON(sc_names_find(sc, name, len) >= 0);	/* uthash: a key once */
+	e = malloc(sizeof *e + len + 1);
+	if (!e)
 		return -ENOMEM;
-	names_insert(sc, sc->names->slots, sc->names->cap, idx);
-	sc->names->used++;
+	e->idx = idx;
+	memcpy(e->name, name, len + 1);
+	HASH_ADD_KEYPTR(hh, sc->names, e->name, len, e);
+	if (!e->hh.tbl) {
+		free(e);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 void sc_names_free(struct pidsim_sc_hash *h)
 {
-	if (!h)
-		return;
-	free(h->slots);
-	free(h);
+	struct pidsim_sc_hash *e, *tmp;
+
+	HASH_ITER(hh, h, e, tmp) {
+		HASH_DEL(h, e);
+		free(e);
+	}
 }
 
 /* ---- Task handles ----------------------------------------------------------- */
 
-static size_t tidmap_slot(const uint64_t *keys, size_t cap, pidsim_tid tid)
+struct sc_tid {
+	UT_hash_handle hh;
+	pidsim_tid tid;		/* the key */
+	int label;
+};
+
+static struct sc_tid *tidmap_find(const struct sc_tidmap *m, pidsim_tid tid)
 {
-	size_t i = hash_u64(tid) & (cap - 1);
+	struct sc_tid *e;
 
-	while (keys[i] != PIDSIM_NO_TASK && keys[i] != tid)
-		i = (i + 1) & (cap - 1);
-	return i;
-}
-
-static int tidmap_grow(struct sc_tidmap *m)
-{
-	size_t cap = m->cap ? m->cap * 2 : 64;
-	uint64_t *keys = calloc(cap, sizeof *keys);
-	int *vals = malloc(cap * sizeof *vals);
-
-	if (!keys || !vals) {
-		free(keys);
-		free(vals);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < m->cap; i++) {
-		if (m->keys[i] != PIDSIM_NO_TASK) {
-			size_t j = tidmap_slot(keys, cap, m->keys[i]);
-
-			keys[j] = m->keys[i];
-			vals[j] = m->vals[i];
-		}
-	}
-	free(m->keys);
-	free(m->vals);
-	m->keys = keys;
-	m->vals = vals;
-	m->cap = cap;
-	return 0;
+	HASH_FIND(hh, m->head, &tid, sizeof tid, e);
+	return e;
 }
 
 int sc_tidmap_put(struct sc_tidmap *m, pidsim_tid tid, int label)
 {
-	size_t i;
+	struct sc_tid *e;
 
 	if (tid == PIDSIM_NO_TASK)
 		return 0;
-	if ((m->used + 1) * 2 > m->cap && tidmap_grow(m))
+	e = tidmap_find(m, tid);
+	if (e) {
+		e->label = label;
+		return 0;
+	}
+	e = malloc(sizeof *e);
+	if (!e)
 		return -ENOMEM;
-	i = tidmap_slot(m->keys, m->cap, tid);
-	if (m->keys[i] == PIDSIM_NO_TASK)
-		m->used++;
-	m->keys[i] = tid;
-	m->vals[i] = label;
+	e->tid = tid;
+	e->label = label;
+	HASH_ADD(hh, m->head, tid, sizeof e->tid, e);
+	if (!e->hh.tbl) {
+		free(e);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 int sc_tidmap_get(const struct sc_tidmap *m, pidsim_tid tid)
 {
-	size_t i;
+	struct sc_tid *e = tid == PIDSIM_NO_TASK ? NULL : tidmap_find(m, tid);
 
-	if (!m->cap || tid == PIDSIM_NO_TASK)
-		return -1;
-	i = tidmap_slot(m->keys, m->cap, tid);
-	return m->keys[i] == tid ? m->vals[i] : -1;
+	return e ? e->label : -1;
 }
 
 void sc_tidmap_free(struct sc_tidmap *m)
 {
-	free(m->keys);
-	free(m->vals);
-	memset(m, 0, sizeof *m);
+	struct sc_tid *e, *tmp;
+
+	HASH_ITER(hh, m->head, e, tmp) {
+		HASH_DEL(m->head, e);
+		free(e);
+	}
 }
 
 /* ---- Growable strings ------------------------------------------------------- */
