@@ -79,6 +79,21 @@ size_t ps_shrink(struct ps_mem *m, void **p, size_t old_size, size_t new_size)
 	return new_size;
 }
 
+void ps_mem_keep(struct ps_mem *m, size_t size)
+{
+	m->bytes -= size;
+}
+
+void ps_mem_reuse(struct ps_mem *m, size_t size)
+{
+	account(m, size);
+}
+
+void ps_free_kept(void *p)
+{
+	free(p);
+}
+
 void ps_free(struct ps_mem *m, void *p, size_t size)
 {
 	if (!p)

@@ -18,6 +18,8 @@ struct ps_mem {
 	uint64_t peak;		/* most ever allocated at once */
 	uint64_t allocs;	/* calls to ps_alloc/ps_realloc */
 	uint64_t fail_at;	/* fail the allocation with this allocs value; 0: never */
+	void *pidtab_spare;	/* pid-table levels kept for reuse (pidtab.c) */
+	unsigned nr_pidtab_spare;
 };
 
 void *ps_alloc(struct ps_mem *m, size_t size);
@@ -29,5 +31,16 @@ void ps_free(struct ps_mem *m, void *p, size_t size);
  * shrink it, the block stays as it was) and is never made to fail.
  * Returns the size the block has now. */
 size_t ps_shrink(struct ps_mem *m, void **p, size_t old_size, size_t new_size);
+
+/*
+ * A block an allocator keeps for reuse instead of freeing (pidtab.c's
+ * spare levels) is free memory, as malloc's own free lists are: out of
+ * the image's bytes while kept (ps_mem_keep), back in when reused
+ * (ps_mem_reuse, which never fails), and freed with ps_free_kept().  So a
+ * call that fails and puts back what it took leaves the bytes as they were.
+ */
+void ps_mem_keep(struct ps_mem *m, size_t size);
+void ps_mem_reuse(struct ps_mem *m, size_t size);
+void ps_free_kept(void *p);
 
 #endif

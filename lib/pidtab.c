@@ -2,6 +2,7 @@
  * pidtab.c - the pid table's changes: insert, delete, first.  See pidtab.h.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "check.h"
@@ -12,18 +13,71 @@ static unsigned idx(uint32_t key, unsigned level)
 	return (key >> (PS_PIDTAB_SHIFT * (level - 1))) & PS_PIDTAB_MASK;
 }
 
-static struct ps_pidtab_level *level_alloc(struct ps_mem *m)
-{
-	struct ps_pidtab_level *l = ps_alloc(m, sizeof *l);
+/*
+ * Levels freed are kept for the next insert, a few per image (a slab's
+ * per-CPU array in miniature): fork + exit + wait with the cursor in an
+ * empty stretch of numbers would otherwise make and free a leaf every
+ * cycle.  Kept levels are free memory, not in the image's bytes (mem.h).
+ * Sanitizer builds keep none, so that a use after free is caught.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define PS_PIDTAB_SPARE_MAX 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PS_PIDTAB_SPARE_MAX 0
+#endif
+#endif
+#ifndef PS_PIDTAB_SPARE_MAX
+#define PS_PIDTAB_SPARE_MAX 64
+#endif
 
-	if (l)
-		memset(l, 0, sizeof *l);
+/* An empty level, a kept one if there is one (*kept then says so).  A
+ * level is only ever freed empty, so a kept one is all NULL but the link. */
+static struct ps_pidtab_level *level_alloc(struct ps_mem *m, bool *kept)
+{
+	struct ps_pidtab_level *l = m->pidtab_spare;
+
+	*kept = l != NULL;
+	if (l) {
+		m->pidtab_spare = l->slot[0];
+		m->nr_pidtab_spare--;
+		l->slot[0] = NULL;
+		ps_mem_reuse(m, sizeof *l);
+	} else {
+		l = ps_alloc(m, sizeof *l);
+		if (l)
+			memset(l, 0, sizeof *l);
+	}
 	return l;
+}
+
+/* Keep l, which is empty, for reuse. */
+static void level_keep(struct ps_mem *m, struct ps_pidtab_level *l)
+{
+	PS_BUG_ON(l->count);
+	ps_mem_keep(m, sizeof *l);
+	l->slot[0] = m->pidtab_spare;
+	m->pidtab_spare = l;
+	m->nr_pidtab_spare++;
 }
 
 static void level_free(struct ps_mem *m, struct ps_pidtab_level *l)
 {
-	ps_free(m, l, sizeof *l);
+	if (m->nr_pidtab_spare < PS_PIDTAB_SPARE_MAX)
+		level_keep(m, l);
+	else
+		ps_free(m, l, sizeof *l);
+}
+
+void ps_pidtab_spare_drain(struct ps_mem *m)
+{
+	while (m->pidtab_spare) {
+		struct ps_pidtab_level *l = m->pidtab_spare;
+
+		m->pidtab_spare = l->slot[0];
+		ps_free_kept(l);
+	}
+	m->nr_pidtab_spare = 0;
 }
 
 /* The height a tree needs to hold key and what it holds now. */
@@ -60,6 +114,7 @@ int ps_pidtab_add(struct ps_mem *m, struct ps_pidtab *t,
 	struct ps_pidtab_level *fresh[2 * PS_PIDTAB_MAX_HEIGHT], *l;
 	uint32_t key = (uint32_t)node->key;
 	unsigned h, need, used = 0;
+	bool kept[2 * PS_PIDTAB_MAX_HEIGHT];
 	void **slot;
 
 	++*probes;
@@ -67,10 +122,16 @@ int ps_pidtab_add(struct ps_mem *m, struct ps_pidtab *t,
 	h = height_for(t, key);
 	need = levels_needed(t, key, h);
 	for (unsigned i = 0; i < need; i++) {
-		fresh[i] = level_alloc(m);
+		fresh[i] = level_alloc(m, &kept[i]);
 		if (!fresh[i]) {
-			while (i--)
-				level_free(m, fresh[i]);
+			/* Put back what was taken: the kept ones in the
+			 * order they were kept, so nothing has changed. */
+			while (i--) {
+				if (kept[i])
+					level_keep(m, fresh[i]);
+				else
+					ps_free(m, fresh[i], sizeof *fresh[i]);
+			}
 			return -ENOMEM;
 		}
 	}
@@ -141,6 +202,8 @@ void ps_pidtab_del(struct ps_mem *m, struct ps_pidtab *t,
 
 		t->root = old->slot[0];
 		t->height--;
+		old->slot[0] = NULL;	/* empty, as every freed level */
+		old->count = 0;
 		level_free(m, old);
 	}
 }

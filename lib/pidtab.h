@@ -102,6 +102,9 @@ int ps_pidtab_add(struct ps_mem *m, struct ps_pidtab *t,
 void ps_pidtab_del(struct ps_mem *m, struct ps_pidtab *t,
 		   struct ps_pidtab_node *node, uint64_t *probes);
 
+/* Free the levels kept for reuse in m (pidtab.c): before an image goes. */
+void ps_pidtab_spare_drain(struct ps_mem *m);
+
 /* The node with the lowest key, or NULL: for emptying a table. */
 struct ps_pidtab_node *ps_pidtab_first(const struct ps_pidtab *t);
 

@@ -15,6 +15,7 @@
 
 #include "check.h"
 #include "internal.h"
+#include "pidtab.h"
 
 /* ---- Objects ------------------------------------------------------------ */
 
@@ -477,6 +478,7 @@ void pidsim_kernel_destroy(pidsim_kernel *k)
 	release_task(k, k->host->init);		/* destroys the host */
 	k->design->kernel_fini(k);
 	task_cache_drain(k);
+	ps_pidtab_spare_drain(&k->mem);
 	ps_reftab_fini(&k->mem, &k->refs);
 	ps_free(&k->mem, k->owners, (size_t)k->cap_owners * sizeof *k->owners);
 	/* Everything the image allocated is back, but the image itself. */

@@ -36,6 +36,7 @@ static int teardown(void **state)
 		ps_pidtab_del(&f->mem, &f->tab, n, &f->probes);
 	assert_int_equal(ps_pidtab_count(&f->tab), 0);
 	assert_null(f->tab.root);
+	ps_pidtab_spare_drain(&f->mem);
 	assert_int_equal(f->mem.bytes, 0);	/* the levels went with the last node */
 	free(f);
 	return 0;
@@ -166,11 +167,15 @@ static void test_pidtab_enomem(void **state)
 	add(f, 0);
 	assert_true(f->mem.bytes > 0);
 	add_key(f, 1, 70);
+	add_key(f, 3, 5000);	/* a third level, then freed: levels kept */
+	ps_pidtab_del(&f->mem, &f->tab, &f->nodes[3], &f->probes);
 
 	f->nodes[2].key = INT_MAX;
 	for (n = 1;; n++) {
 		struct ps_pidtab before = f->tab;
 		uint64_t bytes = f->mem.bytes;
+		void *spare = f->mem.pidtab_spare;
+		unsigned nr_spare = f->mem.nr_pidtab_spare;
 		int err;
 
 		f->mem.fail_at = f->mem.allocs + n;
@@ -181,10 +186,12 @@ static void test_pidtab_enomem(void **state)
 		assert_int_equal(err, -ENOMEM);
 		assert_memory_equal(&before, &f->tab, sizeof before);
 		assert_int_equal(f->mem.bytes, bytes);
+		assert_ptr_equal(f->mem.pidtab_spare, spare);
+		assert_int_equal(f->mem.nr_pidtab_spare, nr_spare);
 		assert_ptr_equal(ps_pidtab_find(&f->tab, 70, &f->probes), &f->nodes[1]);
 		assert_null(ps_pidtab_find(&f->tab, INT_MAX, &f->probes));
 	}
-	assert_true(n > 5);	/* six levels up, five down: many allocations */
+	assert_true(n > 2);	/* levels kept, then new ones */
 	assert_ptr_equal(ps_pidtab_find(&f->tab, INT_MAX, &f->probes), &f->nodes[2]);
 	assert_ptr_equal(ps_pidtab_find(&f->tab, 1, &f->probes), &f->nodes[0]);
 	ps_pidtab_del(&f->mem, &f->tab, &f->nodes[2], &f->probes);
