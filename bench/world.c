@@ -4,8 +4,9 @@
  *
  * Designs come from pidsim_design_count()/pidsim_design_at(), never by
  * name, and each one's recorded limits (max_level, max_containers,
- * max_pid_max) decide whether it can run a measurement point: when it
- * cannot, its row says "not supported by this design" and why.
+ * max_pid_max, min_ct_pid_max) decide whether it can run a measurement
+ * point: when it cannot, its row says "not supported by this design" and
+ * why.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -34,6 +35,10 @@ bool design_supports(const struct pidsim_design_info *d, const struct need *n,
 	else if (n->pid_max > d->max_pid_max)
 		snprintf(why, len, "not supported by this design: "
 			 "pid_max %d > max %d", n->pid_max, d->max_pid_max);
+	else if (n->level > 0 && n->pid_max && n->pid_max < d->min_ct_pid_max)
+		snprintf(why, len, "not supported by this design: "
+			 "pid_max %d < min %d for tasks in a container",
+			 n->pid_max, d->min_ct_pid_max);
 	else
 		return true;
 	return false;

@@ -90,6 +90,10 @@ struct pidsim_design_info {
 	int level_errno;         /* fork(CLONE_NEWPID) past max_level: -errno */
 	unsigned max_containers; /* containers alive at once, host excluded; 0: no limit */
 	int max_pid_max;         /* largest pid_max it can give every container */
+	int min_ct_pid_max;      /* smallest pid_max at which a container's
+				  * tasks other than its init can fork; below
+				  * it such a fork is -EAGAIN, unless a restore
+				  * put tasks in that container; 0: no limit */
 	unsigned flags;          /* PIDSIM_D_* */
 };
 
@@ -156,7 +160,8 @@ void pidsim_census_get(const pidsim_kernel *k, struct pidsim_census *out);
  * child is pid 1 of a new container nested in cur's.  Returns the child's
  * pid as cur sees it (its glue pid, for a new container's init) and stores
  * its handle in *child when child is not NULL.  -EAGAIN when a pid range it
- * needs is full; the design's level_errno past its deepest level; -EINVAL
+ * needs is full (in a container, always below the design's min_ct_pid_max);
+ * the design's level_errno past its deepest level; -EINVAL
  * for unknown flags; -ESRCH when cur is not a running task; -ENOMEM.
  */
 int pidsim_fork(pidsim_kernel *k, pidsim_tid cur, unsigned flags,

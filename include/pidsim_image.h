@@ -128,6 +128,19 @@ int pidsim_checkpoint(pidsim_kernel *k, pidsim_tid cur, pidsim_tid root,
  * design's container ids are full), the design's level_errno (nesting
  * deeper than it can), -ENOMEM; k is then as it was (tables keep any room
  * they grew, as a failed fork's do).
+ *
+ * When several errors apply, the first check to fail decides: mode, the
+ * image, parent; then, before anything changes, level_errno, the
+ * max_containers -EAGAIN, -EINVAL for a task's own number >= pid_max;
+ * then the tasks in image order, each taking its numbers one view at a
+ * time, in the design's order.  pidns goes from the task's own view up to
+ * the host, pidspace from its own view to its glue view; vpid and
+ * vpid-openvz take the internal pid (the host's view) first, then the
+ * vpids; vpid-ibm allocates in the task's own view only.  So for a number
+ * taken in a container (-EEXIST) while the host's range, where the task
+ * needs a new number, is full (-EAGAIN): vpid and vpid-openvz return
+ * -EAGAIN; pidns, and pidspace and vpid-ibm (no host number to take for a
+ * container's task other than a pidspace init's glue), return -EEXIST.
  */
 int pidsim_restore(pidsim_kernel *k, const void *image, size_t len,
 		   pidsim_tid parent, unsigned mode, struct pidsim_tree *tree);

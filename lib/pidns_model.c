@@ -457,6 +457,7 @@ const struct ps_design ps_design_pidns = {
 		.level_errno = -ENOSPC,
 		.max_containers = 0,
 		.max_pid_max = PIDSIM_PID_MAX_LIMIT,
+		.min_ct_pid_max = 0,
 		.flags = PIDSIM_D_HOST_SEES_ALL | PIDSIM_D_SHARED_RANGE |
 			 PIDSIM_D_HIERARCHICAL,
 	},

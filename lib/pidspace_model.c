@@ -213,6 +213,7 @@ const struct ps_design ps_design_pidspace = {
 		.level_errno = -ENOSPC,
 		.max_containers = 0,
 		.max_pid_max = PIDSIM_PID_MAX_LIMIT,
+		.min_ct_pid_max = 0,
 		.flags = 0,
 	},
 	.kernel_priv = 0,

@@ -12,8 +12,9 @@
  * that names a labelled task is replaced by the label (for designs with
  * PIDSIM_D_RENUMBERS, whose numbers differ by a consistent renaming).  A
  * disagreement is then allowed when the contract explains it:
- *   - a limit the design records (pid_max, max_level, max_containers, a
- *     shared range), or a statement that could not run because of one;
+ *   - a limit the design records (pid_max, max_level, max_containers,
+ *     min_ct_pid_max, a shared range), or a statement that could not run
+ *     because of one;
  *   - rule 9: a stored owner kept as a number;
  *   - the host's view, when the designs' flags say how it differs;
  *   - a hierarchical design's view of a container with descendants;
@@ -385,6 +386,17 @@ static void note_limit(struct drun *d, const char *what, int v)
 		snprintf(d->oc.limit, sizeof d->oc.limit, "%s", what);
 }
 
+/* Whether a fork(flags) by cur in a container is below the pid_max the
+ * design needs there (min_ct_pid_max). */
+static bool below_min_ct_pid_max(pidsim_kernel *k, pidsim_tid cur, unsigned flags)
+{
+	const struct pidsim_design_info *info = pidsim_kernel_design(k);
+
+	return !(flags & PIDSIM_CLONE_NEWPID) && info->min_ct_pid_max &&
+	       pidsim_kernel_pid_max(k) < info->min_ct_pid_max &&
+	       pidsim_level_of(k, cur) > 0;
+}
+
 /* Whether a failed fork hit a limit the design records. */
 static void fork_limit(struct drun *d, pidsim_kernel *k, pidsim_tid cur,
 		       unsigned flags, int ret)
@@ -399,6 +411,8 @@ static void fork_limit(struct drun *d, pidsim_kernel *k, pidsim_tid cur,
 	else if ((flags & PIDSIM_CLONE_NEWPID) && ret == -EAGAIN &&
 		 info->max_containers && c.containers - 1 >= info->max_containers)
 		note_limit(d, "max_containers", (int)info->max_containers);
+	else if (ret == -EAGAIN && below_min_ct_pid_max(k, cur, flags))
+		note_limit(d, "min_ct_pid_max", info->min_ct_pid_max);
 	else if (ret == -EAGAIN && (info->flags & PIDSIM_D_SHARED_RANGE))
 		note_limit(d, "shared pid range full", -1);
 }
@@ -496,8 +510,8 @@ static void run_churn(struct drun *d, pidsim_kernel *k, pidsim_tid cur, int coun
 	}
 	d->oc.ret = ret < 0 ? ret : done;
 	d->oc.nr = done;
-	if (ret == -EAGAIN && (pidsim_kernel_design(k)->flags & PIDSIM_D_SHARED_RANGE))
-		note_limit(d, "shared pid range full", -1);
+	if (ret == -EAGAIN)
+		fork_limit(d, k, cur, 0, ret);
 }
 
 /* ps: room for every task; the count can be no larger. */

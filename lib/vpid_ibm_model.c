@@ -268,6 +268,7 @@ const struct ps_design ps_design_vpid_ibm = {
 		.level_errno = -EPERM,
 		.max_containers = NR_CT_IDS - 1,
 		.max_pid_max = 1 << CT_SHIFT,
+		.min_ct_pid_max = 0,
 		.flags = PIDSIM_D_HOST_SEES_ALL | PIDSIM_D_OWNER_BY_NUMBER,
 	},
 	.kernel_priv = sizeof(struct ibm_kernel),

@@ -358,6 +358,7 @@ const struct ps_design ps_design_vpid = {
 		.level_errno = -ENOSPC,
 		.max_containers = 0,
 		.max_pid_max = PIDSIM_PID_MAX_LIMIT,
+		.min_ct_pid_max = 0,
 		.flags = PIDSIM_D_HOST_SEES_ALL | PIDSIM_D_OWNER_BY_NUMBER |
 			 PIDSIM_D_SHARED_RANGE,
 	},

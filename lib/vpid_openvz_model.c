@@ -30,7 +30,9 @@
  *     task list instead;
  *   - a linear vpid must be below pid_max like any number a view holds,
  *     so a container task's internal pid is drawn below pid_max - 1024;
- *     with pid_max <= 1025 a container holds its init alone;
+ *     host init holding pid 1, with pid_max <= 1026 a linear container
+ *     holds its init alone (the info's min_ct_pid_max, 1027; such a fork
+ *     is -EAGAIN, as when a range is full);
  *   - sparse containers allocate new vpids cyclically from their bitmap,
  *     as the other designs do;
  *   - stored owners keep the internal pid, as in the vpid design;
@@ -56,6 +58,12 @@
 #include "vpid_openvz.h"
 
 #define VPID_BIT 1024		/* VPID_DIV in the patch: bit 10 */
+
+/* A linear container task's internal pid lies below pid_max - VPID_BIT
+ * and host init holds 1, so the lowest it can get, 2, needs pid_max >
+ * VPID_BIT + 2; below that fork in a linear container is -EAGAIN, as a
+ * full range (the model's choice of bound, not the patch's: see above). */
+#define MIN_CT_PID_MAX (VPID_BIT + 3)
 
 struct ovz_kernel {
 	struct ps_pidmap map;			/* internal pids, VPID_BIT skipped */
@@ -424,6 +432,7 @@ const struct ps_design ps_design_vpid_openvz = {
 		.level_errno = -EPERM,
 		.max_containers = 0,
 		.max_pid_max = PIDSIM_PID_MAX_LIMIT,
+		.min_ct_pid_max = MIN_CT_PID_MAX,
 		.flags = PIDSIM_D_HOST_SEES_ALL | PIDSIM_D_OWNER_BY_NUMBER |
 			 PIDSIM_D_SHARED_RANGE | PIDSIM_D_RENUMBERS,
 	},

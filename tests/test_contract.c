@@ -560,6 +560,8 @@ static void test_kernel_design_info_consistent(void **state)
 	assert_true(i->level_errno < 0);
 	assert_true(i->max_pid_max >= 2 &&
 		    i->max_pid_max <= PIDSIM_PID_MAX_LIMIT);
+	assert_true(i->min_ct_pid_max == 0 ||
+		    (i->min_ct_pid_max > 2 && i->min_ct_pid_max <= i->max_pid_max));
 	/* issue 2's two designs, as the issue describes them */
 	if (strcmp(i->name, "vpid") == 0 || strcmp(i->name, "pidspace") == 0) {
 		EQ(i->max_level, PIDSIM_MAX_LEVEL);
@@ -716,6 +718,26 @@ static void test_fork_newpid_past_max_containers_refused(void **state)
 	snapshot(f, &before);
 	assert_true(pidsim_fork(f->k, f->host, PIDSIM_CLONE_NEWPID, NULL) < 0);
 	assert_same_snapshot(f, &before, __FILE__, __LINE__);
+}
+
+/* Below the design's min_ct_pid_max a container's task cannot fork:
+ * -EAGAIN, nothing changed; the host still can. */
+static void test_fork_in_container_below_min_ct_pid_max_refused(void **state)
+{
+	struct fx *f = *state;
+	int min = f->info->min_ct_pid_max;
+	pidsim_tid init;
+
+	if (min == 0) {
+		print_message("%s: min_ct_pid_max 0, no limit to reach, skipped\n",
+			      f->info->name);
+		skip();
+	}
+	reboot(f, min - 1);
+	init = spawn_ct(f, f->host, 2);
+	watch(f, init);
+	NO_CHANGE(f, -EAGAIN, pidsim_fork(f->k, init, 0, NULL));
+	spawn(f, f->host, 3);
 }
 
 /* ==== Rule 3: cyclic allocation ============================================ */
@@ -2229,6 +2251,7 @@ static const struct CMUnitTest contract_tests[] = {
 	T(test_fork_nested_containers),
 	T(test_fork_newpid_past_max_level_refused),
 	T(test_fork_newpid_past_max_containers_refused),
+	T(test_fork_in_container_below_min_ct_pid_max_refused),
 	/* rule 3 */
 	T(test_alloc_host_cyclic),
 	T(test_alloc_container_cyclic),

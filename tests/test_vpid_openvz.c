@@ -138,7 +138,7 @@ static void test_openvz_no_nesting(void **state)
 }
 
 /* With pid_max 1025 a linear vpid could not stay below pid_max, so a
- * container holds its init alone. */
+ * container holds its init alone (min_ct_pid_max, below). */
 static void test_openvz_small_pid_max_container(void **state)
 {
 	pidsim_kernel *k = boot(state, 1025);
@@ -147,6 +147,44 @@ static void test_openvz_small_pid_max_container(void **state)
 	assert_true(pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init) > 0);
 	assert_int_equal(pidsim_fork(k, init, 0, &t), -EAGAIN);
 	assert_true(pidsim_fork(k, host, 0, &t) > 0);
+}
+
+/* min_ct_pid_max is exact: one below it a linear container's task cannot
+ * fork even with internal pid 2 free (-EAGAIN, nothing changed); at it,
+ * it can.  Host forks are not limited. */
+static void test_openvz_min_ct_pid_max_matches_fork(void **state)
+{
+	int min = pidsim_design_find("vpid-openvz")->min_ct_pid_max;
+
+	assert_true(min > 2);
+	for (int pid_max = min - 1; pid_max <= min; pid_max++) {
+		pidsim_kernel *k = boot(state, pid_max);
+		pidsim_tid host = pidsim_host_init(k), init, x, t;
+		struct pidsim_census c0, c1;
+		struct pidsim_stats s0, s1;
+		int ret;
+
+		/* init takes internal pid 3; pid 2 is free again */
+		assert_int_equal(pidsim_fork(k, host, 0, &x), 2);
+		assert_true(pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init) > 0);
+		assert_int_equal(pidsim_kill(k, host, 2, 9), 0);
+		assert_int_equal(pidsim_wait(k, host, 2, NULL), 2);
+		pidsim_census_get(k, &c0);
+		pidsim_stats_get(k, &s0);
+		ret = pidsim_fork(k, init, 0, &t);
+		if (pid_max < min) {
+			assert_int_equal(ret, -EAGAIN);
+			pidsim_census_get(k, &c1);
+			pidsim_stats_get(k, &s1);
+			assert_memory_equal(&c0, &c1, sizeof c0);
+			assert_int_equal(s0.bytes, s1.bytes);
+			assert_true(pidsim_fork(k, host, 0, &t) > 0);
+		} else {
+			assert_int_equal(ret, 2 + VPID_BIT);
+		}
+		teardown(state);
+	}
+	*state = NULL;
 }
 
 /* A number with bit 10 set that names a task of another container, or
@@ -178,6 +216,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_openvz_sparse_switch_enomem, teardown),
 		cmocka_unit_test_teardown(test_openvz_no_nesting, teardown),
 		cmocka_unit_test_teardown(test_openvz_small_pid_max_container, teardown),
+		cmocka_unit_test_teardown(test_openvz_min_ct_pid_max_matches_fork, teardown),
 		cmocka_unit_test_teardown(test_openvz_linear_lookup_checks_container, teardown),
 	};
 

@@ -182,7 +182,11 @@ static int cmd_designs(void)
 			printf("%u", d->max_containers);
 		else
 			printf("unlimited");
-		printf(", max_pid_max %d\n  flags:      ", d->max_pid_max);
+		printf(", max_pid_max %d", d->max_pid_max);
+		if (d->min_ct_pid_max)
+			printf(", min_ct_pid_max %d (below: EAGAIN in a container)",
+			       d->min_ct_pid_max);
+		printf("\n  flags:      ");
 		print_flags(d->flags);
 	}
 	printf("\nflags: an expect can select designs by name or by flag "

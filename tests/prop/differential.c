@@ -18,8 +18,9 @@
  *     and a flat one;
  *   - what a raw number (not the number of a task the caller sees) hits,
  *     in a view the two number differently;
- *   - fork's limits: max_level (level_errno), max_containers, and running
- *     out of numbers where the two hold different tasks in a range;
+ *   - fork's limits: max_level (level_errno), max_containers, a fork in a
+ *     container below min_ct_pid_max, and running out of numbers where
+ *     the two hold different tasks in a range;
  *   - what a stored owner reaches after its death (OWNER_BY_NUMBER).
  *
  * A pair that differs in one of these ways on a step that changes state
@@ -39,6 +40,7 @@
 struct side {
 	const struct pidsim_design_info *d;
 	const struct obs *o;
+	int pid_max;
 };
 
 static bool host_differs(const struct side *a, const struct side *b)
@@ -69,6 +71,13 @@ static bool fork_limit(const struct side *s, const struct wl_op *op, int err)
 	return err == -EAGAIN;
 }
 
+/* A fork in a container below the pid_max the design needs there. */
+static bool below_min_ct_pid_max(const struct side *s, const struct wl_op *op)
+{
+	return s->o->err == -EAGAIN && !(op->flags & PIDSIM_CLONE_NEWPID) &&
+	       s->o->level > 0 && s->pid_max < s->d->min_ct_pid_max;
+}
+
 /* A step that leaves nothing behind for later steps to see. */
 static bool observes_only(const struct wl_op *op)
 {
@@ -90,6 +99,8 @@ static const char *allowed(const struct side *a, const struct side *b,
 	if ((a->o->err != b->o->err ||
 	     ((op->kind == WL_SPAWN || op->kind == WL_CHURN) && a->o->nr != b->o->nr)) &&
 	    (fork_limit(a, op, a->o->err) || fork_limit(b, op, b->o->err))) {
+		if (below_min_ct_pid_max(a, op) || below_min_ct_pid_max(b, op))
+			return "a container below the design's min_ct_pid_max";
 		if (a->o->err == -EAGAIN || b->o->err == -EAGAIN)
 			return host_differs(a, b) || a->d->max_containers != b->d->max_containers
 			       ? "a different range or container limit" : NULL;
@@ -113,6 +124,7 @@ enum prop_result differential_check(const struct wl *w, struct props_env *pe,
 				    char *why, size_t size)
 {
 	size_t nd = pidsim_design_count(), ran = 0;
+	int pid_max = w->pid_max ? w->pid_max : PIDSIM_PID_MAX_DEFAULT;
 	struct exec_out *outs = calloc(nd, sizeof *outs);
 	enum prop_result res = PROP_PASS;
 
@@ -133,8 +145,8 @@ enum prop_result differential_check(const struct wl *w, struct props_env *pe,
 	}
 	for (size_t i = 0; i < nd && res == PROP_PASS; i++) {
 		for (size_t j = i + 1; j < nd && res == PROP_PASS; j++) {
-			struct side a = { pidsim_design_at(i), NULL };
-			struct side b = { pidsim_design_at(j), NULL };
+			struct side a = { pidsim_design_at(i), NULL, pid_max };
+			struct side b = { pidsim_design_at(j), NULL, pid_max };
 
 			if (outs[i].skipped || outs[j].skipped)
 				continue;

@@ -202,6 +202,7 @@ void ref_init(struct ref *r, const struct pidsim_design_info *info, int pid_max)
 	r->max_level = info ? info->max_level : PIDSIM_MAX_LEVEL;
 	r->level_errno = info ? info->level_errno : -ENOSPC;
 	r->max_containers = info ? info->max_containers : 0;
+	r->min_ct_pid_max = info ? info->min_ct_pid_max : 0;
 	r->pid_max = pid_max ? pid_max : PIDSIM_PID_MAX_DEFAULT;
 	new_ct(r, -1);
 	r->cts[0].init = new_task(r, 0, -1);
@@ -358,6 +359,9 @@ int ref_fork_error(const struct ref *r, int cur, unsigned flags)
 		if (r->max_containers &&
 		    (unsigned)live_containers(r) - 1 >= r->max_containers)
 			return -EAGAIN;
+	} else if (r->cts[c].level > 0 && !r->cts[c].restored &&
+		   r->pid_max < r->min_ct_pid_max) {
+		return -EAGAIN;
 	}
 	/* A new container's own view is empty: pid 1 is free there. */
 	own = init ? -2 : c;
@@ -815,6 +819,10 @@ int ref_migrate(struct ref *r, int cur, int root, unsigned what, int parent,
 		return err;
 	}
 	*top = stub >= 0 ? stub : dst[0];
+	for (int i = 0; i < *n; i++)
+		r->cts[r->tasks[dst[i]].ct].restored = true;
+	if (stub >= 0)
+		r->cts[r->tasks[stub].ct].restored = true;
 	for (int c = 0; c < nc0; c++)
 		if (cmap[c] >= nc0)
 			r->cts[cmap[c]].last = last0[c];	/* the image's cursor */

@@ -26,7 +26,9 @@
  *   - which ranges a fork draws from: every view that numbers the new task
  *     by the cyclic rule, so that with PIDSIM_D_SHARED_RANGE a fork in a
  *     container also needs a free number in the host;
- *   - limits: max_level (level_errno), max_containers (-EAGAIN);
+ *   - limits: max_level (level_errno), max_containers (-EAGAIN),
+ *     min_ct_pid_max (-EAGAIN for a fork in a container no restore has
+ *     put tasks in);
  *   - stored owners: a weak reference, or with PIDSIM_D_OWNER_BY_NUMBER the
  *     owner's number in the host's view, found again by number (the host
  *     view is the kernel's: only a design that also sees every task from
@@ -58,6 +60,8 @@ struct ref_ct {
 	int init;		/* a task id */
 	int level;
 	int last;		/* the view's cursor: the last number handed out */
+	bool restored;		/* a restore put tasks in it: min_ct_pid_max
+				 * does not hold there */
 };
 
 /* A number a task holds in a view. */
@@ -76,6 +80,7 @@ struct ref {
 	unsigned flags;		/* PIDSIM_D_* */
 	int max_level, level_errno;
 	unsigned max_containers;
+	int min_ct_pid_max;
 	int pid_max;
 
 	struct ref_task *tasks;
