@@ -180,13 +180,14 @@ int subjects_init(struct subject *s, bool with_floors);
 /* ---- The floor (floor.c) ---------------------------------------------------- */
 
 /*
- * The reference rows.  A floor task is a malloc'd object the size of a
- * model task whose first word is its handle, so that a floor lookup does
- * what pidsim_find() does at least: find the task, read its handle.
+ * The reference rows.  A floor task is an object the size of a pidspace
+ * task (the common task fields and one table node: 80 bytes), its first
+ * word its handle, so that a floor lookup does what pidsim_find() does at
+ * least: find the task, read its handle.
  */
 struct floor_task {
 	uint64_t handle;
-	char pad[120];
+	char pad[72];
 };
 
 /* A plain array indexed by pid. */
