@@ -28,7 +28,7 @@ static unsigned idx(uint32_t key, unsigned level)
 #endif
 #endif
 #ifndef PS_PIDTAB_SPARE_MAX
-#define PS_PIDTAB_SPARE_MAX 64
+#define PS_PIDTAB_SPARE_MAX 256
 #endif
 
 /* An empty level, a kept one if there is one (*kept then says so).  A
