@@ -23,10 +23,13 @@
  * kernel's own number for it changes (unless the host's view is inside the
  * restored tree, whose numbers are internal pids and are then kept).
  *
+ * The summary's two hashes are two pid tables here (pidtab.h), the table
+ * every design uses, so that a conversion costs what a lookup costs.
+ *
  * Costs: a lookup from a container is a conversion (a probe of the
- * container's vpid -> pid hash) and then a probe of the global pid table; a
- * task's number as a container sees it is a probe of the container's
- * pid -> vpid hash, even for its own getpid().  Every container task holds
+ * container's vpid -> pid table) and then a probe of the global pid table;
+ * a task's number as a container sees it is a probe of the container's
+ * pid -> vpid table, even for its own getpid().  Every container task holds
  * two numbers and three table nodes, and every fork into a container
  * allocates from two ranges: the container's and the one shared by all.
  */
@@ -352,8 +355,8 @@ const struct ps_design ps_design_vpid = {
 		.name = "vpid",
 		.summary = "PID virtualization: one internal pid space, "
 			   "vpid<->pid hashes per container (2006 summary)",
-		.lookup = "vpid->pid hash probe, then a global pid table probe",
-		.conversion = "pid->vpid hash probe in the caller's container",
+		.lookup = "vpid->pid map probe, then a global pid table probe",
+		.conversion = "pid->vpid map probe in the caller's container",
 		.max_level = PIDSIM_MAX_LEVEL,
 		.level_errno = -ENOSPC,
 		.max_containers = 0,

@@ -45,9 +45,10 @@
  *     hand out.
  *
  * Costs: a lookup from a container is arithmetic and one probe of the
- * global table (linear) or one probe of the container's hash (sparse); a
- * task's number in its own container is a field read.  Every task is in
- * the global table; a sparse container's tasks are in its hash too.
+ * global table (linear) or one probe of the container's vpid table, the
+ * patch's hash (sparse); a task's number in its own container is a field
+ * read.  Every task is in the global table; a sparse container's tasks are
+ * in its vpid table too.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -426,7 +427,7 @@ const struct ps_design ps_design_vpid_openvz = {
 		.name = "vpid-openvz",
 		.summary = "OpenVZ VPIDs (Feb 2006): vpid in the task, "
 			   "vpid = pid | 1024, sparse hash after restore",
-		.lookup = "linear: mask + global table probe; sparse: container hash probe",
+		.lookup = "linear: mask + global table probe; sparse: container vpid table probe",
 		.conversion = "a field read (host: none)",
 		.max_level = 1,
 		.level_errno = -EPERM,
