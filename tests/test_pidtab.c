@@ -96,7 +96,7 @@ static void test_pidtab_delete(void **state)
 static void test_pidtab_random_against_a_list(void **state)
 {
 	struct fixture *f = *state;
-	static const int bounds[] = { 64, 4096, 1 << 18, INT_MAX };
+	static const int bounds[] = { PS_PIDTAB_FANOUT, 1 << 12, 1 << 18, INT_MAX };
 	bool in[N] = { false };
 	uint64_t r = 0x9e3779b97f4a7c15u;
 
@@ -129,7 +129,7 @@ static void test_pidtab_random_against_a_list(void **state)
 	}
 	/* Only small keys left: the tree is back to the height they need. */
 	for (int i = 0; i < N; i++)
-		if (in[i] && f->nodes[i].key >= 64) {
+		if (in[i] && f->nodes[i].key >= (int)PS_PIDTAB_FANOUT) {
 			ps_pidtab_del(&f->mem, &f->tab, &f->nodes[i], &f->probes);
 			in[i] = false;
 		}
@@ -166,8 +166,8 @@ static void test_pidtab_enomem(void **state)
 	assert_int_equal(f->mem.bytes, 0);
 	add(f, 0);
 	assert_true(f->mem.bytes > 0);
-	add_key(f, 1, 70);
-	add_key(f, 3, 5000);	/* a third level, then freed: levels kept */
+	add_key(f, 1, PS_PIDTAB_FANOUT + 6);	/* two levels */
+	add_key(f, 3, 1 << (2 * PS_PIDTAB_SHIFT));	/* a third, then freed: kept */
 	ps_pidtab_del(&f->mem, &f->tab, &f->nodes[3], &f->probes);
 
 	f->nodes[2].key = INT_MAX;
@@ -188,14 +188,15 @@ static void test_pidtab_enomem(void **state)
 		assert_int_equal(f->mem.bytes, bytes);
 		assert_ptr_equal(f->mem.pidtab_spare, spare);
 		assert_int_equal(f->mem.nr_pidtab_spare, nr_spare);
-		assert_ptr_equal(ps_pidtab_find(&f->tab, 70, &f->probes), &f->nodes[1]);
+		assert_ptr_equal(ps_pidtab_find(&f->tab, PS_PIDTAB_FANOUT + 6, &f->probes),
+				 &f->nodes[1]);
 		assert_null(ps_pidtab_find(&f->tab, INT_MAX, &f->probes));
 	}
 	assert_true(n > 2);	/* levels kept, then new ones */
 	assert_ptr_equal(ps_pidtab_find(&f->tab, INT_MAX, &f->probes), &f->nodes[2]);
 	assert_ptr_equal(ps_pidtab_find(&f->tab, 1, &f->probes), &f->nodes[0]);
 	ps_pidtab_del(&f->mem, &f->tab, &f->nodes[2], &f->probes);
-	assert_int_equal(f->tab.height, 2);	/* 70 needs two levels */
+	assert_int_equal(f->tab.height, 2);	/* FANOUT + 6 needs two levels */
 }
 
 int main(void)
