@@ -14,12 +14,13 @@
 
 enum ref {
 	REF_HASH,	/* the plain open-addressing hash */
+	REF_HASH_HIT,	/* its hits, for a variant the floor sits out */
 	REF_ARRAY,	/* the plain array */
 	REF_MODEL,	/* the model's constant overhead: getpid from the host */
 	REF_BEST,	/* the best design */
 	REF_NONE,	/* a count: no ratio */
 };
-static const char *const ref_name[] = { "hash", "array", "model", "best", "" };
+static const char *const ref_name[] = { "hash", "hash", "array", "model", "best", "" };
 
 struct trow {
 	const char *label;
@@ -35,6 +36,7 @@ static const struct trow trows[] = {
 	{ "lookup hit, 131,072 tasks", "lookup-tasks", "hit", 131072, REF_HASH, NULL, 0 },
 	{ "lookup hit, 1,048,576 tasks", "lookup-tasks", "hit", 1048576, REF_HASH, NULL, 0 },
 	{ "lookup hit, 4,194,304 tasks", "lookup-tasks", "hit", 4194304, REF_HASH, NULL, 0 },
+	{ "lookup alone, 1,048,576 tasks", "lookup-tasks", "hit-raw", 1048576, REF_HASH_HIT, NULL, 0 },
 	{ "lookup latency, 1,024 tasks", "lookup-tasks", "hit-lat", 1024, REF_HASH, NULL, 0 },
 	{ "lookup latency, 1,048,576 tasks", "lookup-tasks", "hit-lat", 1048576, REF_HASH, NULL, 0 },
 	{ "lookup miss, 1,024 tasks", "lookup-tasks", "miss", 1024, REF_HASH, NULL, 0 },
@@ -132,6 +134,9 @@ static double ref_value(const struct trow *t)
 
 	switch (t->ref) {
 	case REF_HASH: r = find(t, "hash"); return r ? r->st.median : NAN;
+	case REF_HASH_HIT:
+		r = results_find(t->workload, "hit", t->x, "hash");
+		return r ? r->st.median : NAN;
 	case REF_ARRAY: r = find(t, "array"); return r ? r->st.median : NAN;
 	case REF_MODEL: return model_overhead();
 	case REF_BEST: return best_design(t);
@@ -215,36 +220,36 @@ static const char *verdict(double v, double limit, double best)
 
 /*
  * The lookup target, for pidspace, three ways: back to back (throughput),
- * the same less the model's constant overhead (getpid from the host), and
- * one at a time (latency).
+ * back to back without pidsim_find()'s check of its caller (the design's
+ * lookup alone), and one at a time (latency).
  */
 static void target_lookup(FILE *f)
 {
 	static const long sizes[] = { 1024, 16384, 131072, 1048576, 4194304 };
 	const char *d = "pidspace";
-	double over = model_overhead();
 
 	if (!pidsim_design_find(d) || !results_find("lookup-tasks", "hit", 1024, d))
 		return;
 	fprintf(f, "  pidspace lookup within 1.5x of the plain hash, ratio to it (hits):\n"
-		   "    %8s  %-10s %-16s %-10s\n", "tasks", "throughput",
-		   "less overhead", "latency");
+		   "    %8s  %-12s %-16s %-10s\n", "tasks", "throughput",
+		   "lookup alone", "latency");
 	for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
 		double v = median_of("lookup-tasks", "hit", sizes[i], d);
 		double h = median_of("lookup-tasks", "hit", sizes[i], "hash");
+		double vr = median_of("lookup-tasks", "hit-raw", sizes[i], d);
 		double vl = median_of("lookup-tasks", "hit-lat", sizes[i], d);
 		double hl = median_of("lookup-tasks", "hit-lat", sizes[i], "hash");
 
 		if (isnan(v) || isnan(h))
 			continue;
-		fprintf(f, "    %8ld  %5.2fx %-3s %5.2fx %-9s %5.2fx %s\n", sizes[i],
-			v / h, v / h <= 1.5 ? "met" : "MISSED", (v - over) / h,
-			(v - over) / h <= 1.5 ? "met" : "MISSED", vl / hl,
+		fprintf(f, "    %8ld  %5.2fx %-6s %5.2fx %-9s %5.2fx %s\n", sizes[i],
+			v / h, v / h <= 1.5 ? "met" : "MISSED", vr / h,
+			isnan(vr) ? "" : vr / h <= 1.5 ? "met" : "MISSED", vl / hl,
 			isnan(vl) ? "" : vl / hl <= 1.5 ? "met" : "MISSED");
 	}
-	fprintf(f, "    (throughput: lookups back to back, which a CPU overlaps; less overhead:\n"
-		   "    minus getpid from the host, what every call pays; latency: each lookup\n"
-		   "    waits for the one before)\n");
+	fprintf(f, "    (throughput: pidsim_find() back to back, which a CPU overlaps; lookup\n"
+		   "    alone: the same without its check of the caller's handle, the model's\n"
+		   "    own cost; latency: each pidsim_find() waits for the one before)\n");
 	fprintf(f, "  work per lookup (hit, 1,048,576 tasks; a probe is one pid-table find):\n");
 	for (size_t i = 0; i < pidsim_design_count(); i++) {
 		const struct pidsim_design_info *di = pidsim_design_at(i);

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "bench.h"
+#include "pidsim_debug.h"
 
 /* One query: a caller (its handle, or its container's index for the
  * floor) and the number it asks for. */
@@ -46,6 +47,7 @@ struct lk_state {
 	struct floor_array *arr;	/* or a floor: one table per container */
 	struct floor_hash *hash;
 	struct query *q;
+	const void **views;		/* hit-raw: each container's view */
 	size_t mask, pos;
 	bool chained;		/* hit-lat: the next query waits for this answer */
 };
@@ -82,6 +84,12 @@ static inline uint64_t find_one(const struct lk_state *s, size_t i)
 	return (uint64_t)pidsim_find(s->k, s->q[i].cur, s->q[i].pid, &t) + t;
 }
 
+/* The design's lookup alone: pidsim_find() less its caller check. */
+static inline uint64_t raw_one(const struct lk_state *s, size_t i)
+{
+	return pidsim_debug_find(s->k, s->views[s->q[i].ct], s->q[i].pid);
+}
+
 static inline uint64_t array_one(const struct lk_state *s, size_t i)
 {
 	const struct floor_array *a = &s->arr[s->q[i].ct];
@@ -104,6 +112,17 @@ static uint64_t run_find(void *p, uint64_t iters)
 	uint64_t sum = 0;
 
 #define ONE(i) find_one(s, i)
+	RUN_QUERIES(s, iters, ONE);
+#undef ONE
+	return sum;
+}
+
+static uint64_t run_raw(void *p, uint64_t iters)
+{
+	struct lk_state *s = p;
+	uint64_t sum = 0;
+
+#define ONE(i) raw_one(s, i)
 	RUN_QUERIES(s, iters, ONE);
 #undef ONE
 	return sum;
@@ -332,21 +351,40 @@ static void setup_floors(const struct point *pt, struct lk_point *p)
 	}
 }
 
-/* One variant: hit, hit-lat or miss, for every subject, interleaved. */
+/*
+ * One variant, for every subject, interleaved: hit, hit-lat, miss, or
+ * hit-raw: hits through pidsim_debug_find(), the designs' lookups without
+ * pidsim_find()'s check of its caller (the floors, which have none, sit it
+ * out), to show what that check costs.
+ */
+enum { V_HIT, V_HIT_LAT, V_HIT_RAW, V_MISS, NR_VARIANTS };
+
 static void measure_variant(const struct point *pt, struct lk_point *p, int v)
 {
-	static const char *const variants[] = { "hit", "hit-lat", "miss" };
-	bool hits = v < 2;
+	static const char *const variants[] = { "hit", "hit-lat", "hit-raw", "miss" };
+	bool hits = v != V_MISS;
+	char saved[BENCH_MAX_SUBJECTS][sizeof p->s[0].skip];
 
 	for (int i = 0; i < p->n; i++) {
 		struct lk_state *st = &p->st[i];
 
+		memcpy(saved[i], p->s[i].skip, sizeof saved[i]);
+		if (v == V_HIT_RAW && !st->k && !p->s[i].skip[0])
+			snprintf(p->s[i].skip, sizeof p->s[i].skip,
+				 "a floor has no caller check");
 		if (p->s[i].skip[0])
 			continue;
+		if (v == V_HIT_RAW) {
+			free(st->views);
+			st->views = malloc(p->cs[i].n * sizeof *st->views);
+			for (unsigned c = 0; c < p->cs[i].n; c++)
+				st->views[c] = pidsim_debug_view(st->k, p->cs[i].init[c]);
+			p->s[i].run = run_raw;
+		}
 		free(st->q);
 		st->q = malloc(p->nq * sizeof *st->q);
 		st->mask = p->nq - 1;
-		st->chained = v == 1;
+		st->chained = v == V_HIT_LAT;
 		make_queries(st->q, p->nq, &p->cs[i], hits, pt->pid_max, bench.seed);
 		if (!hits && !st->q[0].pid)
 			snprintf(p->s[i].skip, sizeof p->s[i].skip, "view full: no misses");
@@ -356,8 +394,14 @@ static void measure_variant(const struct point *pt, struct lk_point *p, int v)
 	for (int i = 0; i < p->n; i++) {
 		results_add_subjects(pt->out, pt->workload, variants[v], pt->x,
 				     &p->s[i], 1, "ns/lookup", p->held[i]);
-		record_work(pt->out, pt->workload, variants[v], pt->x, &p->s[i],
-			    &p->st[i]);
+		if (v != V_HIT_RAW)
+			record_work(pt->out, pt->workload, variants[v], pt->x,
+				    &p->s[i], &p->st[i]);
+		if (v == V_HIT_RAW) {
+			if (p->st[i].k)
+				p->s[i].run = run_find;
+			memcpy(p->s[i].skip, saved[i], sizeof saved[i]);
+		}
 	}
 }
 
@@ -368,6 +412,7 @@ static void teardown(const struct point *pt, struct lk_point *p)
 		double t0 = bench_now();
 
 		free(p->st[i].q);
+		free(p->st[i].views);
 		if (!p->st[i].k)
 			continue;
 		pidsim_kernel_destroy(p->st[i].k);
@@ -401,8 +446,8 @@ static void lookup_point(const struct point *pt)
 	setup_designs(pt, &p);
 	if (p.ref >= 0) {
 		setup_floors(pt, &p);
-		for (int v = 0; v < 3; v++)
-			if (v != 1 || pt->latency)
+		for (int v = 0; v < NR_VARIANTS; v++)
+			if ((v != V_HIT_LAT && v != V_HIT_RAW) || pt->latency)
 				measure_variant(pt, &p, v);
 	}
 	teardown(pt, &p);

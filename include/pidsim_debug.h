@@ -30,6 +30,17 @@ int pidsim_debug_fail_fired(const pidsim_kernel *k);
 /* Allocation calls k has made since it was created. */
 uint64_t pidsim_debug_allocs(const pidsim_kernel *k);
 
+/*
+ * pidsim_find() in two halves, for make bench to time the second alone:
+ * what a lookup costs without the public call's check of its caller
+ * (resolving cur's handle, that it runs).  pidsim_debug_view() is cur's
+ * container, NULL when cur is not a running task, valid while that
+ * container exists; pidsim_debug_find() is the design's lookup of pid in
+ * it, counted as pidsim_find() counts, and the found task's handle or 0.
+ */
+const void *pidsim_debug_view(pidsim_kernel *k, pidsim_tid cur);
+pidsim_tid pidsim_debug_find(pidsim_kernel *k, const void *view, int pid);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,6 +15,7 @@
 
 #include "check.h"
 #include "internal.h"
+#include "pidsim_debug.h"
 #include "pidtab.h"
 
 /* ---- Objects ------------------------------------------------------------ */
@@ -697,6 +698,21 @@ int pidsim_find(pidsim_kernel *k, pidsim_tid cur_tid, int pid, pidsim_tid *out)
 	if (out)
 		*out = t->ref;
 	return 0;
+}
+
+/* pidsim_find() without its caller check (pidsim_debug.h). */
+const void *pidsim_debug_view(pidsim_kernel *k, pidsim_tid cur_tid)
+{
+	struct ps_task *cur = current_get(k, cur_tid);
+
+	return cur ? cur->ct : NULL;
+}
+
+pidsim_tid pidsim_debug_find(pidsim_kernel *k, const void *view, int pid)
+{
+	struct ps_task *t = find_task(k, view, pid);
+
+	return t ? t->ref : 0;
 }
 
 int pidsim_pid_of(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid tid)

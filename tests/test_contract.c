@@ -42,6 +42,7 @@
 #include <cmocka.h>
 
 #include "pidsim.h"
+#include "pidsim_debug.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -738,6 +739,38 @@ static void test_fork_in_container_below_min_ct_pid_max_refused(void **state)
 	watch(f, init);
 	NO_CHANGE(f, -EAGAIN, pidsim_fork(f->k, init, 0, NULL));
 	spawn(f, f->host, 3);
+}
+
+/*
+ * pidsim_debug_find(), make bench's lookup without pidsim_find()'s check
+ * of its caller, answers as pidsim_find() does: hits, misses, numbers of
+ * other views, from the host and from a container.
+ */
+static void test_debug_find_agrees_with_find(void **state)
+{
+	struct fx *f = *state;
+	pidsim_tid init = spawn_ct(f, f->host, 0), cur[2];
+	int hits = 0;
+
+	spawn(f, init, 0);
+	spawn(f, init, 0);
+	spawn(f, f->host, 0);
+	cur[0] = f->host;
+	cur[1] = init;
+	for (int v = 0; v < 2; v++) {
+		const void *view = pidsim_debug_view(f->k, cur[v]);
+
+		assert_non_null(view);
+		for (int pid = -1; pid <= 16; pid++) {
+			pidsim_tid want = PIDSIM_NO_TASK;
+			int r = pidsim_find(f->k, cur[v], pid, &want);
+
+			EQ(pidsim_debug_find(f->k, view, pid), r == 0 ? want : 0);
+			hits += r == 0;
+		}
+	}
+	assert_true(hits >= 5);	/* host init, the container's init and two children, ... */
+	assert_null(pidsim_debug_view(f->k, PIDSIM_NO_TASK));
 }
 
 /* ==== Rule 3: cyclic allocation ============================================ */
@@ -2242,6 +2275,7 @@ static const struct CMUnitTest contract_tests[] = {
 	T(test_kernel_pid_max_out_of_range_einval),
 	T(test_kernel_create_bad_arguments),
 	T(test_kernel_design_info_consistent),
+	T(test_debug_find_agrees_with_find),
 	/* rule 2 */
 	T(test_fork_returns_child_pid),
 	T(test_fork_null_child_pointer),
