@@ -53,27 +53,33 @@ struct lk_state {
 };
 
 /*
- * Run ONE(i) -> uint64_t for iters queries.  Chained, the next query's
- * index depends on the answer (sum >> 63 is 0, but the CPU must have the
- * answer to know it); otherwise the loop must not depend on it at all, so
- * the two are separate loops (a select would make both dependent).
+ * A run: one(s, i) -> uint64_t for iters queries.  Chained, the next
+ * query's index depends on the answer (sum >> 63 is 0, but the CPU must
+ * have the answer to know it); otherwise the loop must not depend on it at
+ * all, so the two are separate loops (a select would make both dependent).
+ * A macro, so that each run inlines its own one().
  */
-#define RUN_QUERIES(s, iters, ONE)                                            \
-	do {                                                                  \
-		size_t i_ = (s)->pos;                                         \
-		if ((s)->chained) {                                           \
-			for (uint64_t n_ = 0; n_ < (iters); n_++) {           \
-				sum += ONE(i_);                               \
-				i_ = (i_ + 1 + (size_t)(sum >> 63)) & (s)->mask; \
+#define DEFINE_RUN(name, one)                                                 \
+	static uint64_t name(void *p, uint64_t iters)                         \
+	{                                                                     \
+		struct lk_state *s = p;                                       \
+		size_t i = s->pos;                                            \
+		uint64_t sum = 0;                                             \
+									      \
+		if (s->chained) {                                             \
+			for (uint64_t n = 0; n < iters; n++) {                \
+				sum += one(s, i);                             \
+				i = (i + 1 + (size_t)(sum >> 63)) & s->mask;  \
 			}                                                     \
 		} else {                                                      \
-			for (uint64_t n_ = 0; n_ < (iters); n_++) {           \
-				sum += ONE(i_);                               \
-				i_ = (i_ + 1) & (s)->mask;                    \
+			for (uint64_t n = 0; n < iters; n++) {                \
+				sum += one(s, i);                             \
+				i = (i + 1) & s->mask;                        \
 			}                                                     \
 		}                                                             \
-		(s)->pos = i_;                                                \
-	} while (0)
+		s->pos = i;                                                   \
+		return sum;                                                   \
+	}
 
 /* ---- Runs --------------------------------------------------------------- */
 
@@ -106,49 +112,13 @@ static inline uint64_t hash_one(const struct lk_state *s, size_t i)
 	return t ? t->handle : 0;
 }
 
-static uint64_t run_find(void *p, uint64_t iters)
-{
-	struct lk_state *s = p;
-	uint64_t sum = 0;
+DEFINE_RUN(run_find, find_one)
 
-#define ONE(i) find_one(s, i)
-	RUN_QUERIES(s, iters, ONE);
-#undef ONE
-	return sum;
-}
+DEFINE_RUN(run_raw, raw_one)
 
-static uint64_t run_raw(void *p, uint64_t iters)
-{
-	struct lk_state *s = p;
-	uint64_t sum = 0;
+DEFINE_RUN(run_array, array_one)
 
-#define ONE(i) raw_one(s, i)
-	RUN_QUERIES(s, iters, ONE);
-#undef ONE
-	return sum;
-}
-
-static uint64_t run_array(void *p, uint64_t iters)
-{
-	struct lk_state *s = p;
-	uint64_t sum = 0;
-
-#define ONE(i) array_one(s, i)
-	RUN_QUERIES(s, iters, ONE);
-#undef ONE
-	return sum;
-}
-
-static uint64_t run_hash(void *p, uint64_t iters)
-{
-	struct lk_state *s = p;
-	uint64_t sum = 0;
-
-#define ONE(i) hash_one(s, i)
-	RUN_QUERIES(s, iters, ONE);
-#undef ONE
-	return sum;
-}
+DEFINE_RUN(run_hash, hash_one)
 
 /* ---- Set-up ------------------------------------------------------------- */
 
