@@ -15,13 +15,18 @@
  *   - a limit the design records (pid_max, max_level, max_containers,
  *     min_ct_pid_max, a shared range), or a statement that could not run
  *     because of one;
- *   - rule 9: a stored owner kept as a number;
+ *   - rule 9: a stored owner kept as a number on one design and as a weak
+ *     reference on the other (or as numbers reused differently);
  *   - the host's view, when the designs' flags say how it differs;
  *   - a hierarchical design's view of a container with descendants;
  *   - a raw number typed into a design that renumbers;
  *   - the state of the two images diverged at an earlier statement (whose
  *     own disagreement was classified there), and has not converged since.
- * Anything else is a contract violation.
+ * Anything else is a contract violation.  A difference that involves a task
+ * whose state had already diverged is shown as following the line where it
+ * did, before any flag is blamed.  The reasons are said of the designs
+ * that differ from the reference; designs with the same reason share it in
+ * the note ("pidspace, pidns: ...").
  *
  * The runner's own questions (which label a number names, which tasks a
  * statement killed) are asked outside the cost window of the statement, so
@@ -91,6 +96,8 @@ struct drun {
 	size_t nr_live;
 	struct sc_tidmap names[PIDSIM_SC_MAX_IMAGES];	/* per image: handle -> label */
 	unsigned taint;		/* line its state left the reference's; 0 */
+	unsigned *split;	/* per label: the line its state left the
+				 * reference's, before the current statement; 0 */
 	struct outcome oc;
 	uint64_t peak;
 };
@@ -123,13 +130,14 @@ static int drun_init(struct drun *d, const struct pidsim_design_info *info,
 	d->unbound = calloc(n, sizeof *d->unbound);
 	d->before = calloc(n, sizeof *d->before);
 	d->death = calloc(n, sizeof *d->death);
+	d->split = calloc(n, sizeof *d->split);
 	d->pct = malloc(n * sizeof *d->pct);
 	d->live = malloc(n * sizeof *d->live);
 	d->oc.died = malloc(n * sizeof *d->oc.died);
 	d->oc.gone = malloc(n * sizeof *d->oc.gone);
-	if (!d->tid || !d->obj || !d->unbound || !d->before || !d->death || !d->pct ||
-	    !d->live || !d->oc.died || !d->oc.gone || !d->img || !d->img_len ||
-	    !d->img_lab || !d->img_n || !d->oimg || !d->nested)
+	if (!d->tid || !d->obj || !d->unbound || !d->before || !d->death ||
+	    !d->split || !d->pct || !d->live || !d->oc.died || !d->oc.gone ||
+	    !d->img || !d->img_len || !d->img_lab || !d->img_n || !d->oimg || !d->nested)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		d->obj[i] = d->pct[i] = d->oimg[i] = -1;
@@ -156,6 +164,7 @@ static void drun_fini(struct drun *d)
 	free(d->unbound);
 	free(d->before);
 	free(d->death);
+	free(d->split);
 	free(d->pct);
 	free(d->live);
 	free(d->oc.died);
@@ -1248,8 +1257,8 @@ static bool has_children(const struct run *r, const struct drun *d, int ct)
 	return false;
 }
 
-/* The flags two designs differ in among mask, as words: "host-sees-all". */
-static void put_flags(struct sc_buf *b, unsigned flags)
+/* A list of flags as words: "host-sees-all, shared-range". */
+static void put_flag_list(struct sc_buf *b, unsigned flags)
 {
 	bool first = true;
 
@@ -1261,35 +1270,144 @@ static void put_flags(struct sc_buf *b, unsigned flags)
 	}
 }
 
+/* How d's flags among mask stand against the reference a's, in
+ * parentheses: "(with hierarchical; without shared-range, unlike vpid)";
+ * a flag both have is said to be shared ("renumbers, like vpid"). */
+static void put_flags(struct sc_buf *b, const struct drun *a, const struct drun *d,
+		      unsigned mask)
+{
+	unsigned fa = a->info->flags, fd = d->info->flags;
+	unsigned with = fd & ~fa & mask, without = fa & ~fd & mask, both = fa & fd & mask;
+
+	sc_buf_printf(b, " (");
+	if (with) {
+		sc_buf_printf(b, "with ");
+		put_flag_list(b, with);
+	}
+	if (without) {
+		sc_buf_printf(b, "%swithout ", with ? "; " : "");
+		put_flag_list(b, without);
+	}
+	if (with || without)
+		sc_buf_printf(b, ", unlike %s", a->info->name);
+	if (both) {
+		sc_buf_printf(b, "%s", with || without ? "; " : "");
+		put_flag_list(b, both);
+		sc_buf_printf(b, ", like %s", a->info->name);
+	}
+	sc_buf_printf(b, ")");
+}
+
 #define HOST_FLAGS (PIDSIM_D_HOST_SEES_ALL | PIDSIM_D_SHARED_RANGE | \
 		    PIDSIM_D_RENUMBERS | PIDSIM_D_HIERARCHICAL)
 
-/* Explanations from how the run went: a limit or what followed one, and
- * rule 9 (a notify that reaches another task is the stored owner's doing,
- * whatever else diverged before).  false when none applies. */
-static bool explain_by_run(struct sc_buf *b, const struct drun *a, const struct drun *d,
-			   const struct pidsim_sc_stmt *st)
+/*
+ * The reasons below are said of the design(s) the note names first, the
+ * ones whose cells differ from the reference a's: "stored owner is a weak
+ * reference" on pidspace, never the reference's property under another
+ * design's name.  Where the reason lies with the reference, the reference
+ * is named ("vpid records a limit ...").
+ */
+
+/* Explanations from how the run went: a statement that could not run, or
+ * a limit.  false when none applies. */
+static bool explain_by_run(struct sc_buf *b, const struct drun *a, const struct drun *d)
 {
-	unsigned flags = a->info->flags | d->info->flags;
-
 	const struct outcome *oa = &a->oc, *od = &d->oc;
+	const char *ref = a->info->name;
 
-	if (od->how == OC_NOTRUN || oa->how == OC_NOTRUN) {
+	if (od->how == OC_NOTRUN) {
 		sc_buf_printf(b, "follows line %u, which left nothing to run on",
-			      od->how == OC_NOTRUN ? od->cause : oa->cause);
+			      od->cause);
 		return true;
 	}
-	if (od->limit[0] || oa->limit[0]) {
-		sc_buf_printf(b, "a limit %s records: %s",
-			      od->limit[0] ? d->info->name : a->info->name,
-			      od->limit[0] ? od->limit : oa->limit);
+	if (oa->how == OC_NOTRUN) {
+		sc_buf_printf(b, "%s did not run: line %u left it nothing to run on",
+			      ref, oa->cause);
 		return true;
 	}
-	if (st->kind == PIDSIM_SC_NOTIFY && (flags & PIDSIM_D_OWNER_BY_NUMBER)) {
-		sc_buf_printf(b, "stored owner kept as a number (rule 9)");
+	if (od->limit[0] && oa->limit[0] && strcmp(od->limit, oa->limit)) {
+		sc_buf_printf(b, "a recorded limit: %s (%s's: %s)", od->limit,
+			      ref, oa->limit);
+		return true;
+	}
+	if (od->limit[0]) {
+		sc_buf_printf(b, "a recorded limit: %s", od->limit);
+		return true;
+	}
+	if (oa->limit[0]) {
+		sc_buf_printf(b, "%s hit a limit it records: %s", ref, oa->limit);
 		return true;
 	}
 	return false;
+}
+
+/* Rule 9: a notify reaches what the stored owner names, a number or a
+ * weak reference.  Only when the two designs store the owner differently
+ * (whatever else diverged before); both numbers: see explain(). */
+static bool explain_owner(struct sc_buf *b, const struct drun *a, const struct drun *d,
+			  const struct pidsim_sc_stmt *st)
+{
+	unsigned fa = a->info->flags, fd = d->info->flags;
+
+	if (st->kind != PIDSIM_SC_NOTIFY || !((fa ^ fd) & PIDSIM_D_OWNER_BY_NUMBER))
+		return false;
+	if (fd & PIDSIM_D_OWNER_BY_NUMBER)
+		sc_buf_printf(b, "stored owner kept as a number (rule 9), %s keeps "
+			      "a weak reference", a->info->name);
+	else
+		sc_buf_printf(b, "stored owner is a weak reference (rule 9), %s "
+			      "keeps a number", a->info->name);
+	return true;
+}
+
+static bool has_label(const int *v, size_t n, int l)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == l)
+			return true;
+	return false;
+}
+
+/* The earliest line, before this statement, at which a task the
+ * difference involves left the reference's state on d: a label the
+ * statement names, the task either result names, or one that only one of
+ * the results lists (died, gone, or in a ps list; a task both list is not
+ * what differs).  0 when none has; *which: its label. */
+static unsigned split_line(const struct drun *a, const struct drun *d,
+			   const struct pidsim_sc_stmt *st, int *which)
+{
+	const struct outcome *oc[2] = { &a->oc, &d->oc };
+	int used[4];
+	size_t n = used_labels(st, used);
+	unsigned best = 0;
+
+#define CONSIDER(l) do {							\
+		int l_ = (l);							\
+		if (l_ >= 0 && (size_t)l_ < d->nlabels && d->split[l_] &&	\
+		    (!best || d->split[l_] < best)) {				\
+			best = d->split[l_];					\
+			*which = l_;						\
+		}								\
+	} while (0)
+#define CONSIDER_ONE_SIDED(field, count) do {				\
+		for (size_t i_ = 0; i_ < oc[s]->count; i_++)			\
+			if (!has_label(oc[!s]->field, oc[!s]->count,		\
+				       oc[s]->field[i_]))			\
+				CONSIDER(oc[s]->field[i_]);			\
+	} while (0)
+
+	for (size_t i = 0; i < n; i++)
+		CONSIDER(used[i]);
+	for (size_t s = 0; s < 2; s++) {
+		CONSIDER(oc[s]->label);
+		CONSIDER_ONE_SIDED(died, nr_died);
+		CONSIDER_ONE_SIDED(gone, nr_gone);
+		CONSIDER_ONE_SIDED(plabels, n);
+	}
+#undef CONSIDER_ONE_SIDED
+#undef CONSIDER
+	return best;
 }
 
 /* Explanations from the designs' flags, for a statement read in view. */
@@ -1300,14 +1418,18 @@ static bool explain_by_flags(struct sc_buf *b, const struct run *r, const struct
 	unsigned why_host = ((fa ^ fd) | ((fa | fd) & PIDSIM_D_RENUMBERS)) & HOST_FLAGS;
 
 	if (is_host(r, view) && why_host) {
-		sc_buf_printf(b, "host view (");
-		put_flags(b, why_host);
-		sc_buf_printf(b, ")");
+		sc_buf_printf(b, "host view");
+		put_flags(b, a, d, why_host);
 		return true;
 	}
 	if (((fa | fd) & PIDSIM_D_HIERARCHICAL) && view >= 0 && has_children(r, a, view)) {
-		sc_buf_printf(b, "hierarchical: %s's view includes nested containers",
-			      lname(r, view));
+		if (fd & PIDSIM_D_HIERARCHICAL)
+			sc_buf_printf(b, "hierarchical: %s's view includes nested "
+				      "containers", lname(r, view));
+		else
+			sc_buf_printf(b, "not hierarchical: %s's view leaves out nested "
+				      "containers, as %s's does not", lname(r, view),
+				      a->info->name);
 		return true;
 	}
 	/* A tree restored into an existing container asks for the numbers
@@ -1316,26 +1438,51 @@ static bool explain_by_flags(struct sc_buf *b, const struct run *r, const struct
 	if ((st->kind == PIDSIM_SC_RESTORE || st->kind == PIDSIM_SC_MIGRATE) &&
 	    ((unsigned)st->arg & PIDSIM_SC_INTO) && why_host) {
 		sc_buf_printf(b, "restored into a view with the numbers its source "
-			      "view gave (");
-		put_flags(b, why_host);
-		sc_buf_printf(b, ")");
+			      "view gave");
+		put_flags(b, a, d, why_host);
 		return true;
 	}
 	if (((fa | fd) & PIDSIM_D_RENUMBERS) && st->pid.label < 0 && st->pid.nr > 0) {
-		sc_buf_printf(b, "raw pid %d in a design that renumbers", st->pid.nr);
+		if (fd & PIDSIM_D_RENUMBERS)
+			sc_buf_printf(b, "raw pid %d in a design that renumbers",
+				      st->pid.nr);
+		else
+			sc_buf_printf(b, "raw pid %d, which %s renumbers", st->pid.nr,
+				      a->info->name);
 		return true;
 	}
 	return false;
 }
 
-/* Why design d may disagree with the reference a, into b; false (and the
- * word VIOLATION) when nothing in the contract explains it. */
+/*
+ * Why design d may disagree with the reference a, into b; false (and the
+ * word VIOLATION) when nothing in the contract explains it.  A difference
+ * that involves a task whose state had already left the reference's
+ * follows the line where it did, rather than getting a fresh reason: the
+ * consequence of an earlier allowed divergence (a task killed on one
+ * design and not on the other) is not the host view's doing.
+ */
 static bool explain(struct sc_buf *b, const struct run *r, const struct drun *a,
 		    const struct drun *d, const struct pidsim_sc_stmt *st)
 {
-	int view = view_of(a, st);
+	int view = view_of(a, st), which = -1;
+	unsigned split;
 
-	if (explain_by_run(b, a, d, st) || explain_by_flags(b, r, a, d, st, view))
+	if (explain_by_run(b, a, d) || explain_owner(b, a, d, st))
+		return true;
+	split = d->taint ? split_line(a, d, st, &which) : 0;
+	if (split) {
+		sc_buf_printf(b, "follows line %u, where %s diverged", split,
+			      lname(r, which));
+		return true;
+	}
+	if (st->kind == PIDSIM_SC_NOTIFY &&
+	    ((a->info->flags | d->info->flags) & PIDSIM_D_OWNER_BY_NUMBER)) {
+		sc_buf_printf(b, "stored owner kept as a number, as on %s (rule 9), "
+			      "the number reused differently", a->info->name);
+		return true;
+	}
+	if (explain_by_flags(b, r, a, d, st, view))
 		return true;
 	if (d->taint) {
 		sc_buf_printf(b, "follows the divergence at line %u", d->taint);
@@ -1361,39 +1508,72 @@ static char *text_of(const struct run *r, struct drun *d, const struct pidsim_sc
 	return sc_buf_take(&b);
 }
 
+/* The note, into *note (NULL: no difference): each reason once, after the
+ * designs it applies to ("pidspace, pidns: ..."), in the designs' order. */
+static int group_reasons(const struct run *r, char **why, char **note)
+{
+	struct sc_buf b = { 0 };
+
+	for (size_t i = 1; i < r->nd; i++) {
+		if (!why[i])
+			continue;
+		sc_buf_printf(&b, "%s%s", b.len ? "; " : "", r->d[i].info->name);
+		for (size_t j = i + 1; j < r->nd; j++) {
+			if (!why[j] || strcmp(why[i], why[j]))
+				continue;
+			sc_buf_printf(&b, ", %s", r->d[j].info->name);
+			free(why[j]);
+			why[j] = NULL;
+		}
+		sc_buf_printf(&b, ": %s", why[i]);
+	}
+	if (b.oom) {
+		sc_buf_free(&b);
+		return -ENOMEM;
+	}
+	*note = b.len ? sc_buf_take(&b) : NULL;
+	return 0;
+}
+
 /* Compare every design with the first; mark and classify each difference. */
 static int compare(struct run *r, const struct pidsim_sc_stmt *st, struct sc_row *row)
 {
 	struct drun *a = &r->d[0];
-	struct sc_buf note = { 0 };
+	char **why = calloc(r->nd, sizeof *why);
+	int err = why ? 0 : -ENOMEM;
 
-	for (size_t i = 1; i < r->nd; i++) {
+	for (size_t i = 1; !err && i < r->nd; i++) {
 		struct drun *d = &r->d[i];
 		bool named = (a->info->flags | d->info->flags) & PIDSIM_D_RENUMBERS;
 		char *ka = text_of(r, a, st, named, false);
 		char *kd = text_of(r, d, st, named, false);
 		bool same = ka && kd && strcmp(ka, kd) == 0, oom = !ka || !kd, allowed;
+		struct sc_buf b = { 0 };
 
 		free(ka);
 		free(kd);
 		if (oom) {
-			sc_buf_free(&note);
-			return -ENOMEM;
+			err = -ENOMEM;
+			break;
 		}
 		if (same)
 			continue;
 		row->differs[i] = true;
 		r->sum.disagreements++;
-		sc_buf_printf(&note, "%s%s: ", note.len ? "; " : "", d->info->name);
-		allowed = explain(&note, r, a, d, st);
+		allowed = explain(&b, r, a, d, st);
 		r->sum.allowed += allowed;
 		r->sum.violations += !allowed;
 		row->violation |= !allowed;
+		why[i] = sc_buf_take(&b);
+		if (!why[i])
+			err = -ENOMEM;
 	}
-	if (note.oom)
-		return -ENOMEM;
-	row->note = note.len ? sc_buf_take(&note) : NULL;
-	return 0;
+	if (!err)
+		err = group_reasons(r, why, &row->note);
+	for (size_t i = 0; why && i < r->nd; i++)
+		free(why[i]);
+	free(why);
+	return err;
 }
 
 /* Whether label l stands for the same kernel state on a and d: an object
@@ -1442,6 +1622,26 @@ static void track_divergence(const struct run *r, struct drun *d,
 		d->taint = 0;
 	else if (!d->taint)
 		d->taint = st->line;
+}
+
+/* After a statement: note, per label, the line where its state on d left
+ * the reference's, and forget it once they match again; the statement's
+ * own differences were classified before this, so a later one that
+ * involves the label follows that line.  Only a statement that changes
+ * state can change a label's but its own. */
+static void track_labels(const struct run *r, struct drun *d,
+			 const struct pidsim_sc_stmt *st)
+{
+	const struct drun *a = &r->d[0];
+	size_t from = changes_state(st->kind) ? 0 : (size_t)st->def;
+	size_t to = changes_state(st->kind) ? r->sc->nr_labels : from + 1;
+
+	for (size_t l = from; l < to; l++) {
+		if (same_state(r, a, d, l))
+			d->split[l] = 0;
+		else if (!d->split[l])
+			d->split[l] = st->line;
+	}
 }
 
 /* ---- The run ---------------------------------------------------------------- */
@@ -1504,8 +1704,10 @@ static int do_stmt(struct run *r, const struct pidsim_sc_stmt *st, struct sc_row
 		return 0;
 	err = compare(r, st, row);
 	for (size_t i = 1; !err && i < r->nd; i++)
-		if (changes_state(st->kind) || st->def >= 0)
+		if (changes_state(st->kind) || st->def >= 0) {
+			track_labels(r, &r->d[i], st);
 			track_divergence(r, &r->d[i], st);
+		}
 	return err;
 }
 

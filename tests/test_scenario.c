@@ -543,8 +543,85 @@ static void test_scenario_run_classifies(void **state)
 	assert_int_equal(sum.violations, 0);
 	if (pidsim_design_find("vpid") && pidsim_design_find("pidspace")) {
 		assert_true(sum.allowed > 0);
-		assert_non_null(strstr(out, "~ pidspace: host view (host-sees-all"));
-		assert_non_null(strstr(out, "stored owner kept as a number (rule 9)"));
+		assert_non_null(strstr(out, "~ pidspace: host view (without host-sees-all"));
+		assert_non_null(strstr(out, "stored owner is a weak reference (rule 9)"));
+	}
+	free(out);
+}
+
+/* The transcript row of file line n, as a new string. */
+static char *row_of(const char *out, unsigned n)
+{
+	char want[16];
+	const char *p = out, *end;
+	char *row;
+	size_t len;
+
+	snprintf(want, sizeof want, "%4u  ", n);
+	while (p && strncmp(p, want, strlen(want)))
+		p = (p = strchr(p, '\n')) ? p + 1 : NULL;
+	if (!p)
+		print_error("no row for line %u in:\n%s\n", n, out);
+	assert_non_null(p);
+	end = strchr(p, '\n');
+	len = end ? (size_t)(end - p) : strlen(p);
+	row = malloc(len + 1);
+	assert_non_null(row);
+	memcpy(row, p, len);
+	row[len] = '\0';
+	return row;
+}
+
+/* row's note contains want (and not avoid, when given). */
+static void assert_note(const char *out, unsigned n, const char *want,
+			const char *avoid)
+{
+	char *row = row_of(out, n);
+	const char *note = strstr(row, "  ~ ");
+
+	if (!note || !strstr(note, want) || (avoid && strstr(note, avoid)))
+		print_error("line %u: want '%s'%s%s in:\n%s\n", n, want,
+			    avoid ? ", not " : "", avoid ? avoid : "", row);
+	assert_non_null(note);
+	assert_non_null(strstr(note, want));
+	if (avoid)
+		assert_null(strstr(note, avoid));
+	free(row);
+}
+
+/* A reason is said of the designs that differ, not of the reference, and
+ * the consequence of an earlier allowed divergence names the line it
+ * follows: examples/06, where the stored owner kills b on the designs that
+ * keep a number, and b is then a zombie there and running elsewhere. */
+static void test_scenario_run_notes_follow(void **state)
+{
+	char *out;
+	struct pidsim_sc_summary sum = run_text(
+		"kernel pid_max 10\n"		/* line 1 */
+		"fork host -> a\n"
+		"setown host a -> sock\n"
+		"ref host a -> weak\n"
+		"exit a\n"			/* line 5 */
+		"wait host a\n"
+		"churn host 7\n"
+		"fork host -> b\n"		/* a's number again */
+		"notify sock KILL\n"		/* line 9: b killed, or not */
+		"resolve host b\n"		/* line 10: zombie, or running */
+		"fork host newpid -> c1\n"
+		"fork c1 -> x\n"
+		"ps host\n", "all", 0, &out);
+
+	(void)state;
+	assert_int_equal(sum.violations, 0);
+	assert_int_equal(sum.failed, 0);
+	if (pidsim_design_find("vpid") && pidsim_design_find("pidspace") &&
+	    pidsim_design_find("pidns")) {
+		assert_note(out, 9, "~ pidspace, pidns: stored owner is a weak "
+			    "reference (rule 9), vpid keeps a number", "kept as a number");
+		assert_note(out, 10, "~ pidspace, pidns: follows line 9, where b "
+			    "diverged", "host view");
+		/* b is listed on every design: the host view is what differs */
+		assert_note(out, 13, "pidspace: host view", "pidspace: follows");
 	}
 	free(out);
 }
@@ -640,6 +717,7 @@ int main(void)
 		cmocka_unit_test(test_scenario_run_matchers),
 		cmocka_unit_test(test_scenario_run_limits),
 		cmocka_unit_test(test_scenario_run_classifies),
+		cmocka_unit_test(test_scenario_run_notes_follow),
 		cmocka_unit_test(test_scenario_run_stats),
 		cmocka_unit_test(test_scenario_run_unknown_design),
 		cmocka_unit_test(test_scenario_fuzz_prefixes_and_mutations),
