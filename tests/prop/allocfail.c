@@ -3,8 +3,10 @@
  * it: make the 1st, 2nd, ... allocation of a call fail, until the call
  * makes fewer allocations than that and succeeds.
  *
- * Every call that allocates (fork, fork into a new container, setown) in a
- * set of representative workloads, and in some generated ones, runs on
+ * Every call that allocates (fork, fork into a new container, setown,
+ * restore, migrate within the image: a container or a tree, as a new
+ * container or into one) in a set of representative workloads, and in
+ * some generated ones, runs on
  * every design in two images side by side: a clean twin, and the image
  * under test, where the call is first made to fail at each of its
  * allocations in turn (include/pidsim_debug.h).  Each failure must
@@ -28,7 +30,9 @@
  *
  * Image creation and scenario parsing allocate with the C library's
  * malloc, not an image's counter, so they are swept through the linker:
- * this binary is linked with --wrap=malloc,realloc,calloc.
+ * this binary is linked with --wrap=malloc,realloc,calloc.  So are
+ * restore and migrate, whose checkpoint and image decoding use malloc
+ * too (the counted allocations of ps_alloc() call it as well).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -89,18 +93,26 @@ static void libc_arm(uint64_t nth)
 
 /* ---- Scripts ------------------------------------------------------------------ */
 
-enum { C_FORK, C_EXIT, C_WAIT, C_KILL, C_SETOWN, C_CLOSE, C_RESTORE };
+enum { C_FORK, C_EXIT, C_WAIT, C_KILL, C_SETOWN, C_CLOSE, C_RESTORE, C_MIGRATE };
 
 /* Tasks a restore can bring back and record. */
 #define TREE_CAP 256
 
+/*
+ * Tasks are named by labels, as in the workloads (wl.h): 0 is host init,
+ * each fork defines the next label for its child, and so does a migrate
+ * for the task it links to the new parent (the copies of the other tasks
+ * have no label; the labels of the tasks that went name them still).
+ */
 struct call {
 	int kind;
-	int who;		/* a task, by creation index (0: host init) */
-	unsigned flags;		/* fork */
+	int who;		/* a task label (0: host init) */
+	unsigned flags;		/* fork; migrate: WL_MIG_* */
 	int target;		/* kill, setown: a task; close: an object index;
-				 * restore: the init of the container to copy */
-	int arg;		/* exit code, signal */
+				 * restore: the init of the container to copy;
+				 * migrate: the tree's root */
+	int arg;		/* exit code, signal; migrate: the task it
+				 * goes under */
 	bool sweep;		/* sweep its allocations */
 };
 
@@ -109,7 +121,7 @@ struct script {
 	int pid_max;
 	struct call *calls;
 	size_t n, cap;
-	int tasks;		/* tasks its forks make, when all succeed */
+	int tasks;		/* task labels its forks and migrates define */
 };
 
 static void add(struct script *s, struct call c)
@@ -123,7 +135,7 @@ static void add(struct script *s, struct call c)
 	s->calls[s->n++] = c;
 }
 
-/* A fork by who; the new task's creation index. */
+/* A fork by who; the new task's label. */
 static int fork_(struct script *s, int who, unsigned flags)
 {
 	add(s, (struct call){ C_FORK, who, flags, 0, 0, true });
@@ -138,6 +150,19 @@ static void exit_(struct script *s, int who)
 static void wait_(struct script *s, int who)
 {
 	add(s, (struct call){ C_WAIT, who, 0, 0, 0, false });
+}
+
+/* A migrate by who of the tree at root (WL_MIG_* flags) under parent,
+ * swept; the label of the task linked to parent. */
+static int migrate_(struct script *s, int who, int root, unsigned flags, int parent)
+{
+	add(s, (struct call){ C_MIGRATE, who, flags, root, parent, true });
+	return ++s->tasks;
+}
+
+static void setown_(struct script *s, int who, int target)
+{
+	add(s, (struct call){ C_SETOWN, who, 0, target, 0, false });
 }
 
 /* Fork a child of who, exit it and reap it, count times, unswept: moves
@@ -190,6 +215,62 @@ static void script_restore(struct script *s)
 	for (int i = 0; i < 3; i++)
 		add(s, (struct call){ C_RESTORE, 0, 0, c, 0, true });
 	add(s, (struct call){ C_RESTORE, other, 0, c, 0, true });
+	fork_(s, 0, 0);
+}
+
+/* migrate within the image, every mode: a container and a task tree,
+ * each as a new container and into a running task's container; with
+ * zombies, nested containers and stored owners in the tree, callers in the
+ * host and in a container, and the copies moved again.  A container
+ * moved into a container asks for pid 1 there and fails (-EEXIST), as
+ * does a tree moved into the container it is still in: their allocations
+ * before that are swept too. */
+static void script_migrate(struct script *s)
+{
+	int c, a, b, n, other, t, t1, t2, m;
+
+	s->name = "migrate";
+	c = fork_(s, 0, PIDSIM_CLONE_NEWPID);
+	a = fork_(s, c, 0);
+	b = fork_(s, a, 0);
+	fork_(s, c, 0);
+	setown_(s, a, b);
+	setown_(s, 0, a);
+	exit_(s, b);
+	n = fork_(s, c, PIDSIM_CLONE_NEWPID);
+	fork_(s, n, 0);
+	other = fork_(s, 0, PIDSIM_CLONE_NEWPID);
+	fork_(s, other, 0);
+	t = fork_(s, 0, 0);
+	t1 = fork_(s, t, 0);
+	fork_(s, fork_(s, t1, PIDSIM_CLONE_NEWPID), 0);
+	fork_(s, t1, 0);
+	setown_(s, 0, t1);
+	t2 = fork_(s, t, 0);
+	fork_(s, fork_(s, t2, 0), 0);
+	setown_(s, t2, t2);
+	churn(s, 0, 3);
+	/* a container: beside itself, then nested in other */
+	m = migrate_(s, 0, c, 0, 0);
+	m = migrate_(s, 0, m, 0, other);
+	/* into a container: pid 1 is taken */
+	migrate_(s, 0, m, WL_MIG_INTO, other);
+	/* a subtree of a container, by its init, into a nested container,
+	 * and into its own (its numbers are still taken there) */
+	a = fork_(s, m, 0);
+	b = fork_(s, a, 0);
+	fork_(s, b, 0);
+	n = fork_(s, m, PIDSIM_CLONE_NEWPID);
+	migrate_(s, m, a, WL_MIG_TREE | WL_MIG_INTO, m);
+	migrate_(s, m, a, WL_MIG_TREE | WL_MIG_INTO, n);
+	/* host trees: into a container and back into the host, with and
+	 * without a container nested in them (which the designs with one
+	 * level refuse); what is left as a new container */
+	m = migrate_(s, 0, t1, WL_MIG_TREE | WL_MIG_INTO, other);
+	migrate_(s, 0, m, WL_MIG_TREE | WL_MIG_INTO, 0);
+	m = migrate_(s, 0, t2, WL_MIG_TREE | WL_MIG_INTO, other);
+	migrate_(s, 0, m, WL_MIG_TREE | WL_MIG_INTO, 0);
+	migrate_(s, 0, t, WL_MIG_TREE, 0);
 	fork_(s, 0, 0);
 }
 
@@ -297,6 +378,12 @@ static void script_generated(struct script *s, uint64_t seed)
 			if (objs && op->target >= 0)
 				add(s, (struct call){ C_CLOSE, 0, 0, op->target % objs, 0, false });
 			break;
+		case WL_MIGRATE:
+			task[op->def] = migrate_(s, who, op->target < w->nr_tasks ?
+						 task[op->target] : -1, op->flags,
+						 op->pid.task < w->nr_tasks ?
+						 task[op->pid.task] : -1);
+			break;
 		default:
 			break;
 		}
@@ -309,9 +396,12 @@ static void script_generated(struct script *s, uint64_t seed)
 
 struct world {
 	pidsim_kernel *k;
-	pidsim_tid *h;		/* by creation index; NO_TASK when a fork failed */
+	pidsim_tid *h;		/* every task, by creation; NO_TASK when a
+				 * fork failed */
 	bool *init;
 	int nt, cap;
+	int *lbl;		/* a task label's index in h; -1 */
+	int nl, cap_l;
 	int *obj;		/* setown's ids, by index; -1 */
 	int no, cap_o;
 };
@@ -327,6 +417,25 @@ static void world_add(struct world *w, pidsim_tid h, bool init)
 	}
 	w->h[w->nt] = h;
 	w->init[w->nt++] = init;
+}
+
+/* The next label names h[x] (-1: no task). */
+static void world_label(struct world *w, int x)
+{
+	if (w->nl == w->cap_l) {
+		w->cap_l = w->cap_l ? w->cap_l * 2 : 256;
+		w->lbl = realloc(w->lbl, (size_t)w->cap_l * sizeof *w->lbl);
+		if (!w->lbl)
+			abort();
+	}
+	w->lbl[w->nl++] = x;
+}
+
+/* The task a label names, or NO_TASK. */
+static pidsim_tid task_at(const struct world *w, int label)
+{
+	return label >= 0 && label < w->nl && w->lbl[label] >= 0 ? w->h[w->lbl[label]]
+								 : PIDSIM_NO_TASK;
 }
 
 static void world_obj(struct world *w, int id)
@@ -346,6 +455,7 @@ static void world_free(struct world *w)
 	free(w->h);
 	free(w->init);
 	free(w->obj);
+	free(w->lbl);
 }
 
 /* Everything observable, as a list of ints. */
@@ -423,14 +533,12 @@ static long snap_diff(const struct snap *a, const struct snap *b)
 	return a->n == b->n ? -1 : (long)n;
 }
 
-/* One call on one image; a fork's child in *child, a restore's tasks in
- * *tree. */
+/* One call on one image; a fork's child in *child, a restore's or a
+ * migrate's tasks in *tree. */
 static int do_call(struct world *w, const struct call *c, pidsim_tid *child,
 		   struct pidsim_tree *tree)
 {
-	pidsim_tid who = c->who < w->nt ? w->h[c->who] : PIDSIM_NO_TASK;
-	pidsim_tid target = c->target >= 0 && c->target < w->nt ? w->h[c->target]
-							       : PIDSIM_NO_TASK;
+	pidsim_tid who = task_at(w, c->who), target = task_at(w, c->target);
 	int st;
 
 	*child = PIDSIM_NO_TASK;
@@ -461,25 +569,54 @@ static int do_call(struct world *w, const struct call *c, pidsim_tid *child,
 		pidsim_image_free(img);
 		return r;
 	}
+	case C_MIGRATE:
+		tree->nr_tasks = tree->nr_objs = 0;
+		tree->top = PIDSIM_NO_TASK;
+		return pidsim_migrate(w->k, who, target, c->flags & WL_MIG_TREE ?
+				      PIDSIM_CKPT_TREE : PIDSIM_CKPT_CONTAINER, w->k,
+				      task_at(w, c->arg), c->flags & WL_MIG_INTO ?
+				      PIDSIM_RESTORE_INTO : PIDSIM_RESTORE_CONTAINER, tree);
 	}
 	return -EINVAL;
 }
 
-/* A fork's child, a setown's object, a restore's tasks and objects,
- * recorded after the call. */
+/* A restored task, init or not. */
+static void add_restored(struct world *w, pidsim_tid t)
+{
+	pidsim_tid ct = PIDSIM_NO_TASK;
+
+	pidsim_container_of(w->k, t, &ct);
+	world_add(w, t, ct == t);
+}
+
+/* A fork's child, a setown's object, a restore's or a migrate's tasks and
+ * objects, recorded after the call; the labels a fork and a migrate
+ * define. */
 static void after_call(struct world *w, const struct call *c, int r, pidsim_tid child,
 		       const struct pidsim_tree *tree)
 {
-	if (c->kind == C_RESTORE && r >= 0) {
-		for (size_t i = 0; i < tree->nr_tasks && i < tree->cap; i++) {
-			pidsim_tid ct = PIDSIM_NO_TASK;
+	if ((c->kind == C_RESTORE || c->kind == C_MIGRATE) && r >= 0) {
+		int top = -1;
 
-			pidsim_container_of(w->k, tree->dst[i], &ct);
-			world_add(w, tree->dst[i], ct == tree->dst[i]);
+		/* a tree restored as a container: its new init first */
+		if (c->kind == C_MIGRATE && (c->flags & WL_MIG_TREE) &&
+		    !(c->flags & WL_MIG_INTO)) {
+			top = w->nt;
+			add_restored(w, tree->top);
+		}
+		for (size_t i = 0; i < tree->nr_tasks && i < tree->cap; i++) {
+			if (tree->dst[i] == tree->top)
+				top = w->nt;
+			add_restored(w, tree->dst[i]);
 		}
 		for (size_t i = 0; i < tree->nr_objs && i < tree->obj_cap; i++)
 			world_obj(w, tree->dst_obj[i]);
+		if (c->kind == C_MIGRATE)
+			world_label(w, top);
+	} else if (c->kind == C_MIGRATE) {
+		world_label(w, -1);
 	} else if (c->kind == C_FORK) {
+		world_label(w, r >= 0 ? w->nt : -1);
 		world_add(w, r >= 0 ? child : PIDSIM_NO_TASK,
 			  r >= 0 && (c->flags & PIDSIM_CLONE_NEWPID));
 	} else if (c->kind == C_SETOWN) {
@@ -491,6 +628,7 @@ static void after_call(struct world *w, const struct call *c, int r, pidsim_tid 
 
 struct totals {
 	uint64_t calls, failures, kept_bytes, scripts;
+	uint64_t migrates, migrated;	/* migrate calls; those that succeeded */
 	int failed;
 };
 
@@ -514,7 +652,12 @@ static const char *what(const struct call *c)
 {
 	static const char *const names[] = { "fork", "exit", "wait", "kill",
 					     "setown", "close", "restore" };
+	static const char *const migrates[] = {
+		"migrate container", "migrate tree", "migrate container into",
+		"migrate tree into" };
 
+	if (c->kind == C_MIGRATE)
+		return migrates[c->flags & (WL_MIG_TREE | WL_MIG_INTO)];
 	return c->kind == C_FORK && (c->flags & PIDSIM_CLONE_NEWPID) ? "fork newpid"
 	       : names[c->kind];
 }
@@ -537,6 +680,8 @@ static int sweep_script(const struct pidsim_design_info *d, const struct script 
 		return problem(t, "%s: kernel_create failed", d->name);
 	world_add(&twin, pidsim_host_init(twin.k), true);
 	world_add(&sut, pidsim_host_init(sut.k), true);
+	world_label(&twin, 0);
+	world_label(&sut, 0);
 	for (size_t i = 0; i < s->n && !err; i++) {
 		const struct call *c = &s->calls[i];
 		pidsim_tid tchild, child = PIDSIM_NO_TASK;
@@ -544,7 +689,7 @@ static int sweep_script(const struct pidsim_design_info *d, const struct script 
 		/* a restore also decodes its image with malloc: its sweep is
 		 * the C library's, which sees the image's allocations too
 		 * (ps_alloc() calls malloc()) */
-		bool libc = c->kind == C_RESTORE;
+		bool libc = c->kind == C_RESTORE || c->kind == C_MIGRATE;
 
 		after_call(&twin, c, want, tchild, &ttree);
 		if (c->sweep)
@@ -594,6 +739,13 @@ static int sweep_script(const struct pidsim_design_info *d, const struct script 
 			r = do_call(&sut, c, &child, &tree);
 		after_call(&sut, c, r, child, &tree);
 		t->calls++;
+		if (c->kind == C_MIGRATE) {
+			t->migrates++;
+			t->migrated += r >= 0;
+			if (verbose)
+				printf("   %s %s call %zu (%s): %d %s\n", d->name, s->name,
+				       i + 1, what(c), r, r < 0 ? pidsim_errname(r) : "");
+		}
 		if (err)
 			break;
 		if (r != want) {
@@ -708,14 +860,14 @@ int main(void)
 	uint64_t seed = prop_env_seed(0xa110cfa1ull);
 	void (*const scripts[])(struct script *) = {
 		script_fork, script_containers, script_setown, script_pages,
-		script_restore,
+		script_restore, script_migrate,
 	};
 	struct totals t = { 0 };
 
 	verbose = prop_env_u64("PIDSIM_VERBOSE", 0);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("== allocfail: every allocation of fork, new-container fork, "
-	       "setown and restore, %zu scripts and %" PRIu64 " generated workloads (seed "
+	       "setown, restore and migrate, %zu scripts and %" PRIu64 " generated workloads (seed "
 	       "0x%016" PRIx64 ") on every design; kernel create; scenario parsing\n",
 	       sizeof scripts / sizeof scripts[0], generated, seed);
 	for (size_t i = 0; i < pidsim_design_count() && !t.failed; i++) {
@@ -746,7 +898,9 @@ int main(void)
 		sweep_parse(sample_scenario, &t);
 	printf("== %s allocfail: %" PRIu64 " calls, %" PRIu64 " allocation failures "
 	       "injected: each call -ENOMEM with nothing changed; %" PRIu64
-	       " failed calls kept memory the retry then used\n",
-	       t.failed ? "FAIL" : "PASS", t.calls, t.failures, t.kept_bytes);
+	       " failed calls kept memory the retry then used; %" PRIu64
+	       " migrates swept, %" PRIu64 " of them then succeeded\n",
+	       t.failed ? "FAIL" : "PASS", t.calls, t.failures, t.kept_bytes,
+	       t.migrates, t.migrated);
 	return t.failed;
 }

@@ -704,9 +704,27 @@ struct wl *wl_decode(const unsigned char *data, size_t size)
 
 /* Tactics, largest simplification first (theft's order):
  *   1. drop a block of ops: halves, then quarters, ... then single ops;
- *   2. simplify one op: each of SIMPLIFY ways, op by op;
+ *   2. simplify one op: each of SIMPLIFY ways, op by op (for a migrate:
+ *      no flags, no `into`, no `tree`, host init as the new parent, the
+ *      root's first or last child as the root);
  *   3. the default pid_max. */
-#define SIMPLIFY 5
+#define SIMPLIFY 11
+
+/* The label of the first (or last) child root forked before op i, or -1:
+ * a smaller tree to migrate, down to a single task. */
+static int child_label(const struct wl *w, size_t i, int root, bool last)
+{
+	int l = -1;
+
+	for (size_t j = 0; j < i; j++)
+		if (w->ops[j].kind == WL_FORK && w->ops[j].who == root &&
+		    w->ops[j].def >= 0) {
+			l = w->ops[j].def;
+			if (!last)
+				break;
+		}
+	return l;
+}
 
 static size_t block_tactics(size_t n)
 {
@@ -779,6 +797,34 @@ static struct wl *simplify(const struct wl *w, size_t i, unsigned k)
 		    o.kind == WL_NOTIFY || o.kind == WL_CLOSE)
 			return NULL;
 		o.pid.raw = o.pid.raw > 1 ? o.pid.raw / 2 : 1;
+		break;
+	case 5:		/* the plainest migrate: a container, as a new one
+			 * (a tree moved into a container whose init is
+			 * the root needs both flags gone at once) */
+		if (o.kind != WL_MIGRATE || o.flags != (WL_MIG_TREE | WL_MIG_INTO))
+			return NULL;
+		o.flags = 0;
+		break;
+	case 6:		/* a migrate as a new container, not into one */
+		if (o.kind != WL_MIGRATE || !(o.flags & WL_MIG_INTO))
+			return NULL;
+		o.flags &= ~WL_MIG_INTO;
+		break;
+	case 7:		/* a migrate of a container, not a tree */
+		if (o.kind != WL_MIGRATE || !(o.flags & WL_MIG_TREE))
+			return NULL;
+		o.flags &= ~WL_MIG_TREE;
+		break;
+	case 8:		/* a migrate under host init */
+		if (o.kind != WL_MIGRATE || o.pid.task == 0)
+			return NULL;
+		o.pid.task = 0;
+		break;
+	case 9:		/* a migrate of a smaller tree: the root's first child, */
+	case 10:	/* or its last (labels only grow: it ends) */
+		if (o.kind != WL_MIGRATE ||
+		    (o.target = child_label(w, i, op->target, k == 10)) < 0)
+			return NULL;
 		break;
 	default:
 		return NULL;
