@@ -147,6 +147,7 @@ int ps_pidtab_add(struct ps_mem *m, struct ps_pidtab *t,
 		}
 	}
 	t->height = h;
+	t->shift = PS_PIDTAB_SHIFT * (h - 1);
 	slot = (void **)&t->root;
 	l = NULL;
 	for (unsigned level = h; level >= 1; level--) {
@@ -190,6 +191,7 @@ void ps_pidtab_del(struct ps_mem *m, struct ps_pidtab *t,
 		if (level == t->height) {
 			t->root = NULL;
 			t->height = 0;
+			t->shift = 0;
 			return;
 		}
 		path[level + 1]->slot[idx(key, level + 1)] = NULL;
@@ -202,6 +204,7 @@ void ps_pidtab_del(struct ps_mem *m, struct ps_pidtab *t,
 
 		t->root = old->slot[0];
 		t->height--;
+		t->shift -= PS_PIDTAB_SHIFT;
 		old->slot[0] = NULL;	/* empty, as every freed level */
 		old->count = 0;
 		level_free(m, old);

@@ -69,6 +69,8 @@ struct ps_pidtab_level {
 struct ps_pidtab {
 	struct ps_pidtab_level *root;
 	unsigned height;		/* levels; 0 while empty */
+	unsigned shift;			/* PS_PIDTAB_SHIFT * (height - 1): the
+					 * root's index is key >> shift */
 	unsigned count;			/* nodes held */
 };
 
@@ -89,10 +91,9 @@ ps_pidtab_find(const struct ps_pidtab *t, int key, uint64_t *probes)
 	unsigned shift;
 
 	++*probes;
-	if (!l || key < 0 || !ps_pidtab_fits(t->height, k))
+	if (!l || key < 0 || (k >> t->shift) > PS_PIDTAB_MASK)
 		return NULL;
-	for (shift = PS_PIDTAB_SHIFT * (t->height - 1); shift;
-	     shift -= PS_PIDTAB_SHIFT) {
+	for (shift = t->shift; shift; shift -= PS_PIDTAB_SHIFT) {
 		l = l->slot[(k >> shift) & PS_PIDTAB_MASK];
 		if (!l)
 			return NULL;
