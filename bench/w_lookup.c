@@ -322,56 +322,73 @@ static void setup_floors(const struct point *pt, struct lk_point *p)
 }
 
 /*
- * One variant, for every subject, interleaved: hit, hit-lat, miss, or
- * hit-raw: hits through pidsim_debug_find(), the designs' lookups without
- * pidsim_find()'s check of its caller (the floors, which have none, sit it
- * out), to show what that check costs.
+ * One variant, for every subject, interleaved: hit, hit-lat or miss.  With
+ * the hits (where the point measures latency too) go a second subject per
+ * design, interleaved with the rest: the same hits through
+ * pidsim_debug_find(), the design's lookup without pidsim_find()'s check
+ * of its caller, recorded as variant hit-raw, to show what that check
+ * costs (the floors have none).
  */
-enum { V_HIT, V_HIT_LAT, V_HIT_RAW, V_MISS, NR_VARIANTS };
+enum { V_HIT, V_HIT_LAT, V_MISS, NR_VARIANTS };
+
+/* Add the hit-raw subjects after p's n, from[j] the design each times;
+ * returns how many. */
+static int add_raw_subjects(struct lk_point *p, int *from)
+{
+	int m = 0;
+
+	for (int i = 0; i < p->n && p->n + m < BENCH_MAX_SUBJECTS; i++) {
+		struct lk_state *raw = &p->st[p->n + m];
+		struct subject *s = &p->s[p->n + m];
+
+		if (!p->st[i].k || p->s[i].skip[0])
+			continue;
+		*raw = p->st[i];		/* the same image and queries */
+		raw->views = malloc(p->cs[i].n * sizeof *raw->views);
+		for (unsigned c = 0; c < p->cs[i].n; c++)
+			raw->views[c] = pidsim_debug_view(raw->k, p->cs[i].init[c]);
+		memset(s, 0, sizeof *s);
+		snprintf(s->name, sizeof s->name, "%s", p->s[i].name);
+		s->state = raw;
+		s->run = run_raw;
+		from[m++] = i;
+	}
+	return m;
+}
 
 static void measure_variant(const struct point *pt, struct lk_point *p, int v)
 {
-	static const char *const variants[] = { "hit", "hit-lat", "hit-raw", "miss" };
-	bool hits = v != V_MISS;
-	char saved[BENCH_MAX_SUBJECTS][sizeof p->s[0].skip];
+	static const char *const variants[] = { "hit", "hit-lat", "miss" };
+	int raw = 0, from[BENCH_MAX_SUBJECTS];
 
 	for (int i = 0; i < p->n; i++) {
 		struct lk_state *st = &p->st[i];
 
-		memcpy(saved[i], p->s[i].skip, sizeof saved[i]);
-		if (v == V_HIT_RAW && !st->k && !p->s[i].skip[0])
-			snprintf(p->s[i].skip, sizeof p->s[i].skip,
-				 "a floor has no caller check");
 		if (p->s[i].skip[0])
 			continue;
-		if (v == V_HIT_RAW) {
-			free(st->views);
-			st->views = malloc(p->cs[i].n * sizeof *st->views);
-			for (unsigned c = 0; c < p->cs[i].n; c++)
-				st->views[c] = pidsim_debug_view(st->k, p->cs[i].init[c]);
-			p->s[i].run = run_raw;
-		}
 		free(st->q);
 		st->q = malloc(p->nq * sizeof *st->q);
 		st->mask = p->nq - 1;
 		st->chained = v == V_HIT_LAT;
-		make_queries(st->q, p->nq, &p->cs[i], hits, pt->pid_max, bench.seed);
-		if (!hits && !st->q[0].pid)
+		make_queries(st->q, p->nq, &p->cs[i], v != V_MISS, pt->pid_max,
+			     bench.seed);
+		if (v == V_MISS && !st->q[0].pid)
 			snprintf(p->s[i].skip, sizeof p->s[i].skip, "view full: no misses");
 	}
+	if (v == V_HIT && pt->latency)
+		raw = add_raw_subjects(p, from);
 	bench_progress("%s %ld: %s lookups", pt->workload, pt->x, variants[v]);
-	bench_measure(p->s, p->n);
+	bench_measure(p->s, p->n + raw);
 	for (int i = 0; i < p->n; i++) {
 		results_add_subjects(pt->out, pt->workload, variants[v], pt->x,
 				     &p->s[i], 1, "ns/lookup", p->held[i]);
-		if (v != V_HIT_RAW)
-			record_work(pt->out, pt->workload, variants[v], pt->x,
-				    &p->s[i], &p->st[i]);
-		if (v == V_HIT_RAW) {
-			if (p->st[i].k)
-				p->s[i].run = run_find;
-			memcpy(p->s[i].skip, saved[i], sizeof saved[i]);
-		}
+		record_work(pt->out, pt->workload, variants[v], pt->x, &p->s[i],
+			    &p->st[i]);
+	}
+	for (int j = 0; j < raw; j++) {
+		results_add_subjects(pt->out, pt->workload, "hit-raw", pt->x,
+				     &p->s[p->n + j], 1, "ns/lookup", p->held[from[j]]);
+		free(p->st[p->n + j].views);
 	}
 }
 
@@ -382,7 +399,6 @@ static void teardown(const struct point *pt, struct lk_point *p)
 		double t0 = bench_now();
 
 		free(p->st[i].q);
-		free(p->st[i].views);
 		if (!p->st[i].k)
 			continue;
 		pidsim_kernel_destroy(p->st[i].k);
@@ -417,7 +433,7 @@ static void lookup_point(const struct point *pt)
 	if (p.ref >= 0) {
 		setup_floors(pt, &p);
 		for (int v = 0; v < NR_VARIANTS; v++)
-			if ((v != V_HIT_LAT && v != V_HIT_RAW) || pt->latency)
+			if (v != V_HIT_LAT || pt->latency)
 				measure_variant(pt, &p, v);
 	}
 	teardown(pt, &p);
