@@ -133,7 +133,7 @@ test: compile-fail test-O2 test-ASAN prop-O2 prop-ASAN
 # allocation-failure sweep.  PIDSIM_SEED=... PIDSIM_TRIALS=... replay and
 # extend a run (tests/prop/main.c lists the other knobs).
 PROP_COMMON := harness wl ref exec check_invariants check_isolation check_weakrefs \
-	check_reference trace props print differential
+	check_reference trace props print differential transplant
 PROP_HDR := $(wildcard tests/prop/*.h)
 PROP_FAIL_DIR := $(BUILD)/prop-failures
 # Trials per property in make test: some 30 to 40 seconds for each build

@@ -86,8 +86,10 @@ void ex_check_isolation(struct ex *e, const struct step *s)
 			     wl_kind_name(op->kind), ex_name(e, s->cur), ex_name(e, x));
 			break;
 		}
-		if (op->kind == WL_MIGRATE)	/* the tree, and its copy under
-						 * the parent's container */
+		if (op->kind == WL_RESTORE)	/* new tasks under the parent's */
+			ok = b == NEW && s->view >= 0 && ex_ct_contains(e, s->view, e->t[x].ct);
+		else if (op->kind == WL_MIGRATE) /* the tree, and its copy under
+						  * the parent's container */
 			ok = b == NEW ? s->view >= 0 && ex_ct_contains(e, s->view, e->t[x].ct)
 				      : ex_ct_contains(e, s->cc, e->t[x].ct);
 		else if (b == NEW)

@@ -697,6 +697,225 @@ out:
 	free(lbl);
 }
 
+/* The numbers the design must keep: every restored task's number in the
+ * views the image has, as the image holds them (pidsim_image.h: all of
+ * them inside the tree; with RESTORE_INTO, in the parent's view too),
+ * but the host numbers vpid-ibm gives its own way. */
+static void check_kept_numbers(struct ex *e, const struct pidsim_image *img,
+			       const int *xn, const int *cmap)
+{
+	unsigned f = e->d->flags;
+
+	for (uint32_t i = 0; i < img->nr_tasks && !e->out->failed; i++) {
+		const struct pidsim_image_task *tk = &img->tasks[i];
+		uint32_t ic = tk->ct;
+
+		for (unsigned j = 0; j < tk->nr_numbers && ic != PIDSIM_IMAGE_NONE;
+		     j++, ic = img->containers[ic].parent) {
+			int c = cmap[ic], x = xn[i], nr;
+			pidsim_tid o = ex_observer(e, c);
+
+			if (!tk->numbers[j] || o == PIDSIM_NO_TASK || !ex_may_see(e, c, x) ||
+			    (c == 0 && e->t[x].ct != 0 && !(f & PIDSIM_D_RENUMBERS) &&
+			     (f & (PIDSIM_D_HOST_SEES_ALL | PIDSIM_D_SHARED_RANGE |
+				   PIDSIM_D_HIERARCHICAL)) == PIDSIM_D_HOST_SEES_ALL))
+				continue;
+			nr = pidsim_pid_of(e->k, o, e->t[x].h);
+			e->out->calls++;
+			if (nr != tk->numbers[j])
+				ex_fail(e, "restore: t%d (task %u of the image) is %s in the "
+					"view of %s, the image says %d", e->t[x].label, i,
+					ex_errstr(nr), ex_name(e, e->c[c].init), tk->numbers[j]);
+		}
+	}
+}
+
+/* The model's side of a restore the design made (model_migrate's, for an
+ * image from another kernel image). */
+static void model_restore(struct ex *e, struct step *s, const struct pidsim_image *img,
+			  const int *xn, int x0, int top_x, const struct pidsim_tree *tree,
+			  unsigned mode)
+{
+	int n = (int)img->nr_tasks, *md = zalloc((size_t)n + 1, sizeof(int));
+	int mtop, no0 = e->m.nr_objs, mpar = m_of(e, s->cur), want;
+
+	want = ref_restore(&e->m, img, mpar, mode, false, md, &mtop);
+	if (s->ret == -EAGAIN && (want == 0 || want == -EEXIST) &&
+	    ((e->d->flags & PIDSIM_D_RENUMBERS) ||
+	     (e->d->flags & (PIDSIM_D_HOST_SEES_ALL | PIDSIM_D_SHARED_RANGE |
+			     PIDSIM_D_HIERARCHICAL)) == PIDSIM_D_HOST_SEES_ALL))
+		goto out;	/* a range the design numbers its own way is full */
+	if ((want == REF_EEXIST_OR_EAGAIN && (s->ret == -EEXIST || s->ret == -EAGAIN)) ||
+	    (want == REF_EINVAL_OR_EAGAIN && (s->ret == -EINVAL || s->ret == -EAGAIN)))
+		goto out;
+	/* vpid-openvz cannot hand out a host number with its vpid bit set,
+	 * which an image from a container asks for there */
+	if (s->ret == -EINVAL && (e->d->flags & PIDSIM_D_RENUMBERS) &&
+	    mode == PIDSIM_RESTORE_INTO && e->t[s->cur].ct == 0 && want != -EINVAL)
+		goto out;
+	if (want == REF_EINVAL_OR_EAGAIN)
+		want = -EINVAL;
+	if (s->ret < 0 || want < 0) {
+		ex_check_eq(e, "restore", s->ret, want == REF_EEXIST_OR_EAGAIN ? -EEXIST
+						  : want < 0 ? want : 0);
+		goto out;
+	}
+	ref_restore(&e->m, img, mpar, mode, true, md, &mtop);
+	for (int i = 0; i < n; i++)
+		link_model(e, xn[i], md[i]);
+	if (top_x >= 0 && top_x != xn[0])
+		link_model(e, top_x, mtop);
+	for (int x = x0; x < e->nt; x++)
+		if (ex_is_init(e, x))
+			e->c[e->t[x].ct].ref = e->m.tasks[e->t[x].ref].ct;
+	/* the numbers above the tree that the design chose */
+	for (int x = x0; x < e->nt && !e->out->failed; x++) {
+		int mt = e->t[x].ref;
+
+		for (int v = 0; v < e->m.nr_cts && !e->out->failed; v++) {
+			int c, nr;
+			const char *msg;
+
+			if (!e->m.cts[v].exists || !ref_visible(&e->m, v, mt) ||
+			    ref_nr(&e->m, v, mt))
+				continue;
+			c = ct_of_model(e, v);
+			nr = pidsim_pid_of(e->k, ex_observer(e, c), e->t[x].h);
+			if ((msg = ref_adopt(&e->m, v, mt, nr)))
+				ex_fail(e, "restore: %s's number %s in the view of container "
+					"%s: %s", ex_name(e, x), ex_errstr(nr),
+					ex_name(e, e->c[c].init), msg);
+		}
+	}
+	if (e->m.nr_objs - no0 != (int)tree->nr_objs) {
+		ex_fail(e, "restore made %zu objects, the model says %d", tree->nr_objs,
+			e->m.nr_objs - no0);
+		goto out;
+	}
+	for (int o = no0; o < e->m.nr_objs && !e->out->failed; o++) {
+		const char *msg = ref_obj_adopt(&e->m, o, tree->dst_obj[o - no0]);
+
+		e->m.objs[o].owner_nr = ref_nr(&e->m, 0, e->m.objs[o].owner);
+		if (msg)
+			ex_fail(e, "restore: object id %d: %s", tree->dst_obj[o - no0], msg);
+	}
+	if (!e->out->failed)
+		ex_check_eq(e, "restore", s->ret,
+			    ref_nr(&e->m, e->m.tasks[mpar].ct, mtop));
+out:
+	free(md);
+}
+
+/* restore the workload's image, made on another kernel image, under the
+ * caller: its tasks get the labels from op->def on, in image order, its
+ * owners the object labels from op->target on. */
+static void do_restore(struct ex *e, struct step *s)
+{
+	const struct wl_op *op = s->op;
+	unsigned mode = op->flags & WL_MIG_INTO ? PIDSIM_RESTORE_INTO
+						: PIDSIM_RESTORE_CONTAINER;
+	struct pidsim_image *img = NULL;
+	struct pidsim_tree tree = { 0 };
+	int *xn, *cmap, n, par = s->cur, top_x = -1, x0 = e->nt, nc0 = e->nc;
+
+	if (pidsim_image_decode(e->w->image, e->w->image_len, &img, NULL, 0)) {
+		ex_fail(e, "restore: the image pidsim_checkpoint() made does not decode");
+		return;
+	}
+	n = (int)img->nr_tasks;
+	tree = (struct pidsim_tree){ (size_t)n, zalloc((size_t)n, sizeof(pidsim_tid)),
+				     zalloc((size_t)n, sizeof(pidsim_tid)), img->nr_owners,
+				     zalloc(img->nr_owners, sizeof(int)),
+				     zalloc(img->nr_owners, sizeof(int)), 0, 0, PIDSIM_NO_TASK };
+	xn = zalloc((size_t)n, sizeof(int));
+	cmap = zalloc(img->nr_containers, sizeof(int));
+	s->view = par >= 0 ? e->t[par].ct : -1;
+	s->ret = pidsim_restore(e->k, e->w->image, e->w->image_len, ex_handle(e, par),
+				mode, &tree);
+	e->out->calls++;
+	e->out->restore_ret = s->ret;
+	if (s->ret >= 0) {
+		if (tree.nr_tasks != (size_t)n || tree.nr_objs != img->nr_owners) {
+			ex_fail(e, "restore made %zu tasks and %zu objects, the image "
+				"holds %d and %u", tree.nr_tasks, tree.nr_objs, n,
+				img->nr_owners);
+			goto out;
+		}
+		for (uint32_t c = 0; c < img->nr_containers; c++)
+			cmap[c] = -1;
+		if (mode == PIDSIM_RESTORE_INTO) {
+			cmap[0] = e->t[par].ct;
+		} else {
+			cmap[0] = add_ct(e, e->t[par].ct);
+			if (img->flags & PIDSIM_IMAGE_TREE) {
+				top_x = add_task(e, tree.top, op->def + n, cmap[0]);
+				e->c[cmap[0]].init = top_x;
+			}
+		}
+		for (int i = 0; i < n; i++) {
+			uint32_t ic = img->tasks[i].ct;
+
+			if (cmap[ic] < 0)
+				cmap[ic] = add_ct(e, cmap[img->containers[ic].parent]);
+			xn[i] = add_task(e, tree.dst[i], op->def + i, cmap[ic]);
+			e->t[xn[i]].state = img->tasks[i].state;
+			if (e->c[cmap[ic]].init < 0)
+				e->c[cmap[ic]].init = xn[i];
+			e->label_task[op->def + i] = xn[i];
+		}
+		if (top_x < 0)
+			top_x = xn[0];
+		e->label_task[op->def + n] = top_x != xn[0] ? top_x : -1;
+		if (tree.top != e->t[top_x].h)
+			ex_fail(e, "restore: the task linked to the parent is not the "
+				"image's root nor a new init");
+		for (int x = x0; x < e->nt; x++) {
+			int nct = e->t[x].ct;
+
+			for (int a = e->c[nct].parent; a >= 0; a = e->c[a].parent)
+				if (!ex_is_init(e, x) || a != e->c[nct].parent)
+					e->c[a].deep = true;
+			record_numbers(e, x);
+		}
+		/* a view whose init is a zombie has no one to ask: inside
+		 * the tree a task has the image's numbers */
+		for (int i = 0; i < n; i++) {
+			uint32_t ic = img->tasks[i].ct;
+
+			for (unsigned j = 0; j < img->tasks[i].nr_numbers &&
+			     ic != PIDSIM_IMAGE_NONE; j++, ic = img->containers[ic].parent)
+				if (img->tasks[i].numbers[j] && cmap[ic] >= nc0 &&
+				    ex_observer(e, cmap[ic]) == PIDSIM_NO_TASK &&
+				    !ex_hist_nr(e, xn[i], cmap[ic])) {
+					e->hist = grow(e->hist, &e->cap_h, e->nh + 1,
+						       sizeof *e->hist);
+					e->hist[e->nh++] = (struct xnum){
+						xn[i], cmap[ic], img->tasks[i].numbers[j] };
+				}
+		}
+		check_kept_numbers(e, img, xn, cmap);
+		s->x = top_x;
+		for (uint32_t o = 0; o < img->nr_owners; o++) {
+			int l = op->target + (int)o;
+
+			e->obj_id[l] = tree.dst_obj[o];
+			e->obj_owner[l] = xn[img->owners[o].task];
+			e->obj_ct[l] = e->t[xn[img->owners[o].task]].ct;
+			e->obj_open[l] = true;
+		}
+	}
+	if (e->use_ref && !e->out->failed)
+		model_restore(e, s, img, xn, x0, top_x, &tree, mode);
+out:
+	pidsim_image_destroy(img);
+	free(tree.src);
+	free(tree.dst);
+	free(tree.src_obj);
+	free(tree.dst_obj);
+	free(xn);
+	free(cmap);
+}
+
 static void run_step(struct ex *e, struct step *s, struct step_log *lg)
 {
 	const struct wl_op *op = s->op;
@@ -919,6 +1138,9 @@ static void run_step(struct ex *e, struct step *s, struct step_log *lg)
 	case WL_MIGRATE:
 		do_migrate(e, s);
 		break;
+	case WL_RESTORE:
+		do_restore(e, s);
+		break;
 	case WL_STATS_RESET: {
 		struct pidsim_stats st;
 
@@ -1046,14 +1268,53 @@ static int setup(struct ex *e)
 	return 0;
 }
 
+/* After the last step: checkpoint the ck->pick-th candidate root, in the
+ * order the run made them (exec.h). */
+static void checkpoint_at_end(struct ex *e, struct exec_ckpt *ck)
+{
+	int nr = 0, k, root = -1, err;
+
+	for (int pass = 0; pass < 2; pass++) {
+		k = nr ? (int)(ck->pick % (uint32_t)nr) : 0;
+		for (int x = 1; x < e->nt; x++)
+			if (ex_alive(e, x) && (ck->what == PIDSIM_CKPT_TREE ||
+					       (ex_is_init(e, x) && e->t[x].ct != 0))) {
+				if (pass == 0)
+					nr++;
+				else if (k-- == 0)
+					root = x;
+			}
+	}
+	if (root < 0 && ck->what == PIDSIM_CKPT_CONTAINER) {
+		ck->what = PIDSIM_CKPT_TREE;	/* no container: a tree, then */
+		return checkpoint_at_end(e, ck);
+	}
+	if (root < 0)
+		return;
+	ck->root = root;
+	err = pidsim_checkpoint(e->k, PIDSIM_NO_TASK, e->t[root].h, ck->what, &ck->image,
+				&ck->len, NULL);
+	e->out->calls++;
+	if (err)
+		ex_fail(e, "checkpoint of %s from kernel context: %s", ex_name(e, root),
+			ex_errstr(err));
+}
+
 int exec_run(const struct wl *w, const struct pidsim_design_info *d,
 	     unsigned checks, struct exec_out *out)
+{
+	return exec_run_ckpt(w, d, checks, out, NULL);
+}
+
+int exec_run_ckpt(const struct wl *w, const struct pidsim_design_info *d,
+		  unsigned checks, struct exec_out *out, struct exec_ckpt *ck)
 {
 	struct ex e = { .d = d, .w = w, .checks = checks, .out = out,
 			.use_ref = checks & CHK_REF };
 
 	memset(out, 0, sizeof *out);
 	out->step = -1;
+	out->restore_ret = INT_MIN;
 	out->log = zalloc(w->n, sizeof *out->log);
 	if (checks & CHK_TRACE)
 		out->trace = zalloc(w->n, sizeof *out->trace);
@@ -1086,6 +1347,8 @@ int exec_run(const struct wl *w, const struct pidsim_design_info *d,
 		if ((checks & CHK_TRACE) && !out->failed)
 			ex_record(&e, &s, &out->log[i], &out->trace[i]);
 	}
+	if (ck && !out->failed)
+		checkpoint_at_end(&e, ck);
 	ex_free(&e);
 	return out->failed;
 }

@@ -78,6 +78,7 @@ struct exec_out {
 	uint64_t cover[WL_NR_KINDS][EXEC_NR_OUTCOMES];	/* results seen */
 	struct obs *trace;	/* CHK_TRACE: one per step */
 	struct step_log *log;	/* one per step */
+	int restore_ret;	/* the last WL_RESTORE's result; INT_MIN: none */
 };
 
 /* Run w on design d.  0 when every check passed (or out->skipped), 1 on
@@ -85,5 +86,23 @@ struct exec_out {
 int exec_run(const struct wl *w, const struct pidsim_design_info *d,
 	     unsigned checks, struct exec_out *out);
 void exec_out_free(struct exec_out *out);
+
+/* What exec_run_ckpt() checkpoints once the workload has run and passed:
+ * of the tasks alive then (with PIDSIM_CKPT_CONTAINER, the inits of
+ * containers), in the order the run made them, the pick % count-th, from
+ * kernel context (with no container, a tree).  The image (free with
+ * pidsim_image_free()) and the root come back; image stays NULL when
+ * there was no candidate. */
+struct exec_ckpt {
+	unsigned what;		/* PIDSIM_CKPT_TREE or _CONTAINER; out: what
+				 * was checkpointed */
+	uint32_t pick;
+	void *image;		/* out */
+	size_t len;		/* out */
+	int root;		/* out: the run's index of the root */
+};
+
+int exec_run_ckpt(const struct wl *w, const struct pidsim_design_info *d,
+		  unsigned checks, struct exec_out *out, struct exec_ckpt *ck);
 
 #endif

@@ -70,8 +70,10 @@ int main(void)
 	for (size_t i = 0; i < props_nr; i++) {
 		struct props_env *pe = &props_all[i];
 		struct prop p = {
-			.name = pe->name, .type = &wl_type, .env = pe,
-			.check = props_check, .report = props_report, .ops = &pe->calls,
+			.name = pe->name, .type = pe->transplant ? &transplant_type : &wl_type,
+			.env = pe, .check = pe->transplant ? transplant_check : props_check,
+			.report = pe->transplant ? transplant_report : props_report,
+			.ops = &pe->calls,
 		};
 		struct prop_outcome o;
 

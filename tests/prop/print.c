@@ -184,6 +184,12 @@ static void print_op(struct pr *p, size_t i)
 			op->flags & WL_MIG_INTO ? " into" : "", op->def);
 		p->defined[op->def] = true;
 		break;
+	case WL_RESTORE:
+		/* the image came from another kernel image (transplant.c) */
+		fprintf(p->f, "# (an image made elsewhere) restore it under %s%s: "
+			"its tasks are t%d...\n", who, op->flags & WL_MIG_INTO ? " into" : "",
+			op->def);
+		break;
 	}
 }
 

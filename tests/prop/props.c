@@ -18,6 +18,8 @@ struct props_env props_all[] = {
 	{ .name = "reference", .checks = CHK_REF },
 	{ .name = "differential", .differential = true },
 	{ .name = "scenario", .printer = true },
+	{ .name = "transplant", .transplant = true,
+	  .checks = CHK_INV | CHK_ISO | CHK_WEAK | CHK_REF },
 };
 const size_t props_nr = sizeof props_all / sizeof props_all[0];
 

@@ -16,6 +16,10 @@
  *   scenario      every workload, printed as a counterexample would be
  *                 (print.h), is a scenario file the parser accepts: a
  *                 failure's report can always be replayed
+ *   transplant    a tree or container checkpointed mid-workload on one
+ *                 design, restored on a fresh or busy image of a random
+ *                 design, the workload going on there under every check
+ *                 (transplant.c)
  */
 #ifndef PROP_PROPS_H
 #define PROP_PROPS_H
@@ -32,6 +36,7 @@ struct props_env {
 	unsigned checks;	/* CHK_*; 0 for the differential */
 	bool differential;
 	bool printer;		/* the scenario property */
+	bool transplant;	/* the transplant property (transplant.c) */
 	const char *design;	/* only this design (PIDSIM_DESIGN), or NULL */
 	const char *fail_dir;	/* where counterexamples are written, or NULL */
 	uint64_t calls;		/* calls made to designs */
@@ -54,5 +59,11 @@ void props_report(FILE *f, const void *inst, void *env, uint64_t seed,
 /* The differential property's check (differential.c). */
 enum prop_result differential_check(const struct wl *w, struct props_env *pe,
 				    char *why, size_t size);
+
+/* The transplant property: its type, check and report (transplant.c). */
+extern const struct prop_type transplant_type;
+enum prop_result transplant_check(const void *inst, void *env, char *why, size_t size);
+void transplant_report(FILE *f, const void *inst, void *env, uint64_t seed,
+		       const char *why);
 
 #endif

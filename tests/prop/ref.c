@@ -668,10 +668,27 @@ static int preorder(const struct ref *r, int t, int *out, int n)
 	}
 }
 
+/* The number image task i has in the view of image container ic, or 0. */
+static int image_nr(const struct pidsim_image *img, int i, int ic)
+{
+	const struct pidsim_image_task *tk;
+	unsigned d = 0;
+
+	if (i < 0)
+		return 0;
+	tk = &img->tasks[i];
+	for (uint32_t c = tk->ct; c != PIDSIM_IMAGE_NONE; c = img->containers[c].parent, d++)
+		if ((int)c == ic)
+			return d < tk->nr_numbers ? tk->numbers[d] : 0;
+	return 0;
+}
+
 /* Copy t of source task s: a number in every view that sees it.  Views
- * the image has (inv[v] >= 0: the source view) get the source's number;
+ * the image has (inv[v] >= 0: the source view) get the source's number
+ * (with img, s is a task of that image and the number is the image's);
  * the others a new one, by the cyclic rule or the design's own way. */
-static int copy_numbers(struct ref *r, int s, int t, const int *inv)
+static int copy_numbers(struct ref *r, int s, int t, const int *inv,
+			const struct pidsim_image *img)
 {
 	int own = r->tasks[t].ct, err = 0;
 
@@ -683,9 +700,11 @@ static int copy_numbers(struct ref *r, int s, int t, const int *inv)
 		    sv < 0 || (adopted(r, v, own) && v != own &&
 			       !(r->flags & PIDSIM_D_RENUMBERS)))
 			continue;	/* vpid-ibm's host numbers are its own */
-		want = ref_nr(r, sv, s);
-		if (want > 0 && ref_find(r, v, want) >= 0)
-			err = -EEXIST;
+		want = img ? image_nr(img, s, sv) : ref_nr(r, sv, s);
+		if (want >= r->pid_max)
+			err = err ? err : -EINVAL;
+		else if (want > 0 && ref_find(r, v, want) >= 0)
+			err = err ? err : -EEXIST;
 		else if (want > 0)
 			take_nr(r, v, t, want);
 	}
@@ -697,7 +716,8 @@ static int copy_numbers(struct ref *r, int s, int t, const int *inv)
 			continue;
 		nr = next_free(r, v);
 		if (!nr)
-			return err ? REF_EEXIST_OR_EAGAIN : -EAGAIN;
+			return err == -EINVAL ? REF_EINVAL_OR_EAGAIN
+			       : err ? REF_EEXIST_OR_EAGAIN : -EAGAIN;
 		take_nr(r, v, t, nr);
 		r->cts[v].last = nr;
 	}
@@ -785,7 +805,7 @@ int ref_migrate(struct ref *r, int cur, int root, unsigned what, int parent,
 			stub = new_task(r, cmap[topc], parent);
 			r->cts[cmap[topc]].init = stub;
 			take_nr(r, cmap[topc], stub, 1);
-			err = copy_numbers(r, -1, stub, inv);
+			err = copy_numbers(r, -1, stub, inv, NULL);
 		}
 	}
 	for (int i = 0; !err && i < *n; i++) {
@@ -804,7 +824,7 @@ int ref_migrate(struct ref *r, int cur, int root, unsigned what, int parent,
 		r->tasks[t].state = r->tasks[s].state;
 		r->tasks[t].status = r->tasks[s].status;
 		dst[i] = t;
-		err = copy_numbers(r, s, t, inv);
+		err = copy_numbers(r, s, t, inv, NULL);
 	}
 	if (err || !commit) {
 		r->nr_tasks = nt0;
@@ -864,4 +884,133 @@ int ref_migrate(struct ref *r, int cur, int root, unsigned what, int parent,
 	free(cmap);
 	free(inv);
 	return 0;
+}
+
+/* ---- Restore from an image of another kernel image ------------------------ */
+
+int ref_restore(struct ref *r, const struct pidsim_image *img, int parent,
+		unsigned mode, bool commit, int *dst, int *top)
+{
+	int nt0 = r->nr_tasks, nc0 = r->nr_cts, nn0 = r->nr_nums, n = (int)img->nr_tasks;
+	int nic = (int)img->nr_containers, pc, base, deepest = -1, made = 0, err = 0;
+	int stub = -1;
+	long seq0 = r->seq;
+	int *last0, *cmap, *inv, *depth, *maxw;
+
+	*top = -1;
+	if (mode != PIDSIM_RESTORE_CONTAINER && mode != PIDSIM_RESTORE_INTO)
+		return -EINVAL;
+	if (!ref_running(r, parent))
+		return -ESRCH;
+	pc = r->tasks[parent].ct;
+	base = r->cts[pc].level + (mode == PIDSIM_RESTORE_CONTAINER);
+	depth = malloc(sizeof(int) * (size_t)(nic + 1));
+	if (!depth)
+		abort();
+	if (mode == PIDSIM_RESTORE_CONTAINER) {
+		made = 1;
+		deepest = 0;
+	}
+	depth[0] = 0;
+	for (int c = 1; c < nic; c++) {	/* a container after its parent */
+		depth[c] = depth[img->containers[c].parent] + 1;
+		made++;
+		deepest = depth[c] > deepest ? depth[c] : deepest;
+	}
+	free(depth);
+	if (deepest >= 0 && base + deepest > r->max_level)
+		return r->level_errno;
+	if (r->max_containers &&
+	    (unsigned)(live_containers(r) - 1 + made) > r->max_containers)
+		return -EAGAIN;
+	for (int i = 0; i < n; i++)
+		if (img->tasks[i].numbers[0] >= r->pid_max)
+			return -EINVAL;
+
+	last0 = malloc(sizeof(int) * (size_t)nc0);
+	cmap = malloc(sizeof(int) * (size_t)(nic + 1));
+	inv = malloc(sizeof(int) * (size_t)(nc0 + nic + 2));
+	maxw = calloc((size_t)nic + 1, sizeof(int));
+	if (!last0 || !cmap || !inv || !maxw)
+		abort();
+	/* a container made, or parent's with INTO, has its cursor past every
+	 * number the image asks for in it until the end of the restore */
+	for (int i = 0; i < n; i++)
+		for (int c = 0; c < nic; c++)
+			if (image_nr(img, i, c) > maxw[c])
+				maxw[c] = image_nr(img, i, c);
+	for (int c = 0; c < nc0 + nic + 2; c++)
+		inv[c] = -1;
+	for (int c = 0; c < nc0; c++)
+		last0[c] = r->cts[c].last;
+	for (int c = 0; c < nic; c++)
+		cmap[c] = -1;
+	if (mode == PIDSIM_RESTORE_INTO) {
+		cmap[0] = pc;
+		inv[pc] = 0;
+		if (maxw[0])
+			r->cts[pc].last = maxw[0];
+	} else {
+		cmap[0] = new_ct(r, pc);
+		inv[cmap[0]] = 0;
+		r->cts[cmap[0]].last = maxw[0];
+		if (img->flags & PIDSIM_IMAGE_TREE) {
+			stub = new_task(r, cmap[0], parent);
+			r->cts[cmap[0]].init = stub;
+			take_nr(r, cmap[0], stub, 1);
+			err = copy_numbers(r, -1, stub, inv, img);
+		}
+	}
+	for (int i = 0; !err && i < n; i++) {
+		const struct pidsim_image_task *tk = &img->tasks[i];
+		int c = (int)tk->ct, t;
+
+		if (cmap[c] < 0) {
+			cmap[c] = new_ct(r, cmap[img->containers[c].parent]);
+			inv[cmap[c]] = c;
+			r->cts[cmap[c]].last = maxw[c];
+		}
+		t = new_task(r, cmap[c], tk->parent != PIDSIM_IMAGE_NONE ? dst[tk->parent]
+					 : stub >= 0 ? stub : parent);
+		if (r->cts[cmap[c]].init < 0)
+			r->cts[cmap[c]].init = t;
+		r->tasks[t].state = tk->state;
+		r->tasks[t].status = tk->exit_status;
+		dst[i] = t;
+		err = copy_numbers(r, i, t, inv, img);
+	}
+	if (err || !commit) {
+		r->nr_tasks = nt0;
+		r->nr_cts = nc0;
+		r->nr_nums = nn0;
+		r->seq = seq0;
+		for (int c = 0; c < nc0; c++)
+			r->cts[c].last = last0[c];
+		goto out;
+	}
+	*top = stub >= 0 ? stub : dst[0];
+	for (int i = 0; i < n; i++)
+		r->cts[r->tasks[dst[i]].ct].restored = true;
+	if (stub >= 0)
+		r->cts[r->tasks[stub].ct].restored = true;
+	for (int c = 0; c < nic; c++)
+		if (cmap[c] >= nc0)
+			r->cts[cmap[c]].last = img->containers[c].cursor;
+	if (mode == PIDSIM_RESTORE_INTO)
+		r->cts[pc].last = last0[pc];
+	/* The stored owners come back as new objects, in the image's order. */
+	for (uint32_t o = 0; o < img->nr_owners; o++) {
+		int t = dst[img->owners[o].task];
+
+		r->objs = grow(r->objs, &r->cap_objs, r->nr_objs, sizeof *r->objs);
+		r->objs[r->nr_objs++] = (struct ref_obj){
+			.open = true, .id = -1, .owner = t, .owner_nr = ref_nr(r, 0, t),
+		};
+	}
+out:
+	free(maxw);
+	free(last0);
+	free(cmap);
+	free(inv);
+	return err;
 }

@@ -44,6 +44,9 @@
 
 #define REF_UNKNOWN (-1000000)	/* a number only the design can tell */
 #define REF_EEXIST_OR_EAGAIN (-1000001)	/* a migrate that may fail either way */
+#define REF_EINVAL_OR_EAGAIN (-1000002)	/* a restore likewise: a number past
+					 * pid_max asked for, none left where
+					 * a new one is needed */
 
 struct ref_task {
 	bool exists;		/* from fork until reaped or released */
@@ -172,5 +175,20 @@ int ref_close(struct ref *r, int id);
  * model is left as it was either way (the result only). */
 int ref_migrate(struct ref *r, int cur, int root, unsigned what, int parent,
 		unsigned mode, bool commit, int *src, int *dst, int *n, int *top);
+
+/* ---- Restore from another kernel image (pidsim_image.h) ------------------- */
+
+struct pidsim_image;
+
+/* pidsim_restore() of the decoded image img under parent in mode: the
+ * error, or 0 with the image's tasks, in its order, in dst[] (room for
+ * img->nr_tasks) and the task linked to parent in *top.  Inside the tree
+ * every number is the image's; above it, new ones as ref_migrate()'s are
+ * (learn the adopted ones with ref_adopt()).  The image's owners come
+ * back as new objects from the first index past the old r->nr_objs, whose
+ * ids to learn with ref_obj_adopt().  With commit false the model is left
+ * as it was either way. */
+int ref_restore(struct ref *r, const struct pidsim_image *img, int parent,
+		unsigned mode, bool commit, int *dst, int *top);
 
 #endif

@@ -78,6 +78,7 @@ static const char *const kind_names[WL_NR_KINDS] = {
 	[WL_RESOLVE] = "resolve", [WL_SETOWN] = "setown", [WL_NOTIFY] = "notify",
 	[WL_CLOSE] = "close", [WL_CHURN] = "churn", [WL_SPAWN] = "spawn",
 	[WL_STATS_RESET] = "stats_reset", [WL_MIGRATE] = "migrate",
+	[WL_RESTORE] = "restore",
 };
 
 const char *wl_kind_name(int kind)
@@ -118,6 +119,12 @@ struct wl *wl_copy(const struct wl *w)
 	if (!c->ops)
 		abort();
 	memcpy(c->ops, w->ops, w->n * sizeof *w->ops);
+	if (w->image) {
+		c->image = malloc(w->image_len ? w->image_len : 1);
+		if (!c->image)
+			abort();
+		memcpy(c->image, w->image, w->image_len);
+	}
 	return c;
 }
 
@@ -125,6 +132,7 @@ void wl_free(struct wl *w)
 {
 	if (w) {
 		free(w->ops);
+		free(w->image);
 		free(w);
 	}
 }
@@ -141,6 +149,7 @@ struct gen {
 	int pid_max;
 	int *pick;		/* scratch: candidate labels */
 	int bulk;		/* forks asked for by churn and spawn so far */
+	struct pidsim_image *img;	/* WL_RESTORE's image, decoded */
 };
 
 /* Forks one workload may ask for in bulk: one spawn past vpid-ibm's 511
@@ -475,6 +484,24 @@ static void model_apply(struct gen *g, const struct wl_op *op)
 		free(dst);
 		break;
 	}
+	case WL_RESTORE: {
+		int *dst = malloc(sizeof(int) * (g->img->nr_tasks + 1)), top, no0 = m->nr_objs;
+		int n = (int)g->img->nr_tasks;
+
+		if (!dst)
+			abort();
+		if (ref_restore(m, g->img, cur, op->flags & WL_MIG_INTO ? PIDSIM_RESTORE_INTO
+				: PIDSIM_RESTORE_CONTAINER, true, dst, &top) < 0)
+			top = -1;
+		/* every label it defines, restored or not, the new init's last */
+		set_mid(g, op->def + n, top >= 0 && top != dst[0] ? top : -1);
+		for (int i = 0; top >= 0 && i < n; i++)
+			set_mid(g, op->def + i, dst[i]);
+		for (int o = no0; o < m->nr_objs; o++)
+			ref_obj_adopt(m, o, op->target + o - no0);
+		free(dst);
+		break;
+	}
 	default:
 		break;		/* the rest observe only */
 	}
@@ -680,6 +707,52 @@ static struct wl *generate(struct src *s)
 		push(g.w, &op, &g.cap);
 		model_apply(&g, &op);
 	}
+	ref_fini(&g.m);
+	free(g.mid);
+	free(g.pick);
+	return g.w;
+}
+
+struct wl *wl_generate_restore(struct prop_rng *rng, int pid_max, const void *image,
+			       size_t len, bool busy)
+{
+	struct src s = { .below = rng_below, .rng = rng };
+	struct gen g = { .s = &s };
+	struct wl_op op = { .kind = WL_RESTORE, .target = -1 };
+	int n;
+
+	g.w = wl_new(pid_max);
+	g.pid_max = pid_max ? pid_max : PIDSIM_PID_MAX_DEFAULT;
+	if (pidsim_image_decode(image, len, &g.img, NULL, 0))
+		abort();	/* the caller made it with pidsim_checkpoint() */
+	g.w->image = malloc(len ? len : 1);
+	if (!g.w->image)
+		abort();
+	memcpy(g.w->image, image, len);
+	g.w->image_len = len;
+	ref_init(&g.m, NULL, g.w->pid_max);
+	set_mid(&g, 0, 0);
+	for (n = busy ? pick_length(&g) : 0; n > 0; n--) {
+		op = gen_op(&g);
+		push(g.w, &op, &g.cap);
+		model_apply(&g, &op);
+	}
+	/* under host init, or under a running task, often in a container */
+	op = (struct wl_op){ .kind = WL_RESTORE, .target = g.w->nr_objs,
+			     .def = g.w->nr_tasks,
+			     .flags = pct(&s, 35) ? WL_MIG_INTO : 0 };
+	op.who = pct(&s, 30) ? 0 : pick_label(&g, pct(&s, 50) ? in_container : is_running, 0);
+	op.who = op.who < 0 ? 0 : op.who;
+	g.w->nr_tasks += (int)g.img->nr_tasks + 1;
+	g.w->nr_objs += (int)g.img->nr_owners;
+	push(g.w, &op, &g.cap);
+	model_apply(&g, &op);
+	for (n = pick_length(&g); n > 0; n--) {
+		op = gen_op(&g);
+		push(g.w, &op, &g.cap);
+		model_apply(&g, &op);
+	}
+	pidsim_image_destroy(g.img);
 	ref_fini(&g.m);
 	free(g.mid);
 	free(g.pick);
