@@ -780,8 +780,19 @@ struct wl *wl_decode(const unsigned char *data, size_t size)
  *   2. simplify one op: each of SIMPLIFY ways, op by op (for a migrate:
  *      no flags, no `into`, no `tree`, host init as the new parent, the
  *      root's first or last child as the root);
- *   3. the default pid_max. */
+ *   3. the default pid_max;
+ *   4. one task label replaced, in every op that names it, by host init,
+ *      then by its parent (a migrate's root is left alone: ways 9 and 10
+ *      move it down the tree, this would move it back up);
+ *   5. drop a pair of ops: adjacent ones first, then ones further apart,
+ *      PAIRS at most per pass.
+ * One-at-a-time gets stuck where two changes are needed together: an op
+ * that matters only with another one, or a label that must leave a
+ * migrate and the wait after it at once.  4 and 5 come last, so that they
+ * run only when every single change has failed; labels only shrink (a
+ * migrate's root aside), so shrinking still ends. */
 #define SIMPLIFY 11
+#define PAIRS 256
 
 /* The label of the first (or last) child root forked before op i, or -1:
  * a smaller tree to migrate, down to a single task. */
@@ -907,6 +918,103 @@ static struct wl *simplify(const struct wl *w, size_t i, unsigned k)
 	return c;
 }
 
+/* Whether op's target is a task label (a container is named by its
+ * init's); a migrate's root is, but relabel() leaves it alone. */
+static bool target_is_task(int kind)
+{
+	return kind == WL_KILL_IN || kind == WL_PS_IN || kind == WL_FIND_IN ||
+	       kind == WL_PID_OF;
+}
+
+static bool has_caller(int kind)
+{
+	return kind != WL_NOTIFY && kind != WL_CLOSE && kind != WL_STATS_RESET;
+}
+
+/* Rename task label from to to in op; true when op named it. */
+static bool rename_task(struct wl_op *op, int from, int to)
+{
+	bool named = false;
+
+	if (has_caller(op->kind) && op->who == from) {
+		op->who = to;
+		named = true;
+	}
+	if (target_is_task(op->kind) && op->target == from) {
+		op->target = to;
+		named = true;
+	}
+	if (op->pid.kind == WL_PID_TASK && op->pid.task == from) {
+		op->pid.task = to;
+		named = true;
+	}
+	return named;
+}
+
+/* The label of the task that l's fork made it under (a migrate's: the new
+ * parent), or -1 (a restored task, or its op shrunk away). */
+static int parent_label(const struct wl *w, int l)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		const struct wl_op *op = &w->ops[i];
+
+		if (op->def != l)
+			continue;
+		if (op->kind == WL_FORK)
+			return op->who;
+		if (op->kind == WL_MIGRATE)
+			return op->pid.task;
+	}
+	return -1;
+}
+
+/* Tactic t of relabel: label 1 + t by host init, then (t past the labels)
+ * label 1 + t - labels by its parent.  NULL when no op names it. */
+static struct wl *relabel(const struct wl *w, uint32_t t)
+{
+	int labels = w->nr_tasks - 1, l, to = 0;
+	bool named = false;
+	struct wl *c;
+
+	l = 1 + (int)(t % (uint32_t)labels);
+	if ((int)t >= labels && (to = parent_label(w, l)) <= 0)
+		return NULL;
+	c = wl_copy(w);
+	for (size_t i = 0; i < c->n; i++)
+		named |= rename_task(&c->ops[i], l, to);
+	if (!named) {
+		wl_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* The pairs of ops to drop: adjacent, then two apart, ... at most PAIRS. */
+static size_t pair_tactics(size_t n)
+{
+	size_t all = n * (n - 1) / 2;
+
+	return all < PAIRS ? all : PAIRS;
+}
+
+static struct wl *drop_pair(const struct wl *w, uint32_t t)
+{
+	size_t d = 1, i, j;
+	struct wl *c;
+
+	while (t >= w->n - d) {
+		t -= (uint32_t)(w->n - d);
+		d++;
+	}
+	i = t;
+	j = i + d;
+	c = wl_copy(w);
+	memmove(c->ops + j, c->ops + j + 1, (c->n - j - 1) * sizeof *c->ops);
+	memmove(c->ops + i, c->ops + i + 1, (c->n - i - 2) * sizeof *c->ops);
+	c->n -= 2;
+	return c;
+}
+
 static enum prop_shrink wl_shrink(const void *inst, uint32_t tactic, void *env,
 				  void **out)
 {
@@ -932,6 +1040,16 @@ static enum prop_shrink wl_shrink(const void *inst, uint32_t tactic, void *env,
 		c = wl_copy(w);
 		c->pid_max = 0;
 		*out = c;
+		return PROP_SHRINK_OK;
+	}
+	tactic--;
+	if (tactic < 2 * (uint32_t)(w->nr_tasks - 1)) {
+		*out = relabel(w, tactic);
+		return *out ? PROP_SHRINK_OK : PROP_SHRINK_DEAD_END;
+	}
+	tactic -= 2 * (uint32_t)(w->nr_tasks - 1);
+	if (w->n >= 2 && tactic < pair_tactics(w->n)) {
+		*out = drop_pair(w, tactic);
 		return PROP_SHRINK_OK;
 	}
 	return PROP_SHRINK_NO_MORE_TACTICS;
