@@ -487,53 +487,45 @@ static int obj_label_of_id(const struct ex *e, int id)
 	return -1;
 }
 
-/* The model's side of a migrate the design made: link the copies, learn
- * the numbers the design chose its own way, the objects' new ids. */
-static void *zalloc(size_t n, size_t size);
-
-static void model_migrate(struct ex *e, struct step *s, int root, const int *xs,
-			  const int *xn, int n, int x0, int top_x, int par,
-			  const struct pidsim_tree *tree, unsigned what, unsigned mode)
+/*
+ * A copy (migrate, restore) the design refused where the model would not
+ * have, for a reason the designs are allowed: a range a design numbers its
+ * own way is full, either of two errors where the order is the design's,
+ * or vpid-openvz refusing a host number with its vpid bit set, which a tree
+ * from a container asks for when it goes into the host (par: the task it
+ * goes under, asked about only then).
+ */
+static bool refusal_allowed(const struct ex *e, int ret, int want, unsigned mode,
+			    int par)
 {
-	int *ms = malloc(sizeof(int) * (size_t)(e->m.nr_tasks + 1));
-	int *md = malloc(sizeof(int) * (size_t)(e->m.nr_tasks + 1));
-	int mn = 0, mtop = -1, no0 = e->m.nr_objs, mpar = m_of(e, par), want;
+	unsigned f = e->d->flags;
 
-	if (!ms || !md)
-		abort();
-	want = ref_migrate(&e->m, m_of(e, s->cur), m_of(e, root), what, mpar, mode,
-			   false, ms, md, &mn, &mtop);
-	if (s->ret == -EAGAIN && (want == 0 || want == -EEXIST) &&
-	    ((e->d->flags & PIDSIM_D_RENUMBERS) ||
-	     (e->d->flags & (PIDSIM_D_HOST_SEES_ALL | PIDSIM_D_SHARED_RANGE |
-			     PIDSIM_D_HIERARCHICAL)) == PIDSIM_D_HOST_SEES_ALL))
-		goto out;	/* a range the design numbers its own way is full */
-	if (want == REF_EEXIST_OR_EAGAIN && (s->ret == -EEXIST || s->ret == -EAGAIN))
-		goto out;
-	/* vpid-openvz cannot hand out a host number with its vpid bit set,
-	 * which a tree from a container asks for there */
-	if (s->ret == -EINVAL && (e->d->flags & PIDSIM_D_RENUMBERS) &&
-	    mode == PIDSIM_RESTORE_INTO && par >= 0 && e->t[par].ct == 0 && want != -EINVAL)
-		goto out;
-	if (s->ret < 0 || want < 0) {
-		ex_check_eq(e, "migrate", s->ret, want == REF_EEXIST_OR_EAGAIN ? -EEXIST
-						  : want < 0 ? want : 0);
-		goto out;
-	}
-	ref_migrate(&e->m, m_of(e, s->cur), m_of(e, root), what, mpar, mode, true,
-		    ms, md, &mn, &mtop);
-	if (mn != n) {
-		ex_fail(e, "migrate moved %d tasks, the model says %d", n, mn);
-		goto out;
-	}
-	for (int i = 0; i < n; i++) {
-		if (m_of(e, xs[i]) != ms[i]) {
-			ex_fail(e, "migrate: task %d of the image is %s, the model says %s",
-				i, ex_name(e, xs[i]), ex_name(e, x_of_m(e, ms[i])));
-			goto out;
-		}
+	if (ret == -EAGAIN && (want == 0 || want == -EEXIST) &&
+	    ((f & PIDSIM_D_RENUMBERS) ||
+	     (f & (PIDSIM_D_HOST_SEES_ALL | PIDSIM_D_SHARED_RANGE |
+		   PIDSIM_D_HIERARCHICAL)) == PIDSIM_D_HOST_SEES_ALL))
+		return true;
+	if ((want == REF_EEXIST_OR_EAGAIN && (ret == -EEXIST || ret == -EAGAIN)) ||
+	    (want == REF_EINVAL_OR_EAGAIN && (ret == -EINVAL || ret == -EAGAIN)))
+		return true;
+	return ret == -EINVAL && (f & PIDSIM_D_RENUMBERS) &&
+	       mode == PIDSIM_RESTORE_INTO && par >= 0 && e->t[par].ct == 0 &&
+	       want != -EINVAL;
+}
+
+/*
+ * The model's side of a copy the design made and the model agreed to
+ * (what: "migrate" or "restore"): link the n copies xn to the model's md
+ * (and top_x, a new init holding them, to mtop), learn the numbers the
+ * design chose its own way above the tree and the objects' new ids, and
+ * check the call's result ret, the top's number in mpar's view.
+ */
+static void adopt_copies(struct ex *e, const char *what, int ret, const int *xn,
+			 const int *md, int n, int x0, int top_x, int mtop, int mpar,
+			 int no0, const struct pidsim_tree *tree)
+{
+	for (int i = 0; i < n; i++)
 		link_model(e, xn[i], md[i]);
-	}
 	if (top_x >= 0 && top_x != xn[0])
 		link_model(e, top_x, mtop);
 	for (int x = x0; x < e->nt; x++)
@@ -553,26 +545,65 @@ static void model_migrate(struct ex *e, struct step *s, int root, const int *xs,
 			c = ct_of_model(e, v);
 			nr = pidsim_pid_of(e->k, ex_observer(e, c), e->t[x].h);
 			if ((msg = ref_adopt(&e->m, v, mt, nr)))
-				ex_fail(e, "migrate: %s's number %s in the view of container "
-					"%s: %s", ex_name(e, x), ex_errstr(nr),
+				ex_fail(e, "%s: %s's number %s in the view of container "
+					"%s: %s", what, ex_name(e, x), ex_errstr(nr),
 					ex_name(e, e->c[c].init), msg);
 		}
 	}
 	if (e->m.nr_objs - no0 != (int)tree->nr_objs) {
-		ex_fail(e, "migrate moved %zu objects, the model says %d", tree->nr_objs,
+		ex_fail(e, "%s copied %zu objects, the model says %d", what, tree->nr_objs,
 			e->m.nr_objs - no0);
-		goto out;
+		return;
 	}
 	for (int o = no0; o < e->m.nr_objs && !e->out->failed; o++) {
 		const char *msg = ref_obj_adopt(&e->m, o, tree->dst_obj[o - no0]);
 
 		e->m.objs[o].owner_nr = ref_nr(&e->m, 0, e->m.objs[o].owner);
 		if (msg)
-			ex_fail(e, "migrate: object id %d: %s", tree->dst_obj[o - no0], msg);
+			ex_fail(e, "%s: object id %d: %s", what, tree->dst_obj[o - no0], msg);
 	}
 	if (!e->out->failed)
-		ex_check_eq(e, "migrate", s->ret,
+		ex_check_eq(e, what, ret,
 			    ref_nr(&e->m, e->m.tasks[mpar].ct, mtop));
+}
+
+/* The model's side of a migrate the design made: link the copies, learn
+ * the numbers the design chose its own way, the objects' new ids. */
+static void *zalloc(size_t n, size_t size);
+
+static void model_migrate(struct ex *e, struct step *s, int root, const int *xs,
+			  const int *xn, int n, int x0, int top_x, int par,
+			  const struct pidsim_tree *tree, unsigned what, unsigned mode)
+{
+	int *ms = malloc(sizeof(int) * (size_t)(e->m.nr_tasks + 1));
+	int *md = malloc(sizeof(int) * (size_t)(e->m.nr_tasks + 1));
+	int mn = 0, mtop = -1, no0 = e->m.nr_objs, mpar = m_of(e, par), want;
+
+	if (!ms || !md)
+		abort();
+	want = ref_migrate(&e->m, m_of(e, s->cur), m_of(e, root), what, mpar, mode,
+			   false, ms, md, &mn, &mtop);
+	if (refusal_allowed(e, s->ret, want, mode, par))
+		goto out;
+	if (s->ret < 0 || want < 0) {
+		ex_check_eq(e, "migrate", s->ret, want == REF_EEXIST_OR_EAGAIN ? -EEXIST
+						  : want < 0 ? want : 0);
+		goto out;
+	}
+	ref_migrate(&e->m, m_of(e, s->cur), m_of(e, root), what, mpar, mode, true,
+		    ms, md, &mn, &mtop);
+	if (mn != n) {
+		ex_fail(e, "migrate moved %d tasks, the model says %d", n, mn);
+		goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		if (m_of(e, xs[i]) != ms[i]) {
+			ex_fail(e, "migrate: task %d of the image is %s, the model says %s",
+				i, ex_name(e, xs[i]), ex_name(e, x_of_m(e, ms[i])));
+			goto out;
+		}
+	}
+	adopt_copies(e, "migrate", s->ret, xn, md, n, x0, top_x, mtop, mpar, no0, tree);
 out:
 	free(ms);
 	free(md);
@@ -740,18 +771,7 @@ static void model_restore(struct ex *e, struct step *s, const struct pidsim_imag
 	int mtop, no0 = e->m.nr_objs, mpar = m_of(e, s->cur), want;
 
 	want = ref_restore(&e->m, img, mpar, mode, false, md, &mtop);
-	if (s->ret == -EAGAIN && (want == 0 || want == -EEXIST) &&
-	    ((e->d->flags & PIDSIM_D_RENUMBERS) ||
-	     (e->d->flags & (PIDSIM_D_HOST_SEES_ALL | PIDSIM_D_SHARED_RANGE |
-			     PIDSIM_D_HIERARCHICAL)) == PIDSIM_D_HOST_SEES_ALL))
-		goto out;	/* a range the design numbers its own way is full */
-	if ((want == REF_EEXIST_OR_EAGAIN && (s->ret == -EEXIST || s->ret == -EAGAIN)) ||
-	    (want == REF_EINVAL_OR_EAGAIN && (s->ret == -EINVAL || s->ret == -EAGAIN)))
-		goto out;
-	/* vpid-openvz cannot hand out a host number with its vpid bit set,
-	 * which an image from a container asks for there */
-	if (s->ret == -EINVAL && (e->d->flags & PIDSIM_D_RENUMBERS) &&
-	    mode == PIDSIM_RESTORE_INTO && e->t[s->cur].ct == 0 && want != -EINVAL)
+	if (refusal_allowed(e, s->ret, want, mode, s->cur))
 		goto out;
 	if (want == REF_EINVAL_OR_EAGAIN)
 		want = -EINVAL;
@@ -761,47 +781,7 @@ static void model_restore(struct ex *e, struct step *s, const struct pidsim_imag
 		goto out;
 	}
 	ref_restore(&e->m, img, mpar, mode, true, md, &mtop);
-	for (int i = 0; i < n; i++)
-		link_model(e, xn[i], md[i]);
-	if (top_x >= 0 && top_x != xn[0])
-		link_model(e, top_x, mtop);
-	for (int x = x0; x < e->nt; x++)
-		if (ex_is_init(e, x))
-			e->c[e->t[x].ct].ref = e->m.tasks[e->t[x].ref].ct;
-	/* the numbers above the tree that the design chose */
-	for (int x = x0; x < e->nt && !e->out->failed; x++) {
-		int mt = e->t[x].ref;
-
-		for (int v = 0; v < e->m.nr_cts && !e->out->failed; v++) {
-			int c, nr;
-			const char *msg;
-
-			if (!e->m.cts[v].exists || !ref_visible(&e->m, v, mt) ||
-			    ref_nr(&e->m, v, mt))
-				continue;
-			c = ct_of_model(e, v);
-			nr = pidsim_pid_of(e->k, ex_observer(e, c), e->t[x].h);
-			if ((msg = ref_adopt(&e->m, v, mt, nr)))
-				ex_fail(e, "restore: %s's number %s in the view of container "
-					"%s: %s", ex_name(e, x), ex_errstr(nr),
-					ex_name(e, e->c[c].init), msg);
-		}
-	}
-	if (e->m.nr_objs - no0 != (int)tree->nr_objs) {
-		ex_fail(e, "restore made %zu objects, the model says %d", tree->nr_objs,
-			e->m.nr_objs - no0);
-		goto out;
-	}
-	for (int o = no0; o < e->m.nr_objs && !e->out->failed; o++) {
-		const char *msg = ref_obj_adopt(&e->m, o, tree->dst_obj[o - no0]);
-
-		e->m.objs[o].owner_nr = ref_nr(&e->m, 0, e->m.objs[o].owner);
-		if (msg)
-			ex_fail(e, "restore: object id %d: %s", tree->dst_obj[o - no0], msg);
-	}
-	if (!e->out->failed)
-		ex_check_eq(e, "restore", s->ret,
-			    ref_nr(&e->m, e->m.tasks[mpar].ct, mtop));
+	adopt_copies(e, "restore", s->ret, xn, md, n, x0, top_x, mtop, mpar, no0, tree);
 out:
 	free(md);
 }
