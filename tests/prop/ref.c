@@ -724,6 +724,19 @@ static int copy_numbers(struct ref *r, int s, int t, const int *inv,
 	return err;
 }
 
+/* Put r back as it was before a copy (migrate, restore) that failed or
+ * was only asked about: its counts, sequence and cursors. */
+static void rollback(struct ref *r, int nt0, int nc0, int nn0, long seq0,
+		     const int *last0)
+{
+	r->nr_tasks = nt0;
+	r->nr_cts = nc0;
+	r->nr_nums = nn0;
+	r->seq = seq0;
+	for (int c = 0; c < nc0; c++)
+		r->cts[c].last = last0[c];
+}
+
 int ref_migrate(struct ref *r, int cur, int root, unsigned what, int parent,
 		unsigned mode, bool commit, int *src, int *dst, int *n, int *top)
 {
@@ -827,12 +840,7 @@ int ref_migrate(struct ref *r, int cur, int root, unsigned what, int parent,
 		err = copy_numbers(r, s, t, inv, NULL);
 	}
 	if (err || !commit) {
-		r->nr_tasks = nt0;
-		r->nr_cts = nc0;
-		r->nr_nums = nn0;
-		r->seq = seq0;
-		for (int c = 0; c < nc0; c++)
-			r->cts[c].last = last0[c];
+		rollback(r, nt0, nc0, nn0, seq0, last0);
 		free(last0);
 		free(cmap);
 		free(inv);
@@ -980,12 +988,7 @@ int ref_restore(struct ref *r, const struct pidsim_image *img, int parent,
 		err = copy_numbers(r, i, t, inv, img);
 	}
 	if (err || !commit) {
-		r->nr_tasks = nt0;
-		r->nr_cts = nc0;
-		r->nr_nums = nn0;
-		r->seq = seq0;
-		for (int c = 0; c < nc0; c++)
-			r->cts[c].last = last0[c];
+		rollback(r, nt0, nc0, nn0, seq0, last0);
 		goto out;
 	}
 	*top = stub >= 0 ? stub : dst[0];
