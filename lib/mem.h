@@ -32,6 +32,19 @@ void ps_free(struct ps_mem *m, void *p, size_t size);
  * Returns the size the block has now. */
 size_t ps_shrink(struct ps_mem *m, void **p, size_t old_size, size_t new_size);
 
+/* 1 in an AddressSanitizer build: the caches of freed objects (tasks,
+ * pid-table levels) keep nothing then, so that a use after free is caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define PS_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PS_ASAN 1
+#endif
+#endif
+#ifndef PS_ASAN
+#define PS_ASAN 0
+#endif
+
 /*
  * A block an allocator keeps for reuse instead of freeing (pidtab.c's
  * spare levels) is free memory, as malloc's own free lists are: out of

@@ -20,16 +20,7 @@ static unsigned idx(uint32_t key, unsigned level)
  * cycle.  Kept levels are free memory, not in the image's bytes (mem.h).
  * Sanitizer builds keep none, so that a use after free is caught.
  */
-#if defined(__SANITIZE_ADDRESS__)
-#define PS_PIDTAB_SPARE_MAX 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PS_PIDTAB_SPARE_MAX 0
-#endif
-#endif
-#ifndef PS_PIDTAB_SPARE_MAX
-#define PS_PIDTAB_SPARE_MAX 256
-#endif
+#define PS_PIDTAB_SPARE_MAX (PS_ASAN ? 0 : 256)
 
 /* An empty level, a kept one if there is one (*kept then says so).  A
  * level is only ever freed empty, so a kept one is all NULL but the link. */

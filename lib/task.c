@@ -39,16 +39,7 @@ static struct ps_task *current_get(const pidsim_kernel *k, pidsim_tid tid)
  * malloc at all; they stay in the image's bytes.  Sanitizer builds keep
  * none, so that a use after release is caught.
  */
-#if defined(__SANITIZE_ADDRESS__)
-#define PS_TASK_CACHE 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PS_TASK_CACHE 0
-#endif
-#endif
-#ifndef PS_TASK_CACHE
-#define PS_TASK_CACHE 64
-#endif
+#define PS_TASK_CACHE (PS_ASAN ? 0 : 64)
 
 /* A zeroed task; *cached says whether it came from the cache. */
 static struct ps_task *task_alloc(pidsim_kernel *k, bool *cached)
