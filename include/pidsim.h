@@ -24,6 +24,9 @@
  *   - every function that can fail returns 0 or a positive result on
  *     success and a negative errno value on failure;
  *   - a call that fails changes nothing;
+ *   - a NULL kernel image is -EINVAL (NULL or PIDSIM_NO_TASK from the
+ *     calls that return no error); a NULL pointer for a result is -EINVAL
+ *     unless the call's comment says it may be NULL;
  *   - tasks are named by pidsim_tid handles.  A handle is a weak task
  *     reference: it resolves to its task while the task exists (running or
  *     zombie) and to nothing once the task has been reaped, never to a later
@@ -123,10 +126,11 @@ void pidsim_kernel_destroy(pidsim_kernel *k);
 const struct pidsim_design_info *pidsim_kernel_design(const pidsim_kernel *k);
 int pidsim_kernel_pid_max(const pidsim_kernel *k);
 
-/* Host init: the only task a fresh image has. */
+/* Host init: the only task a fresh image has (PIDSIM_NO_TASK for NULL). */
 pidsim_tid pidsim_host_init(const pidsim_kernel *k);
 
-/* Counters, per image.  pidsim_stats_reset() zeroes all but the bytes. */
+/* Counters, per image: 0, or -EINVAL for a NULL k or out.
+ * pidsim_stats_reset() zeroes all but the bytes (NULL is ignored). */
 struct pidsim_stats {
 	uint64_t lookups;      /* number -> task lookups asked of the design */
 	uint64_t conversions;  /* translations between pid domains */
@@ -142,16 +146,16 @@ struct pidsim_stats {
 	uint64_t restore_tasks; /* tasks made by pidsim_restore() */
 	uint64_t restore_bytes; /* bytes of the images they came from */
 };
-void pidsim_stats_get(const pidsim_kernel *k, struct pidsim_stats *out);
+int pidsim_stats_get(const pidsim_kernel *k, struct pidsim_stats *out);
 void pidsim_stats_reset(pidsim_kernel *k);
 
-/* What an image holds now. */
+/* What an image holds now: 0, or -EINVAL for a NULL k or out. */
 struct pidsim_census {
 	unsigned tasks;        /* running and zombie, host init included */
 	unsigned zombies;
 	unsigned containers;   /* host included */
 };
-void pidsim_census_get(const pidsim_kernel *k, struct pidsim_census *out);
+int pidsim_census_get(const pidsim_kernel *k, struct pidsim_census *out);
 
 /* ---- Process calls ------------------------------------------------------ */
 
@@ -261,7 +265,7 @@ int pidsim_owner_close(pidsim_kernel *k, int obj);
 
 /* ---- Errors ------------------------------------------------------------- */
 
-/* "ESRCH" for -ESRCH (or ESRCH); "E?" for an unknown value. */
+/* "ESRCH" for -ESRCH (or ESRCH); "E?" for any other int, INT_MIN too. */
 const char *pidsim_errname(int err);
 
 #ifdef __cplusplus

@@ -203,13 +203,15 @@ struct pidsim_image {
 /*
  * Decode and check an image.  0 and *out (free with
  * pidsim_image_destroy()), or one of the image errors, or -ENOMEM, with a
- * one-line reason in why (when why_size > 0).
+ * one-line reason in why (when why is not NULL and why_size > 0); -EINVAL
+ * for a NULL out, or a NULL buf with a length.
  */
 int pidsim_image_decode(const void *buf, size_t len, struct pidsim_image **out,
 			char *why, size_t why_size);
 void pidsim_image_destroy(struct pidsim_image *img);
 
-/* The image as text, one line per container, task and owner. */
+/* The image as text, one line per container, task and owner; nothing
+ * when out or img is NULL. */
 void pidsim_image_print(FILE *out, const struct pidsim_image *img);
 
 /* What an image error means, in a few words ("truncated image"...). */

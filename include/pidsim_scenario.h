@@ -188,12 +188,14 @@ void pidsim_sc_free(struct pidsim_scenario *sc);
 /*
  * Statement i in the canonical form the parser reads back unchanged.
  * Writes at most size bytes (NUL included) and returns the length the whole
- * text needs, as snprintf() does.
+ * text needs, as snprintf() does (buf may be NULL when size is 0); -EINVAL
+ * for a NULL sc, an i past the last statement, or a NULL buf with a size.
  */
 int pidsim_sc_format(const struct pidsim_scenario *sc, size_t i, char *buf,
 		     size_t size);
 
-/* The canonical text of the whole scenario, one statement a line. */
+/* The canonical text of the whole scenario, one statement a line: 0,
+ * -EINVAL (NULL sc or f), -ENOMEM, -EIO (a write failed). */
 int pidsim_sc_write(const struct pidsim_scenario *sc, FILE *f);
 
 /* The name of a statement kind ("fork"), or NULL. */
@@ -228,7 +230,8 @@ int pidsim_sc_run(const struct pidsim_scenario *sc, const char *design,
 /*
  * Run sc on the design called design, silently, and hand over the bytes
  * the image label called image holds at the end (a `checkpoint ... ->
- * IMAGE` that succeeded): 0 and a malloc()ed *buf of *len bytes; -ENOENT
+ * IMAGE` that succeeded): 0 and a malloc()ed *buf of *len bytes; -EINVAL
+ * for a NULL sc, design, image, buf or len (sum may be NULL); -ENOENT
  * for an unknown design or a name that is no image label; -ESRCH when
  * that checkpoint did not succeed on the design; -ENOMEM.  So an image
  * can travel to another process (`pidsim checkpoint`).

@@ -489,12 +489,13 @@ void pidsim_image_destroy(struct pidsim_image *img)
 int pidsim_image_decode(const void *buf, size_t len, struct pidsim_image **out,
 			char *why, size_t why_size)
 {
-	struct reader r = { .b = buf, .len = len, .why = why, .why_size = why_size };
+	struct reader r = { .b = buf, .len = len, .why = why,
+			    .why_size = why ? why_size : 0 };
 	const unsigned char *p;
 	uint64_t numbers = 0;
 	int err;
 
-	if (why_size)
+	if (r.why_size)
 		why[0] = '\0';
 	if (!out || (!buf && len))
 		return bad(&r, -EINVAL, "no image");
@@ -547,6 +548,8 @@ static void print_index(FILE *out, char tag, uint32_t i)
 
 void pidsim_image_print(FILE *out, const struct pidsim_image *img)
 {
+	if (!out || !img)
+		return;
 	fprintf(out, "pidsim image v%u: %zu bytes, %s from %s (pid_max %d)\n",
 		img->version, img->size,
 		img->flags & PIDSIM_IMAGE_TREE ? "a task tree" : "a container",

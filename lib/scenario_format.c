@@ -7,6 +7,7 @@
  * single spaces, signals by their Linux name, and an unnamed fork child
  * left unnamed.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,10 +200,12 @@ int pidsim_sc_format(const struct pidsim_scenario *sc, size_t i, char *buf,
 {
 	struct out o = { buf, size, 0 };
 
-	if (buf && size)
+	if (!buf && size)
+		return -EINVAL;
+	if (size)
 		buf[0] = '\0';
 	if (!sc || i >= sc->nr_stmts)
-		return -1;
+		return -EINVAL;
 	put(&o, "%s", pidsim_sc_kind_name(sc->stmts[i].kind));
 	put_args(&o, sc, &sc->stmts[i]);
 	return (int)o.len;
@@ -221,13 +224,15 @@ char *sc_format_alloc(const struct pidsim_scenario *sc, size_t i)
 
 int pidsim_sc_write(const struct pidsim_scenario *sc, FILE *f)
 {
-	for (size_t i = 0; sc && i < sc->nr_stmts; i++) {
+	if (!sc || !f)
+		return -EINVAL;
+	for (size_t i = 0; i < sc->nr_stmts; i++) {
 		char *s = sc_format_alloc(sc, i);
-		int err = !s || fprintf(f, "%s\n", s) < 0;
+		int err = !s ? -ENOMEM : fprintf(f, "%s\n", s) < 0 ? -EIO : 0;
 
 		free(s);
 		if (err)
-			return -1;
+			return err;
 	}
 	return 0;
 }

@@ -1827,10 +1827,10 @@ int pidsim_sc_run_image(const struct pidsim_scenario *sc, const char *design,
 	struct run r = { .sc = sc };
 	int l, err;
 
-	if (!sc || !image || !buf || !len)
+	if (!sc || !design || !image || !buf || !len)
 		return -EINVAL;
 	l = sc_names_find(sc, image, strlen(image));
-	if (l < 0 || sc->labels[l].kind != PIDSIM_SC_IMAGE || !design ||
+	if (l < 0 || sc->labels[l].kind != PIDSIM_SC_IMAGE ||
 	    strcmp(design, "all") == 0)
 		return -ENOENT;
 	err = run_start(&r, design);

@@ -480,39 +480,47 @@ void pidsim_kernel_destroy(pidsim_kernel *k)
 
 const struct pidsim_design_info *pidsim_kernel_design(const pidsim_kernel *k)
 {
-	return &k->design->info;
+	return k ? &k->design->info : NULL;
 }
 
 int pidsim_kernel_pid_max(const pidsim_kernel *k)
 {
-	return k->pid_max;
+	return k ? k->pid_max : -EINVAL;
 }
 
 pidsim_tid pidsim_host_init(const pidsim_kernel *k)
 {
-	return k->host->init->ref;
+	return k ? k->host->init->ref : PIDSIM_NO_TASK;
 }
 
-void pidsim_stats_get(const pidsim_kernel *k, struct pidsim_stats *out)
+int pidsim_stats_get(const pidsim_kernel *k, struct pidsim_stats *out)
 {
+	if (!k || !out)
+		return -EINVAL;
 	*out = k->stats;
 	out->bytes = k->mem.bytes;
 	out->peak_bytes = k->mem.peak;
 	out->allocs = k->mem.allocs - k->allocs_base;
+	return 0;
 }
 
 void pidsim_stats_reset(pidsim_kernel *k)
 {
+	if (!k)
+		return;
 	memset(&k->stats, 0, sizeof k->stats);
 	k->mem.peak = k->mem.bytes;
 	k->allocs_base = k->mem.allocs;
 }
 
-void pidsim_census_get(const pidsim_kernel *k, struct pidsim_census *out)
+int pidsim_census_get(const pidsim_kernel *k, struct pidsim_census *out)
 {
+	if (!k || !out)
+		return -EINVAL;
 	out->tasks = k->nr_tasks;
 	out->zombies = k->nr_zombies;
 	out->containers = k->nr_containers;
+	return 0;
 }
 
 /* ---- Process calls -------------------------------------------------------- */
@@ -522,11 +530,15 @@ void pidsim_census_get(const pidsim_kernel *k, struct pidsim_census *out)
 int pidsim_fork(pidsim_kernel *k, pidsim_tid cur_tid, unsigned flags,
 		pidsim_tid *child)
 {
-	struct ps_task *cur = current_get(k, cur_tid), *t;
+	struct ps_task *cur, *t;
 	struct ps_container *ct;
-	const struct pidsim_design_info *info = &k->design->info;
+	const struct pidsim_design_info *info;
 	int err;
 
+	if (!k)
+		return -EINVAL;
+	cur = current_get(k, cur_tid);
+	info = &k->design->info;
 	if (!cur)
 		return -ESRCH;
 	if (flags & ~PIDSIM_CLONE_NEWPID)
@@ -556,8 +568,11 @@ int pidsim_fork(pidsim_kernel *k, pidsim_tid cur_tid, unsigned flags,
 
 int pidsim_exit(pidsim_kernel *k, pidsim_tid cur_tid, int code)
 {
-	struct ps_task *cur = current_get(k, cur_tid);
+	struct ps_task *cur;
 
+	if (!k)
+		return -EINVAL;
+	cur = current_get(k, cur_tid);
 	if (!cur)
 		return -ESRCH;
 	if (cur == k->host->init)
@@ -580,9 +595,12 @@ static struct ps_task *first_zombie(struct ps_task *cur)
 /* do_wait() with WNOHANG and WEXITED, for pid > 0 or pid == -1. */
 int pidsim_wait(pidsim_kernel *k, pidsim_tid cur_tid, int pid, int *status)
 {
-	struct ps_task *cur = current_get(k, cur_tid), *t;
+	struct ps_task *cur, *t;
 	int nr;
 
+	if (!k)
+		return -EINVAL;
+	cur = current_get(k, cur_tid);
 	if (!cur)
 		return -ESRCH;
 	if (pid == 0 || pid < -1)
@@ -614,8 +632,11 @@ int pidsim_wait(pidsim_kernel *k, pidsim_tid cur_tid, int pid, int *status)
 /* kill_something_info(): pid > 0 one task, -1 every visible task. */
 int pidsim_kill(pidsim_kernel *k, pidsim_tid cur_tid, int pid, int sig)
 {
-	struct ps_task *cur = current_get(k, cur_tid), *t;
+	struct ps_task *cur, *t;
 
+	if (!k)
+		return -EINVAL;
+	cur = current_get(k, cur_tid);
 	if (!cur)
 		return -ESRCH;
 	if (pid == -1)
@@ -630,8 +651,11 @@ int pidsim_kill(pidsim_kernel *k, pidsim_tid cur_tid, int pid, int sig)
 
 int pidsim_getpid(pidsim_kernel *k, pidsim_tid cur_tid)
 {
-	struct ps_task *cur = current_get(k, cur_tid);
+	struct ps_task *cur;
 
+	if (!k)
+		return -EINVAL;
+	cur = current_get(k, cur_tid);
 	return cur ? task_nr(k, cur, cur->ct) : -ESRCH;
 }
 
@@ -639,8 +663,11 @@ int pidsim_getpid(pidsim_kernel *k, pidsim_tid cur_tid)
  * parent lives outside it (a container's init). */
 int pidsim_getppid(pidsim_kernel *k, pidsim_tid cur_tid)
 {
-	struct ps_task *cur = current_get(k, cur_tid);
+	struct ps_task *cur;
 
+	if (!k)
+		return -EINVAL;
+	cur = current_get(k, cur_tid);
 	if (!cur)
 		return -ESRCH;
 #ifdef PS_MUTANT_GETPPID_UNCONVERTED
@@ -668,8 +695,11 @@ static int list_view(pidsim_kernel *k, const struct ps_container *view,
 
 int pidsim_ps(pidsim_kernel *k, pidsim_tid cur_tid, int *pids, size_t cap)
 {
-	struct ps_task *cur = current_get(k, cur_tid);
+	struct ps_task *cur;
 
+	if (!k)
+		return -EINVAL;
+	cur = current_get(k, cur_tid);
 	if (!cur)
 		return -ESRCH;
 	if (!pids && cap)
@@ -679,8 +709,11 @@ int pidsim_ps(pidsim_kernel *k, pidsim_tid cur_tid, int *pids, size_t cap)
 
 int pidsim_find(pidsim_kernel *k, pidsim_tid cur_tid, int pid, pidsim_tid *out)
 {
-	struct ps_task *cur = current_get(k, cur_tid), *t;
+	struct ps_task *cur, *t;
 
+	if (!k)
+		return -EINVAL;
+	cur = current_get(k, cur_tid);
 	if (!cur)
 		return -ESRCH;
 	t = find_task(k, cur->ct, pid);
@@ -708,8 +741,12 @@ pidsim_tid pidsim_debug_find(pidsim_kernel *k, const void *view, int pid)
 
 int pidsim_pid_of(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid tid)
 {
-	struct ps_task *cur = current_get(k, cur_tid), *t = task_get(k, tid);
+	struct ps_task *cur, *t;
 
+	if (!k)
+		return -EINVAL;
+	cur = current_get(k, cur_tid);
+	t = task_get(k, tid);
 	if (!cur || !t)
 		return -ESRCH;
 	return task_nr(k, t, cur->ct);
@@ -717,8 +754,11 @@ int pidsim_pid_of(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid tid)
 
 int pidsim_task_state(const pidsim_kernel *k, pidsim_tid tid)
 {
-	struct ps_task *t = task_get(k, tid);
+	struct ps_task *t;
 
+	if (!k)
+		return -EINVAL;
+	t = task_get(k, tid);
 	return t ? t->state : -ESRCH;
 }
 
@@ -726,8 +766,11 @@ int pidsim_task_state(const pidsim_kernel *k, pidsim_tid tid)
 
 int pidsim_container_of(const pidsim_kernel *k, pidsim_tid tid, pidsim_tid *ct)
 {
-	struct ps_task *t = task_get(k, tid);
+	struct ps_task *t;
 
+	if (!k)
+		return -EINVAL;
+	t = task_get(k, tid);
 	if (!t)
 		return -ESRCH;
 	if (ct)
@@ -737,8 +780,11 @@ int pidsim_container_of(const pidsim_kernel *k, pidsim_tid tid, pidsim_tid *ct)
 
 int pidsim_level_of(const pidsim_kernel *k, pidsim_tid tid)
 {
-	struct ps_task *t = task_get(k, tid);
+	struct ps_task *t;
 
+	if (!k)
+		return -EINVAL;
+	t = task_get(k, tid);
 	return t ? t->ct->level : -ESRCH;
 }
 
@@ -762,10 +808,13 @@ static int qualified_view(pidsim_kernel *k, struct ps_task *cur,
 int pidsim_find_in(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
 		   int pid, pidsim_tid *out)
 {
-	struct ps_task *cur = current_get(k, cur_tid), *t;
+	struct ps_task *cur, *t;
 	struct ps_container *view;
 	int err;
 
+	if (!k)
+		return -EINVAL;
+	cur = current_get(k, cur_tid);
 	if (!cur)
 		return -ESRCH;
 	err = qualified_view(k, cur, ct, &view);
@@ -782,10 +831,13 @@ int pidsim_find_in(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
 int pidsim_kill_in(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
 		   int pid, int sig)
 {
-	struct ps_task *cur = current_get(k, cur_tid), *t;
+	struct ps_task *cur, *t;
 	struct ps_container *view;
 	int err;
 
+	if (!k)
+		return -EINVAL;
+	cur = current_get(k, cur_tid);
 	if (!cur)
 		return -ESRCH;
 	err = qualified_view(k, cur, ct, &view);
@@ -802,10 +854,13 @@ int pidsim_kill_in(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
 int pidsim_ps_in(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
 		 int *pids, size_t cap)
 {
-	struct ps_task *cur = current_get(k, cur_tid);
+	struct ps_task *cur;
 	struct ps_container *view;
 	int err;
 
+	if (!k)
+		return -EINVAL;
+	cur = current_get(k, cur_tid);
 	if (!cur)
 		return -ESRCH;
 	if (!pids && cap)
@@ -853,9 +908,12 @@ static int owner_slot(pidsim_kernel *k)
  * design keeps it for later. */
 int pidsim_setown(pidsim_kernel *k, pidsim_tid cur_tid, int pid)
 {
-	struct ps_task *cur = current_get(k, cur_tid), *t;
+	struct ps_task *cur, *t;
 	int obj;
 
+	if (!k)
+		return -EINVAL;
+	cur = current_get(k, cur_tid);
 	if (!cur)
 		return -ESRCH;
 	if (pid <= 0)
@@ -874,10 +932,13 @@ int pidsim_setown(pidsim_kernel *k, pidsim_tid cur_tid, int pid)
 /* send_sigio(): from kernel context, whatever the stored owner is now. */
 int pidsim_notify(pidsim_kernel *k, int obj, int sig, pidsim_tid *to)
 {
-	struct ps_owner *o = owner_get(k, obj);
+	struct ps_owner *o;
 	struct ps_task *t;
 	int err;
 
+	if (!k)
+		return -EINVAL;
+	o = owner_get(k, obj);
 	if (!o)
 		return -EBADF;
 	err = sig_valid(sig);
@@ -893,8 +954,11 @@ int pidsim_notify(pidsim_kernel *k, int obj, int sig, pidsim_tid *to)
 
 int pidsim_owner_close(pidsim_kernel *k, int obj)
 {
-	struct ps_owner *o = owner_get(k, obj);
+	struct ps_owner *o;
 
+	if (!k)
+		return -EINVAL;
+	o = owner_get(k, obj);
 	if (!o)
 		return -EBADF;
 	o->used = false;

@@ -335,7 +335,7 @@ static void test_scenario_parse_null(void **state)
 	pidsim_sc_free(sc);
 	pidsim_sc_free(NULL);
 	assert_int_equal(pidsim_sc_run(NULL, NULL, 0, NULL, NULL), -EINVAL);
-	assert_int_equal(pidsim_sc_format(NULL, 0, NULL, 0), -1);
+	assert_int_equal(pidsim_sc_format(NULL, 0, NULL, 0), -EINVAL);
 }
 
 /* ---- Formatting ----------------------------------------------------------------- */
