@@ -131,13 +131,12 @@ static bool is_bracket(char c)
 }
 
 /* Check a byte: NUL, control bytes and (outside comments) non-ASCII bytes
- * are errors.  A CR is allowed only as the last byte (CRLF files). */
-static int check_byte(struct parser *p, const char *s, size_t i, size_t len,
-		      bool comment)
+ * are errors; a CR only ends a line (CRLF), and the caller takes it off. */
+static int check_byte(struct parser *p, const char *s, size_t i, bool comment)
 {
 	unsigned char c = (unsigned char)s[i];
 
-	if (c == '\t' || (c == '\r' && i + 1 == len))
+	if (c == '\t')
 		return 0;
 	if (c < 0x20 || c == 0x7f)
 		return fail(p, (unsigned)i + 1,
@@ -164,10 +163,10 @@ static int tokenize(struct parser *p, const char *s, size_t len)
 		if (i >= PIDSIM_SC_MAX_LINE)
 			return fail(p, PIDSIM_SC_MAX_LINE + 1,
 				    "line longer than %d bytes", PIDSIM_SC_MAX_LINE);
-		err = check_byte(p, s, i, len, comment);
+		err = check_byte(p, s, i, comment);
 		if (err)
 			return err;
-		if (comment || is_space(s[i]) || s[i] == '\r')
+		if (comment || is_space(s[i]))
 			continue;
 		starts = i == 0 || is_space(s[i - 1]) || is_bracket(s[i - 1]) ||
 			 is_bracket(s[i]);
@@ -1104,8 +1103,9 @@ int pidsim_sc_parse(const char *text, size_t len, struct pidsim_scenario **out,
 		const char *nl = memchr(text + at, '\n', len - at);
 		size_t n = nl ? (size_t)(nl - (text + at)) : len - at;
 
+		/* The newline, LF or CRLF, is not part of the line. */
 		p->line++;
-		ret = parse_line(p, text + at, n);
+		ret = parse_line(p, text + at, n && text[at + n - 1] == '\r' ? n - 1 : n);
 		at += n + 1;
 	}
 	if (ret)

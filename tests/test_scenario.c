@@ -309,6 +309,39 @@ static void test_scenario_parse_long_line(void **state)
 	free(text);
 }
 
+/* The newline, LF or CRLF, is not part of a line: PIDSIM_SC_MAX_LINE
+ * bytes and either newline parse, one byte more does not (issue 12,
+ * defect 5: CRLF counted the CR). */
+static void test_scenario_parse_line_limit_any_newline(void **state)
+{
+	static const char *const eols[] = { "\n", "\r\n", "" };
+	char text[PIDSIM_SC_MAX_LINE + 16];
+
+	(void)state;
+	for (size_t e = 0; e < sizeof eols / sizeof eols[0]; e++) {
+		for (size_t n = PIDSIM_SC_MAX_LINE; n <= PIDSIM_SC_MAX_LINE + 1; n++) {
+			struct pidsim_scenario *sc = NULL;
+			struct pidsim_sc_error err;
+			int ret;
+
+			memset(text, ' ', n);
+			memcpy(text, "getpid host #", 13);
+			strcpy(text + n, eols[e]);
+			ret = pidsim_sc_parse(text, strlen(text), &sc, &err);
+			if (n == PIDSIM_SC_MAX_LINE) {
+				assert_int_equal(ret, 0);
+				assert_int_equal(sc->nr_stmts, 1);
+				pidsim_sc_free(sc);
+			} else {
+				assert_int_equal(ret, -EINVAL);
+				assert_int_equal(err.col, PIDSIM_SC_MAX_LINE + 1);
+			}
+		}
+	}
+	parse_fails("getpid host\r\r\n", 15, 1, 12, "unexpected byte 0x0d");
+	parse_fails("getpid\r host\n", 14, 1, 7, "unexpected byte 0x0d");
+}
+
 /* More statements than the limit: an error, not unbounded memory. */
 static void test_scenario_parse_too_many(void **state)
 {
@@ -800,6 +833,7 @@ int main(void)
 		cmocka_unit_test(test_scenario_parse_errors),
 		cmocka_unit_test(test_scenario_parse_nul),
 		cmocka_unit_test(test_scenario_parse_long_line),
+		cmocka_unit_test(test_scenario_parse_line_limit_any_newline),
 		cmocka_unit_test(test_scenario_parse_too_many),
 		cmocka_unit_test(test_scenario_parse_null),
 		cmocka_unit_test(test_scenario_format_round_trip),

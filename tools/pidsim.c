@@ -89,7 +89,8 @@ static const char run_usage[] =
 "exit status: 0 passed, 1 a violation or a failed expect, 2 a usage, file\n"
 "or parse error (FILE:LINE:COLUMN: what was expected; nothing is run).\n";
 
-/* Read a whole file, or stdin for "-".  NULL with a message on failure. */
+/* Read a whole file, or stdin for "-": at most MAX_FILE bytes, and one
+ * more to tell that there are more.  NULL with a message on failure. */
 static char *read_file(const char *path, size_t *len)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -101,18 +102,22 @@ static char *read_file(const char *path, size_t *len)
 		return NULL;
 	}
 	for (;;) {
-		char *p = cap <= MAX_FILE + 1 ? realloc(buf, cap) : NULL;
+		char *p = realloc(buf, cap);
 
 		if (!p) {
-			fprintf(stderr, "pidsim: %s: %s\n", path, cap > MAX_FILE + 1 ?
-				"file too large (at most 64 MiB)" : "out of memory");
+			fprintf(stderr, "pidsim: %s: out of memory\n", path);
 			goto fail;
 		}
 		buf = p;
 		n += fread(buf + n, 1, cap - n, f);
 		if (n < cap)
 			break;
-		cap *= 2;
+		if (n > MAX_FILE) {
+			fprintf(stderr, "pidsim: %s: file too large (at most 64 MiB)\n",
+				path);
+			goto fail;
+		}
+		cap = cap > (MAX_FILE + 1) / 2 ? MAX_FILE + 1 : 2 * cap;
 	}
 	if (ferror(f)) {
 		fprintf(stderr, "pidsim: %s: read error\n", path);
