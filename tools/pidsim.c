@@ -4,7 +4,8 @@
  *
  * Results go to stdout, errors to stderr.  Exit status: 0 the scenario
  * passed, 1 a contract violation or a failed expect, 2 a usage error, a
- * file that cannot be read or parsed, or no memory.
+ * file that cannot be read or parsed, output that cannot be written (every
+ * command: stdout is flushed and closed before exit), or no memory.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -49,7 +50,8 @@ static const char usage[] =
 "               its old number) and show what came back\n"
 "\n"
 "exit status: 0 passed, 1 a contract violation or a failed expect,\n"
-"2 a usage, file or parse error.  The language: docs/scenarios.md.\n";
+"2 a usage, file or parse error, or output that could not be written.\n"
+"The language: docs/scenarios.md.\n";
 
 static const char run_usage[] =
 "usage: pidsim run FILE [--design NAME|all] [--stats]\n"
@@ -153,6 +155,8 @@ static struct pidsim_scenario *load(const char *path)
 		fprintf(stderr, "%s:%u:%u: %s\n", path, err.line, err.col, err.msg);
 	return ret ? NULL : sc;
 }
+
+/* ---- Commands ------------------------------------------------------------- */
 
 static void print_flags(unsigned flags)
 {
@@ -435,6 +439,22 @@ static int restore_on(const struct pidsim_design_info *d, const unsigned char *b
 	return ret ? 1 : 0;
 }
 
+/* Write len bytes to path, or stdout for "-", every write, the flush and
+ * the close checked: 0, or an errno. */
+static int write_out(const char *path, const void *buf, size_t len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
+	int err = 0;
+
+	if (!f)
+		return errno ? errno : EIO;
+	if (fwrite(buf, 1, len, f) != len || fflush(f) || ferror(f))
+		err = errno ? errno : EIO;
+	if (f != stdout && fclose(f) && !err)
+		err = errno ? errno : EIO;
+	return err;
+}
+
 /* checkpoint FILE LABEL OUT [--design NAME] */
 static int cmd_checkpoint(int argc, char **argv)
 {
@@ -444,7 +464,6 @@ static int cmd_checkpoint(int argc, char **argv)
 	struct pidsim_sc_summary sum;
 	size_t n = 0, len;
 	void *buf;
-	FILE *f;
 	int ret;
 
 	for (int i = 2; i < argc; i++) {
@@ -471,9 +490,9 @@ static int cmd_checkpoint(int argc, char **argv)
 			pidsim_errname(ret));
 		return ret == -ESRCH ? EXIT_FAILED : EXIT_USAGE;
 	}
-	f = strcmp(arg[2], "-") == 0 ? stdout : fopen(arg[2], "wb");
-	if (!f || fwrite(buf, 1, len, f) != len || (f != stdout && fclose(f))) {
-		fprintf(stderr, "pidsim checkpoint: %s: %s\n", arg[2], strerror(errno));
+	ret = write_out(arg[2], buf, len);
+	if (ret) {
+		fprintf(stderr, "pidsim checkpoint: %s: %s\n", arg[2], strerror(ret));
 		pidsim_image_free(buf);
 		return EXIT_USAGE;
 	}
@@ -523,7 +542,24 @@ static int cmd_restore(int argc, char **argv)
 	return failed ? EXIT_FAILED : EXIT_PASS;
 }
 
-int main(int argc, char **argv)
+/* Whatever the command printed must have reached stdout: a full disk or
+ * a closed pipe is an error (exit 2), not a silent success. */
+static int close_stdout(int ret)
+{
+	int err = 0;
+
+	errno = 0;
+	if (fflush(stdout) || ferror(stdout))
+		err = errno ? errno : EIO;
+	if (fclose(stdout) && !err)
+		err = errno ? errno : EIO;
+	if (!err)
+		return ret;
+	fprintf(stderr, "pidsim: standard output: %s\n", strerror(err));
+	return EXIT_USAGE;
+}
+
+static int dispatch(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
@@ -548,4 +584,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pidsim: unknown command '%s'\n", cmd);
 	fputs(usage, stderr);
 	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	return close_stdout(dispatch(argc, argv));
 }
