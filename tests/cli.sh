@@ -62,6 +62,30 @@ else
 	echo "skip no writable /dev/full: output errors not tested"
 fi
 
+# ---- Numeric options: the whole string, in range (issue 12, defect 7) ------
+img=$tmp/c1.img
+for bad in abc "" 12abc " 12" "12 " +12 0x10 1e3 12.5 -5 0 1 4194305 99999999999 \
+	   -99999999999 18446744073709551617; do
+	expect 2 "--pid-max" "$bin" restore "$img" --pid-max "$bad" || true
+	grep -qE "not a number|out of range" "$tmp/err" ||
+		fail "--pid-max '$bad': no reason in: $(cat "$tmp/err")"
+done
+expect 2 "--pid-max needs a number" "$bin" restore "$img" --pid-max
+expect 2 "--pid-max" "$bin" restore "$img" --pid-max=abc
+for good in 4194304 50000; do
+	expect 0 "" "$bin" restore "$img" --pid-max "$good" --design pidns
+done
+# The lowest pid_max is taken; the image then does not fit (exit 1).
+"$bin" restore "$img" --pid-max 2 --design pidns >"$tmp/out" 2>&1
+rc=$?
+[ $rc -eq 1 ] && grep -q "^refused" "$tmp/out" ||
+	fail "--pid-max 2: exit $rc, want 1 and a refused restore: $(head -3 "$tmp/out")"
+expect 0 "" "$bin" restore "$img" --pid-max=50000 --design pidns
+# 99999999999 used to wrap to 1215752191 (atoi): the boot must not see it.
+"$bin" restore "$img" --pid-max 4294967298 --design pidns >"$tmp/out" 2>&1
+[ $? -eq 2 ] && ! grep -q "booted\|restored" "$tmp/out" ||
+	fail "--pid-max 4294967298 (2 after wrapping) must be refused"
+
 if [ $failed -ne 0 ]; then
 	echo "cli: FAILED"
 	exit 1

@@ -7,6 +7,7 @@
  * file that cannot be read or parsed, output that cannot be written (every
  * command: stdout is flushed and closed before exit), or no memory.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +158,57 @@ static struct pidsim_scenario *load(const char *path)
 }
 
 /* ---- Commands ------------------------------------------------------------- */
+
+/* ---- Options -------------------------------------------------------------- */
+
+/* Whether argv[*i] is option name, as "NAME VALUE" or "NAME=VALUE"; then
+ * *value is the value (NULL when it is missing) and *i its index. */
+static bool option(int argc, char **argv, int *i, const char *name,
+		   const char **value)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n) != 0)
+		return false;
+	if (argv[*i][n] == '=') {
+		*value = argv[*i] + n + 1;
+		return true;
+	}
+	if (argv[*i][n] != '\0')
+		return false;
+	*value = *i + 1 < argc ? argv[++*i] : NULL;
+	return true;
+}
+
+/* A numeric option's value: the whole string, a decimal number in
+ * lo..hi.  0, or EXIT_USAGE after saying why, naming the option. */
+static int parse_num(const char *cmd, const char *name, const char *s, long lo,
+		     long hi, long *out)
+{
+	const char *digits = s && s[0] == '-' ? s + 1 : s;
+	char *end;
+	long v;
+
+	if (!s) {
+		fprintf(stderr, "pidsim %s: %s needs a number (%ld..%ld)\n", cmd,
+			name, lo, hi);
+		return EXIT_USAGE;
+	}
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!isdigit((unsigned char)digits[0]) || *end) {
+		fprintf(stderr, "pidsim %s: %s '%s': not a number (%ld..%ld)\n", cmd,
+			name, s, lo, hi);
+		return EXIT_USAGE;
+	}
+	if (errno == ERANGE || v < lo || v > hi) {
+		fprintf(stderr, "pidsim %s: %s '%s': out of range (%ld..%ld)\n", cmd,
+			name, s, lo, hi);
+		return EXIT_USAGE;
+	}
+	*out = v;
+	return 0;
+}
 
 static void print_flags(unsigned flags)
 {
@@ -512,16 +564,22 @@ static int cmd_restore(int argc, char **argv)
 	size_t len;
 
 	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--design") == 0 && i + 1 < argc)
+		const char *v;
+		long n;
+
+		if (strcmp(argv[i], "--design") == 0 && i + 1 < argc) {
 			design = argv[++i];
-		else if (strcmp(argv[i], "--into") == 0)
+		} else if (strcmp(argv[i], "--into") == 0) {
 			into = true;
-		else if (strcmp(argv[i], "--pid-max") == 0 && i + 1 < argc)
-			pid_max = atoi(argv[++i]);
-		else if (!file && (argv[i][0] != '-' || !argv[i][1]))
+		} else if (option(argc, argv, &i, "--pid-max", &v)) {
+			if (parse_num("restore", "--pid-max", v, 2, PIDSIM_PID_MAX_LIMIT, &n))
+				return EXIT_USAGE;
+			pid_max = (int)n;
+		} else if (!file && (argv[i][0] != '-' || !argv[i][1])) {
 			file = argv[i];
-		else
+		} else {
 			file = NULL, i = argc;
+		}
 	}
 	if (!file || (strcmp(design, "all") != 0 && !pidsim_design_find(design))) {
 		fputs("usage: pidsim restore IMAGE [--design NAME|all] [--into] "
