@@ -10,6 +10,7 @@ const char *pidsim_errname(int err)
 	case EPERM: return "EPERM";
 	case ENOENT: return "ENOENT";
 	case ESRCH: return "ESRCH";
+	case E2BIG: return "E2BIG";			/* pidsim_sc_opts.max_tasks */
 	case EBADF: return "EBADF";
 	case ECHILD: return "ECHILD";
 	case EAGAIN: return "EAGAIN";

@@ -647,6 +647,203 @@ static void test_scenario_run_limits(void **state)
 	free(out);
 }
 
+/* Run text with opts, the transcript into *out (caller frees); the return
+ * value of pidsim_sc_run_opts() into *ret. */
+static struct pidsim_sc_summary run_opts(const char *text,
+					 const struct pidsim_sc_opts *opts,
+					 int *ret, char **out)
+{
+	struct pidsim_scenario *sc = parse_ok(text);
+	struct pidsim_sc_summary sum = { 0 };
+	FILE *f = tmpfile();
+	long n;
+
+	assert_non_null(f);
+	*ret = pidsim_sc_run_opts(sc, opts, f, &sum);
+	n = ftell(f);
+	rewind(f);
+	*out = calloc(1, (size_t)n + 1);
+	assert_non_null(*out);
+	assert_int_equal(fread(*out, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	pidsim_sc_free(sc);
+	return sum;
+}
+
+/* The task budget (issue 12): a statement that would leave a kernel image
+ * with more tasks than max_tasks gives E2BIG, a recorded limit, and
+ * changes nothing; a fork and churn need one task of room, a restore or a
+ * migrate the whole tree (a tree image restored as a container one more,
+ * its new init), and the images a run keeps count together. */
+static void test_scenario_run_task_budget(void **state)
+{
+	static const struct {
+		const char *design;
+		unsigned max_tasks;
+		const char *text;
+		size_t over;		/* statements refused */
+		unsigned line;		/* the first */
+	} cases[] = {
+		{ "all", 2,
+		  "fork host -> a\n"
+		  "fork host -> b\nexpect E2BIG limit\n"
+		  "getpid b\n"				/* skipped: b is unbound */
+		  "ps host\nexpect 2\n"			/* nothing changed */
+		  "churn host 5\nexpect E2BIG\n"	/* no room for one child */
+		  "exit a\nwait host a\n"
+		  "churn host 5\nexpect 5\n", 2, 2 },
+		{ "pidns", 6,
+		  "fork host newpid -> c\nfork c -> x\n"	/* 3 tasks */
+		  "checkpoint host c -> img\n"			/* 2 in images */
+		  "restore host img -> c2\nexpect ok\n"		/* 5 */
+		  "restore host img -> c3\nexpect E2BIG limit\n"	/* 7 > 6 */
+		  "ps host\nexpect 5\n"
+		  "checkpoint c x tree -> t\nexpect 1\n"	/* 3 in images */
+		  "restore host t -> c4\nexpect E2BIG\n"	/* 5 + 1 + init */
+		  "checkpoint host c -> i2\nexpect 2\n"		/* 5 in images */
+		  "checkpoint host c -> i3\nexpect E2BIG\n"	/* 7 > 6 */
+		  "ps host\nexpect 5\n", 3, 6 },
+		{ "pidns", 7,
+		  "fork host newpid -> c\nfork c -> x\n"
+		  "checkpoint c x tree -> t\nrestore host t -> c4\nexpect ok\n"
+		  "ps host\nexpect 5\n", 0, 0 },
+		/* A migrate within one image holds the tree twice until it
+		 * releases the source: 4 tasks and a tree of 2 need room for 6.
+		 * Counted exactly (the bound, every task but host init, does
+		 * not fit in 6). */
+		{ "pidns", 5,
+		  "fork host newpid -> c\nfork c -> x\nfork host -> y\n"
+		  "migrate host c host -> cm\nexpect E2BIG limit\n"
+		  "ps host\nexpect [host c x y]\n", 1, 4 },
+		{ "pidns", 6,
+		  "fork host newpid -> c\nfork c -> x\nfork host -> y\n"
+		  "migrate host c host -> cm\nexpect ok\n"
+		  "ps host\nexpect 4\n", 0, 0 },
+		{ "all", 3,				/* onto another image */
+		  "kernel other\nfork host newpid -> c\nfork c -> x\n"
+		  "fork other -> o\nfork other -> p\n"	/* other: 3 */
+		  "migrate host c other -> cm\nexpect E2BIG\n"
+		  "exit p\nwait other p\n"
+		  "migrate host c other -> cm2\nexpect E2BIG\n"	/* 2 + 2 > 3 */
+		  "exit o\nwait other o\n"
+		  "migrate host c other -> cm3\nexpect ok\n", 2, 6 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct pidsim_sc_opts opts = { .design = cases[i].design,
+					       .max_tasks = cases[i].max_tasks };
+		struct pidsim_sc_summary sum;
+		char *out;
+		int ret;
+
+		sum = run_opts(cases[i].text, &opts, &ret, &out);
+		if (ret || sum.failed || sum.violations || sum.over_budget != cases[i].over ||
+		    sum.budget_line != cases[i].line)
+			print_error("case %zu:\n%s\n%s\n", i, cases[i].text, out);
+		assert_int_equal(ret, 0);
+		assert_int_equal(sum.failed, 0);
+		assert_int_equal(sum.violations, 0);
+		assert_int_equal(sum.max_tasks, cases[i].max_tasks);
+		assert_int_equal(sum.over_budget, cases[i].over);
+		assert_int_equal(sum.budget_line, cases[i].line);
+		assert_true(!cases[i].over || strstr(out, "[limit: max_tasks"));
+		assert_true(!cases[i].over || strstr(out, ": INCOMPLETE\n"));
+		free(out);
+	}
+}
+
+/* The budget's bounds: the default when 0, -EINVAL past INT_MAX. */
+static void test_scenario_run_task_budget_bounds(void **state)
+{
+	struct pidsim_scenario *sc = parse_ok("fork host -> a\n");
+	struct pidsim_sc_opts opts = { .max_tasks = 0 };
+	struct pidsim_sc_summary sum;
+
+	(void)state;
+	assert_int_equal(pidsim_sc_run_opts(sc, &opts, NULL, &sum), 0);
+	assert_int_equal(sum.max_tasks, PIDSIM_SC_MAX_TASKS_DEFAULT);
+	assert_int_equal(pidsim_sc_run_opts(sc, NULL, NULL, &sum), 0);
+	assert_int_equal(sum.max_tasks, PIDSIM_SC_MAX_TASKS_DEFAULT);
+	opts.max_tasks = 2147483648u;
+	assert_int_equal(pidsim_sc_run_opts(sc, &opts, NULL, &sum), -EINVAL);
+	assert_int_equal(pidsim_sc_run_opts(NULL, &opts, NULL, &sum), -EINVAL);
+	pidsim_sc_free(sc);
+}
+
+/* The time limit stops a run between statements or inside churn: the rows
+ * before the line it stopped at are printed, and the summary says so. */
+static void test_scenario_run_timeout(void **state)
+{
+	struct pidsim_sc_opts opts = { .design = "pidspace", .timeout_ms = 1 };
+	struct pidsim_sc_summary sum;
+	char text[2048] = "getpid host\n", want[64], *out;
+	int ret;
+
+	(void)state;
+	for (int i = 0; i < 100; i++)
+		strcat(text, "churn host 100000\n");
+	sum = run_opts(text, &opts, &ret, &out);
+	assert_int_equal(ret, -ETIMEDOUT);
+	assert_true(sum.stopped_line >= 1 && sum.stopped_line <= 101);
+	assert_int_equal(sum.statements, sum.stopped_line - 1);
+	snprintf(want, sizeof want, "the time limit stopped the run at line %u: "
+		 "INCOMPLETE\n", sum.stopped_line);
+	assert_non_null(strstr(out, want));
+	snprintf(want, sizeof want, "\n%4u  ", sum.stopped_line);
+	assert_null(strstr(out, want));		/* not its row */
+	free(out);
+	/* Inside churn too: 100,000 forks, exits and reaps take far more
+	 * than a millisecond, so the one statement of the file is where the
+	 * run stops, not after it. */
+	sum = run_opts("churn host 100000\n", &opts, &ret, &out);
+	assert_int_equal(ret, -ETIMEDOUT);
+	assert_int_equal(sum.stopped_line, 1);
+	assert_int_equal(sum.statements, 0);
+	assert_null(strstr(out, "   1  churn"));
+	free(out);
+}
+
+/* A small run prints one table, aligned over every row; one that passes
+ * PIDSIM_SC_STREAM_WORK prints the rows it has, then each as it runs, and
+ * a header again when a row widens a column. */
+static void test_scenario_run_streams(void **state)
+{
+	static const char big[] = "fork host -> a\nchurn host 70000\n"
+				  "fork host -> b_longer_label_than_the_rest\n";
+	static const char small[] = "fork host -> a\nchurn host 7\n"
+				    "fork host -> b_longer_label_than_the_rest\n";
+	struct pidsim_sc_opts opts = { .design = "pidspace" };
+	char *out;
+	int ret, headers = 0;
+
+	(void)state;
+	run_opts(small, &opts, &ret, &out);
+	assert_int_equal(ret, 0);
+	for (char *p = out; (p = strstr(p, "line  statement")); p++)
+		headers++;
+	assert_int_equal(headers, 1);
+	free(out);
+	run_opts(big, &opts, &ret, &out);
+	assert_int_equal(ret, 0);
+	headers = 0;
+	for (char *p = out; (p = strstr(p, "line  statement")); p++)
+		headers++;
+	assert_int_equal(headers, 2);	/* line 1; again for the long label */
+	assert_true(strstr(out, "   1  fork") < strstr(out, "   2  churn"));
+	assert_true(strstr(out, "   2  churn") < strstr(out, "   3  fork"));
+	free(out);
+	/* Large from its first statement: one header, not one before the
+	 * (no) rows so far and one above the first. */
+	run_opts("churn host 70000\nfork host -> a\n", &opts, &ret, &out);
+	assert_int_equal(ret, 0);
+	headers = 0;
+	for (char *p = out; (p = strstr(p, "line  statement")); p++)
+		headers++;
+	assert_int_equal(headers, 1);
+	free(out);
+}
+
 /* Host-view and stored-owner differences are allowed and say why. */
 static void test_scenario_run_classifies(void **state)
 {
@@ -843,6 +1040,10 @@ int main(void)
 		cmocka_unit_test(test_scenario_run_matchers),
 		cmocka_unit_test(test_scenario_expect_number_and_label_any_order),
 		cmocka_unit_test(test_scenario_run_limits),
+		cmocka_unit_test(test_scenario_run_task_budget),
+		cmocka_unit_test(test_scenario_run_task_budget_bounds),
+		cmocka_unit_test(test_scenario_run_timeout),
+		cmocka_unit_test(test_scenario_run_streams),
 		cmocka_unit_test(test_scenario_run_classifies),
 		cmocka_unit_test(test_scenario_run_notes_follow),
 		cmocka_unit_test(test_scenario_run_stats),
