@@ -170,6 +170,49 @@ rc=$?
 [ $rc -eq 0 ] && grep -q "10000 statements" "$tmp/out" ||
 	fail "10000 statements: exit $rc, want 0"
 
+# Work without bounds (issue 12): a container checkpointed and restored
+# into itself, again and again, doubles each time; with the default
+# pid_max raised out of the way it used to grow to gigabytes and die out of
+# memory with its transcript unprinted.  Under a small task budget the
+# restore that would pass it gives E2BIG, the file runs to its end (every
+# later checkpoint refused too: the images held are under the same
+# budget), and the transcript holds every line.  With --max-tasks 1024:
+# c's container holds 2^k tasks after restore k, and restore 9 (line 21)
+# would bring the image to 1 + 2 * 512 > 1024.  The memory is capped so
+# that a regression fails here instead of eating the machine: ulimit -v,
+# or the sanitizer's own RSS limit (its shadow memory needs terabytes of
+# address space).
+{
+	echo "kernel pid_max 4194304"
+	echo "fork host newpid -> c"
+	echo "fork c -> a"
+	for i in $(seq 546); do
+		echo "checkpoint host c -> i$i"
+		echo "restore c i$i -> r$i"
+	done
+} >"$tmp/doubling.pidsim"
+if grep -q __asan_init "$bin"; then
+	ASAN_OPTIONS=$ASAN_OPTIONS:hard_rss_limit_mb=1024 \
+		"$bin" run "$tmp/doubling.pidsim" --max-tasks 1024 >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+else
+	(ulimit -v 1000000; exec "$bin" run "$tmp/doubling.pidsim" --max-tasks 1024) \
+		>"$tmp/out" 2>"$tmp/err"
+	rc=$?
+fi
+rows=$(grep -cE '^ *[0-9]+  ' "$tmp/out")
+if [ $rc -ne 3 ]; then
+	fail "doubling.pidsim --max-tasks 1024: exit $rc, want 3"; head -3 "$tmp/err"
+elif ! grep -q "doubling.pidsim:21: over the task budget" "$tmp/err"; then
+	fail "doubling.pidsim: no limit message for line 21: $(head -2 "$tmp/err")"
+elif [ "$rows" -ne 1095 ] || ! grep -qE "^  21  restore c i9 -> r9 .*E2BIG \[limit: max_tasks 1024\]" "$tmp/out" ||
+     ! tail -1 "$tmp/out" | grep -q "the task budget (max_tasks 1024) refused line 21 and later: INCOMPLETE"; then
+	fail "doubling.pidsim: want 1095 rows, E2BIG at line 21 and the budget in the summary"
+	grep -E "^  2[01]  " "$tmp/out" | cut -c1-120; tail -1 "$tmp/out"
+else
+	echo "ok   doubling.pidsim --max-tasks 1024: E2BIG from line 21, all $rows rows, exit 3"
+fi
+
 "$bin" run "$tmp/no-such-file.pidsim" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 if [ $rc -ne 2 ] || ! grep -q "no-such-file" "$tmp/err"; then
