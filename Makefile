@@ -93,7 +93,8 @@ $(BUILD)/$(1)/pidsim: tools/pidsim.c $(BUILD)/$(1)/libpidsim.a
 
 # The unit tests, then every scenario with --design all and the malformed
 # files (tests/scenarios.sh), then images between processes and damaged
-# image files (tests/image_cli.sh).
+# image files (tests/image_cli.sh), then the command line's own errors and
+# limits (tests/cli.sh).
 test-$(1): $(addprefix $(BUILD)/$(1)/tests/,$(TESTS)) $(BUILD)/$(1)/pidsim
 	@echo "== $(1) build: $$(CC_$(1)) $$(CFLAGS_$(1))"
 	@set -e; for t in $$(filter-out $(BUILD)/$(1)/pidsim,$$^); do echo "-- $$$$t"; $$$$t; done
@@ -101,6 +102,8 @@ test-$(1): $(addprefix $(BUILD)/$(1)/tests/,$(TESTS)) $(BUILD)/$(1)/pidsim
 	@tests/scenarios.sh $(BUILD)/$(1)/pidsim
 	@echo "-- images: $(BUILD)/$(1)/pidsim"
 	@tests/image_cli.sh $(BUILD)/$(1)/pidsim
+	@echo "-- command line: $(BUILD)/$(1)/pidsim"
+	@tests/cli.sh $(BUILD)/$(1)/pidsim
 endef
 $(foreach v,$(VARIANTS),$(eval $(call variant,$(v))))
 

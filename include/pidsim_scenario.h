@@ -206,6 +206,27 @@ const char *pidsim_sc_kind_name(enum pidsim_sc_kind kind);
 /* pidsim_sc_run() flags. */
 #define PIDSIM_SC_STATS 0x1u	/* print the cost counters per statement */
 
+/*
+ * The limits of one run, so that a file from anyone ends, and says where
+ * it stopped (pidsim_sc_run_opts()).  The task budget: no statement may
+ * leave a kernel image with more than max_tasks tasks (running and
+ * zombie, host init included), and the checkpoint images a design's run
+ * keeps may hold no more than max_tasks tasks together.  A statement that
+ * would pass it does nothing and gives E2BIG, shown as a recorded limit
+ * ("max_tasks N"); the statements after it run where they can.  The time
+ * limit is checked before each statement on each design and while churn
+ * runs; a single call already running (a large restore) finishes first.
+ */
+#define PIDSIM_SC_MAX_TASKS_DEFAULT 4194304	/* tasks per kernel image */
+#define PIDSIM_SC_STREAM_WORK 65536	/* task operations before rows stream */
+
+struct pidsim_sc_opts {
+	const char *design;	/* a design's name; NULL or "all": every one */
+	unsigned flags;		/* PIDSIM_SC_STATS */
+	unsigned max_tasks;	/* the task budget; 0: the default */
+	unsigned long timeout_ms; /* 0: none */
+};
+
 /* What a run found. */
 struct pidsim_sc_summary {
 	size_t designs;		/* designs run */
@@ -215,20 +236,45 @@ struct pidsim_sc_summary {
 	size_t violations;	/* of which contract violations */
 	size_t expects;		/* (expect, design) checks made */
 	size_t failed;		/* of which failed */
+	unsigned max_tasks;	/* the task budget the run had */
+	size_t over_budget;	/* statements the budget refused on some design */
+	unsigned budget_line;	/* the first of them; 0: none */
+	unsigned stopped_line;	/* the line the time limit stopped the run
+				 * at (it did not finish there); 0: none */
 };
 
 /*
  * Run sc on the design called design, or on every design when design is
- * NULL or "all", printing the transcript to out (nothing when out is NULL).
+ * NULL or "all", printing the transcript to out (nothing when out is NULL),
+ * under the default task budget and no time limit (pidsim_sc_run_opts()).
  * Returns 0 with *sum filled (sum may be NULL), -ENOENT for an unknown
- * design, -ENOMEM.  The scenario passed when sum->violations and
- * sum->failed are both 0.
+ * design, -ENOMEM, -EIO when out could not be written.  The scenario
+ * passed when sum->violations, sum->failed and sum->over_budget are 0.
  */
 int pidsim_sc_run(const struct pidsim_scenario *sc, const char *design,
 		  unsigned flags, FILE *out, struct pidsim_sc_summary *sum);
 
 /*
- * Run sc on the design called design, silently, and hand over the bytes
+ * The same with the limits of opts (NULL: the defaults, no time limit).
+ * The transcript goes out as the run goes: a run that stays small (under
+ * PIDSIM_SC_STREAM_WORK task operations in all: tasks forked, listed,
+ * checkpointed or restored, on every design) prints it as one aligned
+ * table when it ends, byte for byte as pidsim_sc_run() always has; a larger one
+ * prints each row, and flushes out, as soon as its statement has run on
+ * every design, so that a run killed or out of memory leaves every row
+ * before the statement it died in.  Returns 0, -ENOENT, -ENOMEM, -EIO
+ * (out could not be written: the run stops), or -ETIMEDOUT when the time
+ * limit stopped it: the rows before sum->stopped_line are printed and
+ * *sum is filled (sum may be NULL); on the other errors, the rows before
+ * the failing statement are printed.
+ */
+int pidsim_sc_run_opts(const struct pidsim_scenario *sc,
+		       const struct pidsim_sc_opts *opts, FILE *out,
+		       struct pidsim_sc_summary *sum);
+
+/*
+ * Run sc on the design called design, silently (the default task budget,
+ * no time limit), and hand over the bytes
  * the image label called image holds at the end (a `checkpoint ... ->
  * IMAGE` that succeeded): 0 and a malloc()ed *buf of *len bytes; -EINVAL
  * for a NULL sc, design, image, buf or len (sum may be NULL); -ENOENT

@@ -11,6 +11,7 @@ const char *pidsim_errname(int err)
 	case -EPERM: return "EPERM";
 	case -ENOENT: return "ENOENT";
 	case -ESRCH: return "ESRCH";
+	case -E2BIG: return "E2BIG";			/* pidsim_sc_opts.max_tasks */
 	case -EBADF: return "EBADF";
 	case -ECHILD: return "ECHILD";
 	case -EAGAIN: return "EAGAIN";
@@ -27,6 +28,7 @@ const char *pidsim_errname(int err)
 	case -EFBIG: return "EFBIG";
 	case -EUSERS: return "EUSERS";
 	case -EIO: return "EIO";
+	case -ETIMEDOUT: return "ETIMEDOUT";		/* pidsim_sc_opts.timeout_ms */
 	case -ENOEXEC: return "ENOEXEC";			/* the image errors */
 	case -ENODATA: return "ENODATA";
 	case -EPROTONOSUPPORT: return "EPROTONOSUPPORT";

@@ -114,15 +114,27 @@ struct sc_table {
 	size_t nr_designs;
 	struct sc_row *rows;
 	size_t nr_rows;
+	size_t nr_done;		/* rows whose statement ran on every design */
 	struct sc_cost *total;	/* per design: sums, and bytes at the end */
 	uint64_t *peak;		/* per design: most bytes, any image */
+	/* Printing.  Rows go out in groups: every row at the end of a small
+	 * run, one row at a time once a run streams.  A group is aligned
+	 * with the widths in force, which only grow (the statement column's
+	 * is the widest statement of the file from the start); the header
+	 * is printed first, and again when a group widens a column. */
+	size_t printed;		/* rows printed */
+	size_t asked_w, view_w;	/* 0 before the first header */
+	size_t *w;		/* per design */
 };
 
 int sc_table_init(struct sc_table *t, size_t nr_rows, size_t nr_designs);
 void sc_table_free(struct sc_table *t);
-/* The aligned transcript, then (PIDSIM_SC_STATS) the costs, then the
+/* Print rows printed..upto (the header first, if due) and flush: 0, or
+ * -EIO when out has failed. */
+int sc_table_print_rows(struct sc_table *t, FILE *out, size_t upto);
+/* After the rows: (PIDSIM_SC_STATS) the costs of the rows done, then the
  * summary line. */
-void sc_table_print(const struct sc_table *t, FILE *out, unsigned flags,
-		    const struct pidsim_sc_summary *sum);
+void sc_table_print_end(const struct sc_table *t, FILE *out, unsigned flags,
+			const struct pidsim_sc_summary *sum);
 
 #endif

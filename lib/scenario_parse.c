@@ -131,13 +131,12 @@ static bool is_bracket(char c)
 }
 
 /* Check a byte: NUL, control bytes and (outside comments) non-ASCII bytes
- * are errors.  A CR is allowed only as the last byte (CRLF files). */
-static int check_byte(struct parser *p, const char *s, size_t i, size_t len,
-		      bool comment)
+ * are errors; a CR only ends a line (CRLF), and the caller takes it off. */
+static int check_byte(struct parser *p, const char *s, size_t i, bool comment)
 {
 	unsigned char c = (unsigned char)s[i];
 
-	if (c == '\t' || (c == '\r' && i + 1 == len))
+	if (c == '\t')
 		return 0;
 	if (c < 0x20 || c == 0x7f)
 		return fail(p, (unsigned)i + 1,
@@ -164,10 +163,10 @@ static int tokenize(struct parser *p, const char *s, size_t len)
 		if (i >= PIDSIM_SC_MAX_LINE)
 			return fail(p, PIDSIM_SC_MAX_LINE + 1,
 				    "line longer than %d bytes", PIDSIM_SC_MAX_LINE);
-		err = check_byte(p, s, i, len, comment);
+		err = check_byte(p, s, i, comment);
 		if (err)
 			return err;
-		if (comment || is_space(s[i]) || s[i] == '\r')
+		if (comment || is_space(s[i]))
 			continue;
 		starts = i == 0 || is_space(s[i - 1]) || is_bracket(s[i - 1]) ||
 			 is_bracket(s[i]);
@@ -427,6 +426,7 @@ static int parse_number(struct parser *p, const struct tok *t, long lo, long hi,
 }
 
 #define INT_RANGE (-2147483647L - 1), 2147483647L
+#define PID_RANGE 1L, 2147483647L
 
 /* A signal: a Linux name (KILL, SIGTERM) or any int. */
 static int parse_sig(struct parser *p, const struct tok *t, int *out)
@@ -791,24 +791,32 @@ static unsigned allowed_matches(enum pidsim_sc_kind kind)
 	}
 }
 
-/* NUMBER, LABEL or NUMBER(LABEL): an expected pid. */
-static int parse_item(struct parser *p, const struct tok *t, struct pidsim_sc_item *it)
+/* NUMBER, LABEL or NUMBER(LABEL): an expected pid.  A ps list holds pids,
+ * and a result names a task only by a pid, so NUMBER is 1 or more there
+ * (-1 stands for "any number" in an item). */
+static int parse_item(struct parser *p, const struct tok *t, bool in_list,
+		      struct pidsim_sc_item *it)
 {
 	const char *open = memchr(t->s, '(', t->len);
 	struct tok lab;
+	int r;
 
 	*it = (struct pidsim_sc_item){ -1, -1 };
 	if (!open) {
 		if (is_digit(t->s[0]) || t->s[0] == '-')
-			return parse_number(p, t, INT_RANGE, "a pid", &it->nr);
+			return in_list ? parse_number(p, t, PID_RANGE, "a pid", &it->nr)
+				       : parse_number(p, t, INT_RANGE, "a pid", &it->nr);
 		return find_label(p, t, TASKS, "a pid (a number, a label or "
 				  "NUMBER(LABEL))", &it->label);
 	}
 	lab = (struct tok){ open + 1, t->len - (size_t)(open - t->s) - 1,
 			    t->col + (unsigned)(open - t->s) + 1 };
-	if (number_in(t->s, (size_t)(open - t->s), INT_RANGE, &it->nr) ||
-	    lab.len < 2 || lab.s[lab.len - 1] != ')')
+	r = number_in(t->s, (size_t)(open - t->s), PID_RANGE, &it->nr);
+	if (r == -1 || lab.len < 2 || lab.s[lab.len - 1] != ')')
 		return fail_expected(p, t, "NUMBER(LABEL)");
+	if (r == -2)
+		return fail(p, t->col, "expected NUMBER(LABEL) with a pid of 1 or "
+			    "more: a task is named only by a pid");
 	lab.len--;
 	return find_label(p, &lab, TASKS, "a task label inside ( )", &it->label);
 }
@@ -834,7 +842,7 @@ static int parse_list(struct parser *p, struct pidsim_sc_match *m)
 
 	m->list = p->sc->nr_items;
 	while ((t = next(p)) && !tok_is(t, "]")) {
-		err = parse_item(p, t, &it);
+		err = parse_item(p, t, true, &it);
 		if (!err)
 			err = add_item(p, &it);
 		if (err)
@@ -885,13 +893,22 @@ static int parse_matcher(struct parser *p, const struct tok *t,
 		m->err = sc_errno_number(t->s, t->len);
 		return m->err ? 0 : fail_expected(p, t, "an errno name such as ESRCH");
 	}
-	err = parse_item(p, t, &it);
+	err = parse_item(p, t, false, &it);
 	if (err)
 		return err;
-	*bit = (it.nr != -1 || it.label < 0 ? PIDSIM_SC_M_NR : 0) |
-	       (it.label >= 0 ? PIDSIM_SC_M_LABEL : 0);
-	m->nr = it.nr;
-	m->label = it.label;
+	/* Only the checks the item makes: NUMBER and LABEL in either order
+	 * add up to what NUMBER(LABEL) checks. */
+	*bit = 0;
+	if (it.nr != -1 || it.label < 0) {
+		*bit |= PIDSIM_SC_M_NR;
+		if (!(m->what & PIDSIM_SC_M_NR))
+			m->nr = it.nr;
+	}
+	if (it.label >= 0) {
+		*bit |= PIDSIM_SC_M_LABEL;
+		if (!(m->what & PIDSIM_SC_M_LABEL))
+			m->label = it.label;
+	}
 	return 0;
 }
 
@@ -1086,8 +1103,9 @@ int pidsim_sc_parse(const char *text, size_t len, struct pidsim_scenario **out,
 		const char *nl = memchr(text + at, '\n', len - at);
 		size_t n = nl ? (size_t)(nl - (text + at)) : len - at;
 
+		/* The newline, LF or CRLF, is not part of the line. */
 		p->line++;
-		ret = parse_line(p, text + at, n);
+		ret = parse_line(p, text + at, n && text[at + n - 1] == '\r' ? n - 1 : n);
 		at += n + 1;
 	}
 	if (ret)

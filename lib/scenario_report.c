@@ -6,6 +6,10 @@
  * A cell that differs from the reference design's (the first column) ends
  * in '*', and the row's note says why: "~" when the contract allows the
  * difference, "!" for a violation or a failed expect.
+ *
+ * Rows go out in groups as the runner hands them over (struct sc_table):
+ * a small run's rows in one group at the end, a large run's one by one, so
+ * that what is printed is never taken back.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -23,7 +27,8 @@ int sc_table_init(struct sc_table *t, size_t nr_rows, size_t nr_designs)
 	t->designs = calloc(nr_designs, sizeof *t->designs);
 	t->total = calloc(nr_designs, sizeof *t->total);
 	t->peak = calloc(nr_designs, sizeof *t->peak);
-	if (!t->rows || !t->designs || !t->total || !t->peak)
+	t->w = calloc(nr_designs ? nr_designs : 1, sizeof *t->w);
+	if (!t->rows || !t->designs || !t->total || !t->peak || !t->w)
 		return -ENOMEM;
 	t->nr_rows = nr_rows;
 	t->nr_designs = nr_designs;
@@ -56,6 +61,7 @@ void sc_table_free(struct sc_table *t)
 	free(t->designs);
 	free(t->total);
 	free(t->peak);
+	free(t->w);
 	memset(t, 0, sizeof *t);
 }
 
@@ -69,43 +75,58 @@ static size_t cell_width(const struct sc_row *row, size_t d)
 	return (row->cells[d] ? strlen(row->cells[d]) : 0) + row->differs[d];
 }
 
-/* Widths: the statement column, then one per design; the view column's
- * is the widest view's. */
-static void widths(const struct sc_table *t, size_t *asked, size_t *view, size_t *w)
+/* The widths rows from..to need, grown into t's: the statement column
+ * (set once, from every row), the view column (the widest view's), one
+ * per design.  Whether a width grew (or none was set yet). */
+static bool widen(struct sc_table *t, size_t from, size_t to)
 {
-	*asked = strlen("statement");
-	*view = strlen("view");
-	for (size_t i = 0; i < t->nr_rows; i++)
-		if (strlen(t->rows[i].view) > *view)
-			*view = strlen(t->rows[i].view);
-	for (size_t d = 0; d < t->nr_designs; d++)
-		w[d] = strlen(t->designs[d]->name);
-	for (size_t i = 0; i < t->nr_rows; i++) {
+	bool grew = !t->asked_w;
+
+	if (!t->asked_w) {
+		t->asked_w = strlen("statement");
+		for (size_t i = 0; i < t->nr_rows; i++)
+			if (t->rows[i].asked && strlen(t->rows[i].asked) > t->asked_w)
+				t->asked_w = strlen(t->rows[i].asked);
+		t->asked_w = cap_width(t->asked_w);
+		t->view_w = strlen("view");
+		for (size_t d = 0; d < t->nr_designs; d++)
+			t->w[d] = cap_width(strlen(t->designs[d]->name));
+	}
+	for (size_t i = from; i < to; i++) {
 		const struct sc_row *row = &t->rows[i];
 
-		if (row->asked && strlen(row->asked) > *asked)
-			*asked = strlen(row->asked);
-		for (size_t d = 0; d < t->nr_designs; d++)
-			if (cell_width(row, d) > w[d])
-				w[d] = cell_width(row, d);
+		if (strlen(row->view) > t->view_w) {
+			t->view_w = strlen(row->view);
+			grew = true;
+		}
+		for (size_t d = 0; d < t->nr_designs; d++) {
+			size_t w = cap_width(cell_width(row, d));
+
+			if (w > t->w[d]) {
+				t->w[d] = w;
+				grew = true;
+			}
+		}
 	}
-	*asked = cap_width(*asked);
-	for (size_t d = 0; d < t->nr_designs; d++)
-		w[d] = cap_width(w[d]);
+	return grew;
 }
 
-static void print_header(const struct sc_table *t, FILE *out, size_t asked,
-			 size_t view, const size_t *w)
+static void print_header(const struct sc_table *t, FILE *out)
 {
+	size_t asked = t->asked_w, view = t->view_w;
+	const size_t *w = t->w;
+
 	fprintf(out, "line  %-*s  %-*s", (int)asked, "statement", (int)view, "view");
 	for (size_t d = 0; d < t->nr_designs; d++)
 		fprintf(out, "  %-*s", (int)w[d], t->designs[d]->name);
 	fprintf(out, "\n");
 }
 
-static void print_row(const struct sc_table *t, const struct sc_row *row,
-		      FILE *out, size_t asked, size_t view, const size_t *w)
+static void print_row(const struct sc_table *t, const struct sc_row *row, FILE *out)
 {
+	size_t asked = t->asked_w, view = t->view_w;
+	const size_t *w = t->w;
+
 	fprintf(out, "%4u  %-*s  %-*s", row->line, (int)asked,
 		row->asked ? row->asked : "", (int)view, row->view);
 	for (size_t d = 0; d < t->nr_designs; d++) {
@@ -145,7 +166,7 @@ static void print_cost(FILE *out, const struct sc_cost *c)
 static void print_costs(const struct sc_table *t, FILE *out, size_t asked)
 {
 	print_costs_header(t, out, asked);
-	for (size_t i = 0; i < t->nr_rows; i++) {
+	for (size_t i = 0; i < t->nr_done; i++) {
 		const struct sc_row *row = &t->rows[i];
 
 		if (!row->has_cost)
@@ -178,26 +199,32 @@ static void print_summary(const struct sc_table *t, FILE *out,
 		fprintf(out, ": %zu disagreement%s (%zu allowed, %zu violation%s)",
 			sum->disagreements, sum->disagreements == 1 ? "" : "s",
 			sum->allowed, sum->violations, sum->violations == 1 ? "" : "s");
-	fprintf(out, "; %zu expect check%s, %zu failed: %s\n", sum->expects,
-		sum->expects == 1 ? "" : "s", sum->failed,
+	fprintf(out, "; %zu expect check%s, %zu failed", sum->expects,
+		sum->expects == 1 ? "" : "s", sum->failed);
+	if (sum->over_budget)
+		fprintf(out, "; the task budget (max_tasks %u) refused line %u%s",
+			sum->max_tasks, sum->budget_line,
+			sum->over_budget == 1 ? "" : " and later");
+	if (sum->stopped_line)
+		fprintf(out, "; the time limit stopped the run at line %u",
+			sum->stopped_line);
+	fprintf(out, ": %s\n", sum->over_budget || sum->stopped_line ? "INCOMPLETE" :
 		sum->violations || sum->failed ? "FAIL" : "PASS");
 }
 
-void sc_table_print(const struct sc_table *t, FILE *out, unsigned flags,
-		    const struct pidsim_sc_summary *sum)
+int sc_table_print_rows(struct sc_table *t, FILE *out, size_t upto)
 {
-	size_t asked, view, *w = calloc(t->nr_designs ? t->nr_designs : 1, sizeof *w);
+	if (widen(t, t->printed, upto))	/* the first time, or wider */
+		print_header(t, out);
+	for (; t->printed < upto; t->printed++)
+		print_row(t, &t->rows[t->printed], out);
+	return fflush(out) || ferror(out) ? -EIO : 0;
+}
 
-	if (!w) {
-		fprintf(out, "pidsim: out of memory printing the transcript\n");
-		return;
-	}
-	widths(t, &asked, &view, w);
-	print_header(t, out, asked, view, w);
-	for (size_t i = 0; i < t->nr_rows; i++)
-		print_row(t, &t->rows[i], out, asked, view, w);
+void sc_table_print_end(const struct sc_table *t, FILE *out, unsigned flags,
+			const struct pidsim_sc_summary *sum)
+{
 	if (flags & PIDSIM_SC_STATS)
-		print_costs(t, out, asked);
+		print_costs(t, out, t->asked_w);
 	print_summary(t, out, sum);
-	free(w);
 }

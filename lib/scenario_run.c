@@ -31,10 +31,22 @@
  * The runner's own questions (which label a number names, which tasks a
  * statement killed) are asked outside the cost window of the statement, so
  * the cost columns show only what the statement itself did.
+ *
+ * The limits of a run (struct pidsim_sc_opts).  A file from anyone must
+ * end: a statement that would leave a kernel image with more tasks than
+ * the task budget is refused before it allocates anything (a fork needs
+ * room for one task, churn for one at a time, a restore or a migrate for
+ * the whole tree), as are checkpoint images past the budget together;
+ * and a time limit stops the run between statements (or inside churn).
+ * The transcript goes out while the run goes, once the run is large
+ * enough for that to matter (STREAM_WORK).
  */
+#define _POSIX_C_SOURCE 200809L	/* clock_gettime() */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pidsim_image.h"
 #include "scenario.h"
@@ -42,6 +54,15 @@
 enum { OC_RAN, OC_NOTRUN, OC_NOPID };
 
 #define MAX_EFFECTS 8	/* labels a cell lists as died or gone */
+
+/* Task operations (a fork, a task listed or checkpointed or restored) a
+ * run may make before its transcript streams: below it, a run takes
+ * milliseconds and prints one table aligned over every row when it ends;
+ * from it on, each row is printed and flushed as its statement finishes. */
+#define STREAM_WORK PIDSIM_SC_STREAM_WORK
+
+/* How often churn looks at the clock, in iterations. */
+#define CHURN_CLOCK 256
 
 /* What one statement gave on one design. */
 struct outcome {
@@ -55,6 +76,7 @@ struct outcome {
 	int state;		/* resolve: pidsim_task_state() */
 	size_t bytes;		/* checkpoint: the image's size */
 	char limit[64];		/* a limit the design records; "" */
+	bool over;		/* the task budget refused the statement */
 	int *pids, *plabels;	/* ps: the pids and the labels they name */
 	bool *used;		/* ps: scratch for matching an expected list */
 	size_t n, cap;
@@ -87,6 +109,9 @@ struct drun {
 	bool *nested;		/* per container init: a restore nested a
 				 * container in it */
 	size_t *img_n;		/* per label: its tasks */
+	bool *img_tree;		/* per label: a tree image (a restore as a
+				 * container adds an init) */
+	size_t img_tasks;	/* tasks in every image held: the budget's */
 	size_t nlabels;
 	unsigned *unbound;	/* per label: the line that failed to bind it */
 	int *before;		/* per label: state before the statement */
@@ -108,6 +133,14 @@ struct run {
 	size_t nd;
 	struct sc_table tab;
 	struct pidsim_sc_summary sum;
+	FILE *out;		/* the transcript; NULL: none */
+	unsigned max_tasks;	/* the task budget */
+	bool has_deadline;
+	struct timespec deadline;	/* CLOCK_MONOTONIC */
+	bool timed_out;
+	bool tab_ok;		/* the table is set up: it can be printed */
+	bool streaming;		/* rows go out as they finish */
+	uint64_t work;		/* task operations so far (STREAM_WORK) */
 };
 
 /* ---- Set-up ------------------------------------------------------------- */
@@ -127,6 +160,7 @@ static int drun_init(struct drun *d, const struct pidsim_design_info *info,
 	d->oimg = malloc(n * sizeof *d->oimg);
 	d->nested = calloc(n, sizeof *d->nested);
 	d->img_n = calloc(n, sizeof *d->img_n);
+	d->img_tree = calloc(n, sizeof *d->img_tree);
 	d->unbound = calloc(n, sizeof *d->unbound);
 	d->before = calloc(n, sizeof *d->before);
 	d->death = calloc(n, sizeof *d->death);
@@ -137,7 +171,8 @@ static int drun_init(struct drun *d, const struct pidsim_design_info *info,
 	d->oc.gone = malloc(n * sizeof *d->oc.gone);
 	if (!d->tid || !d->obj || !d->unbound || !d->before || !d->death ||
 	    !d->split || !d->pct || !d->live || !d->oc.died || !d->oc.gone ||
-	    !d->img || !d->img_len || !d->img_lab || !d->img_n || !d->oimg || !d->nested)
+	    !d->img || !d->img_len || !d->img_lab || !d->img_n || !d->img_tree ||
+	    !d->oimg || !d->nested)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		d->obj[i] = d->pct[i] = d->oimg[i] = -1;
@@ -158,6 +193,7 @@ static void drun_fini(struct drun *d)
 	free(d->img_len);
 	free(d->img_lab);
 	free(d->img_n);
+	free(d->img_tree);
 	free(d->oimg);
 	free(d->sh);
 	free(d->nested);
@@ -395,6 +431,46 @@ static void note_limit(struct drun *d, const char *what, int v)
 		snprintf(d->oc.limit, sizeof d->oc.limit, "%s", what);
 }
 
+/* ---- The limits of the run ------------------------------------------------- */
+
+static size_t tasks_on(const pidsim_kernel *k)
+{
+	struct pidsim_census c;
+
+	pidsim_census_get(k, &c);
+	return c.tasks;
+}
+
+/* Whether need more tasks, where have are, would pass the task budget; if
+ * so the statement does nothing and gives E2BIG, a recorded limit, and
+ * the label it would have defined is unbound from this line on. */
+static bool over_budget(const struct run *r, struct drun *d,
+			const struct pidsim_sc_stmt *st, size_t have, size_t need)
+{
+	if (have + need <= r->max_tasks)
+		return false;
+	d->oc.ret = d->oc.nr = -E2BIG;
+	d->oc.over = true;
+	note_limit(d, "max_tasks", (int)r->max_tasks);
+	if (st->def >= 0)
+		d->unbound[st->def] = st->line;
+	return true;
+}
+
+/* Whether the time limit has passed; once it has, it stays passed. */
+static bool out_of_time(struct run *r)
+{
+	struct timespec now;
+
+	if (r->timed_out || !r->has_deadline)
+		return r->timed_out;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	r->timed_out = now.tv_sec > r->deadline.tv_sec ||
+		       (now.tv_sec == r->deadline.tv_sec &&
+			now.tv_nsec >= r->deadline.tv_nsec);
+	return r->timed_out;
+}
+
 /* Whether a fork(flags) by cur in a container is below the pid_max the
  * design needs there (min_ct_pid_max). */
 static bool below_min_ct_pid_max(pidsim_kernel *k, pidsim_tid cur, unsigned flags)
@@ -499,12 +575,18 @@ static void run_kill(struct drun *d, pidsim_kernel *k, const struct pidsim_sc_st
 }
 
 /* Fork, exit and reap count children, one at a time: moves the caller's
- * allocator on, as a busy system does between two events. */
-static void run_churn(struct drun *d, pidsim_kernel *k, pidsim_tid cur, int count)
+ * allocator on, as a busy system does between two events.  Needs room for
+ * one task under the budget; stops early when the time limit passes. */
+static void run_churn(struct run *r, struct drun *d, pidsim_kernel *k,
+		      const struct pidsim_sc_stmt *st, pidsim_tid cur, int count)
 {
 	int done = 0, ret = 0;
 
+	if (over_budget(r, d, st, tasks_on(k), 1))
+		return;
 	while (done < count && ret >= 0) {
+		if (done % CHURN_CLOCK == CHURN_CLOCK - 1 && out_of_time(r))
+			return;
 		pidsim_tid c;
 		int nr = pidsim_fork(k, cur, 0, &c);
 
@@ -696,7 +778,7 @@ static int name_restored(struct drun *d, int image, const int *lab, size_t n,
 	return 0;
 }
 
-static int run_checkpoint(struct drun *d, pidsim_kernel *k,
+static int run_checkpoint(const struct run *r, struct drun *d, pidsim_kernel *k,
 			  const struct pidsim_sc_stmt *st)
 {
 	unsigned what = (unsigned)st->arg & PIDSIM_SC_TREE ? PIDSIM_CKPT_TREE
@@ -720,10 +802,17 @@ static int run_checkpoint(struct drun *d, pidsim_kernel *k,
 		d->unbound[st->def] = st->line;
 		return ret == -ENOMEM ? ret : 0;
 	}
+	if (over_budget(r, d, st, d->img_tasks, tree.nr_tasks)) {
+		pidsim_image_free(img);
+		free(tree.src);
+		return 0;
+	}
 	d->img[st->def] = img;
 	d->img_len[st->def] = len;
 	d->img_lab[st->def] = tree_labels(d, st->image, &tree);
 	d->img_n[st->def] = tree.nr_tasks;
+	d->img_tree[st->def] = what == PIDSIM_CKPT_TREE;
+	d->img_tasks += tree.nr_tasks;
 	d->oc.bytes = len;
 	free(tree.src);
 	return d->img_lab[st->def] ? 0 : -ENOMEM;
@@ -775,6 +864,29 @@ static void move_objects(const struct run *r, struct drun *d, int from, int to,
 	}
 }
 
+/* Whether the tree a migrate copies onto k before it releases it on src
+ * would pass the task budget there.  The tree is at most src's tasks but
+ * host init; only when that bound does not fit is it counted, by a
+ * checkpoint outside the statement's cost window (changing nothing but
+ * src's counters). */
+static bool migrate_over_budget(const struct run *r, struct drun *d, pidsim_kernel *k,
+				pidsim_kernel *src, const struct pidsim_sc_stmt *st,
+				unsigned what, unsigned mode)
+{
+	size_t init = what == PIDSIM_CKPT_TREE && mode == PIDSIM_RESTORE_CONTAINER;
+	struct pidsim_tree tree = { 0 };
+	void *img = NULL;
+	size_t len;
+
+	if (tasks_on(k) + tasks_on(src) - 1 + init <= r->max_tasks)
+		return false;
+	if (pidsim_checkpoint(src, d->tid[st->who], d->tid[st->pid.label], what,
+			      &img, &len, &tree) < 0)
+		return false;	/* the migrate fails on its own */
+	pidsim_image_free(img);
+	return over_budget(r, d, st, tasks_on(k), tree.nr_tasks + init);
+}
+
 /* checkpoint, restore, migrate: k is the image the statement's result is
  * read on (the target of a migrate). */
 static int run_migration(struct run *r, struct drun *d, pidsim_kernel *k,
@@ -791,7 +903,7 @@ static int run_migration(struct run *r, struct drun *d, pidsim_kernel *k,
 	int ret, err, *lab = NULL;
 
 	if (st->kind == PIDSIM_SC_CHECKPOINT)
-		return run_checkpoint(d, k, st);
+		return run_checkpoint(r, d, k, st);
 	tree.dst = tree_room(st->kind == PIDSIM_SC_RESTORE ? k : src, &tree);
 	if (st->kind == PIDSIM_SC_MIGRATE) {
 		/* every object of a scenario has a label */
@@ -822,6 +934,11 @@ static int run_migration(struct run *r, struct drun *d, pidsim_kernel *k,
 			tree.cap = d->img_n[st->obj];
 			pidsim_stats_get(k, &s0);
 		}
+		if (over_budget(r, d, st, tasks_on(k), d->img_n[st->obj] +
+				(d->img_tree[st->obj] && mode == PIDSIM_RESTORE_CONTAINER))) {
+			free(tree.dst);
+			return 0;
+		}
 		ret = pidsim_restore(k, d->img[st->obj], d->img_len[st->obj],
 				     d->tid[st->who], mode, &tree);
 		cost_done(k, &s0, d);
@@ -831,6 +948,13 @@ static int run_migration(struct run *r, struct drun *d, pidsim_kernel *k,
 					    d->img_n[st->obj], &tree);
 		free(tree.dst);
 		return err;
+	}
+	if (migrate_over_budget(r, d, k, src, st, what, mode)) {
+		free(tree.dst);
+		free(tree.src);
+		free(tree.src_obj);
+		free(tree.dst_obj);
+		return 0;
 	}
 	effects_before(r, d);
 	ret = pidsim_migrate(src, d->tid[st->who], d->tid[st->pid.label], what, k,
@@ -892,7 +1016,7 @@ static int run_call(struct run *r, struct drun *d, pidsim_kernel *k,
 		run_notify(d, k, st);
 		return 0;
 	case PIDSIM_SC_CHURN:
-		run_churn(d, k, cur, st->arg);
+		run_churn(r, d, k, st, cur, st->arg);
 		return 0;
 	default:
 		return -EINVAL;	/* kernel, fork and expect go elsewhere */
@@ -950,7 +1074,7 @@ static int run_stmt(struct run *r, struct drun *d, const struct pidsim_sc_stmt *
 	pidsim_stats_get(k, &s0);
 	oc->cost.bytes = s0.bytes;	/* what a statement that runs no call shows */
 	if (st->kind == PIDSIM_SC_FORK)
-		return run_fork(r, d, k, st);
+		return over_budget(r, d, st, tasks_on(k), 1) ? 0 : run_fork(r, d, k, st);
 	if (st->kind == PIDSIM_SC_CHECKPOINT || st->kind == PIDSIM_SC_RESTORE ||
 	    st->kind == PIDSIM_SC_MIGRATE)
 		return run_migration(r, d, k, st);
@@ -1332,11 +1456,13 @@ static bool explain_by_run(struct sc_buf *b, const struct drun *a, const struct 
 		return true;
 	}
 	if (od->limit[0]) {
-		sc_buf_printf(b, "a recorded limit: %s", od->limit);
+		sc_buf_printf(b, "%s: %s", od->over ? "the run's task budget" :
+			      "a recorded limit", od->limit);
 		return true;
 	}
 	if (oa->limit[0]) {
-		sc_buf_printf(b, "%s hit a limit it records: %s", ref, oa->limit);
+		sc_buf_printf(b, "%s hit %s: %s", ref, oa->over ? "the run's task budget" :
+			      "a limit it records", oa->limit);
 		return true;
 	}
 	return false;
@@ -1684,22 +1810,30 @@ static void name_view(const struct run *r, const struct pidsim_sc_stmt *st,
 
 static int do_stmt(struct run *r, const struct pidsim_sc_stmt *st, struct sc_row *row)
 {
+	bool over = false;
 	int err;
 
-	r->sum.statements++;
-	row->has_cost = true;
 	name_view(r, st, row);
 	for (size_t i = 0; i < r->nd; i++) {
 		struct drun *d = &r->d[i];
 
+		if (out_of_time(r))
+			return -ETIMEDOUT;
 		err = run_stmt(r, d, st);
 		if (err)
 			return err;
+		if (r->timed_out)	/* churn stopped part way */
+			return -ETIMEDOUT;
 		row->cells[i] = text_of(r, d, st, false, true);
 		if (!row->cells[i])
 			return -ENOMEM;
 		row->cost[i] = d->oc.cost;
+		over |= d->oc.over;
 	}
+	r->sum.statements++;
+	row->has_cost = true;
+	if (over && !r->sum.over_budget++)
+		r->sum.budget_line = st->line;
 	if (r->nd < 2)
 		return 0;
 	err = compare(r, st, row);
@@ -1711,11 +1845,64 @@ static int do_stmt(struct run *r, const struct pidsim_sc_stmt *st, struct sc_row
 	return err;
 }
 
+/* The task operations a statement is about to make on every design, at
+ * most: what decides when the transcript starts to stream. */
+static uint64_t work_ahead(const struct run *r, const struct pidsim_sc_stmt *st)
+{
+	uint64_t w = 0;
+
+	for (size_t i = 0; i < r->nd; i++) {
+		const struct drun *d = &r->d[i];
+		int who = st->who >= 0 ? r->sc->labels[st->who].image : -1;
+
+		w++;
+		if (st->kind == PIDSIM_SC_CHURN)
+			w += (unsigned)st->arg;
+		else if (st->kind == PIDSIM_SC_RESTORE)
+			w += d->img_n[st->obj];
+		else if ((st->kind == PIDSIM_SC_PS || st->kind == PIDSIM_SC_CHECKPOINT ||
+			  st->kind == PIDSIM_SC_MIGRATE) && who >= 0 && d->k[who])
+			w += tasks_on(d->k[who]);
+	}
+	return w;
+}
+
+/* Statement i: its rows before it go out first if it is the one that
+ * makes the run large, and its own row as soon as it has run. */
+static int run_one(struct run *r, size_t i)
+{
+	const struct pidsim_sc_stmt *st = &r->sc->stmts[i];
+	struct sc_row *row = &r->tab.rows[i];
+	uint64_t ahead = work_ahead(r, st);
+	int err;
+
+	if (r->out && !r->streaming && r->work + ahead >= STREAM_WORK) {
+		r->streaming = true;
+		err = sc_table_print_rows(&r->tab, r->out, i);
+		if (err)
+			return err;
+	}
+	r->work += ahead;
+	if (out_of_time(r))
+		return -ETIMEDOUT;
+	err = st->kind == PIDSIM_SC_EXPECT ? do_expect(r, st, row) : do_stmt(r, st, row);
+	if (err)
+		return err;
+	r->tab.nr_done = i + 1;
+	return r->streaming ? sc_table_print_rows(&r->tab, r->out, i + 1) : 0;
+}
+
 static int run_all(struct run *r)
 {
 	const struct pidsim_scenario *sc = r->sc;
 	int err = 0;
 
+	for (size_t i = 0; i < sc->nr_stmts; i++) {
+		r->tab.rows[i].line = sc->stmts[i].line;
+		r->tab.rows[i].asked = sc_format_alloc(sc, i);
+		if (!r->tab.rows[i].asked)
+			return -ENOMEM;
+	}
 	for (size_t i = 0; i < r->nd; i++)
 		for (size_t m = 0; m < sc->nr_images && !err; m++)
 			if (sc->images[m].stmt == (size_t)-1)	/* the implicit host */
@@ -1723,14 +1910,9 @@ static int run_all(struct run *r)
 					.kind = PIDSIM_SC_KERNEL, .image = (int)m,
 					.def = sc->images[m].init });
 	for (size_t i = 0; i < sc->nr_stmts && !err; i++) {
-		const struct pidsim_sc_stmt *st = &sc->stmts[i];
-		struct sc_row *row = &r->tab.rows[i];
-
-		row->line = st->line;
-		row->asked = sc_format_alloc(sc, i);
-		if (!row->asked)
-			return -ENOMEM;
-		err = st->kind == PIDSIM_SC_EXPECT ? do_expect(r, st, row) : do_stmt(r, st, row);
+		err = run_one(r, i);
+		if (err == -ETIMEDOUT)
+			r->sum.stopped_line = sc->stmts[i].line;
 	}
 	return err;
 }
@@ -1763,9 +1945,8 @@ static void totals(struct run *r)
 	for (size_t i = 0; i < r->nd; i++) {
 		struct sc_cost *t = &r->tab.total[i];
 
-		r->tab.designs[i] = r->d[i].info;
 		r->tab.peak[i] = r->d[i].peak;
-		for (size_t s = 0; s < r->tab.nr_rows; s++) {
+		for (size_t s = 0; s < r->tab.nr_done; s++) {
 			const struct sc_cost *c = &r->tab.rows[s].cost[i];
 
 			if (!r->tab.rows[s].has_cost)
@@ -1784,8 +1965,12 @@ static int run_start(struct run *r, const char *design)
 {
 	int err = pick_designs(r, design);
 
+	r->sum.max_tasks = r->max_tasks;
 	if (!err)
 		err = sc_table_init(&r->tab, r->sc->nr_stmts, r->nd);
+	for (size_t i = 0; !err && i < r->nd; i++)
+		r->tab.designs[i] = r->d[i].info;
+	r->tab_ok = !err;
 	if (!err)
 		err = run_all(r);
 	r->sum.designs = r->nd;
@@ -1800,31 +1985,59 @@ static void run_fini(struct run *r)
 	sc_table_free(&r->tab);
 }
 
+int pidsim_sc_run_opts(const struct pidsim_scenario *sc,
+		       const struct pidsim_sc_opts *opts, FILE *out,
+		       struct pidsim_sc_summary *sum)
+{
+	static const struct pidsim_sc_opts defaults = { 0 };
+	struct run r = { .sc = sc, .out = out };
+	int err, perr;
+
+	if (!opts)
+		opts = &defaults;
+	if (!sc || opts->max_tasks > INT_MAX)
+		return -EINVAL;
+	r.max_tasks = opts->max_tasks ? opts->max_tasks : PIDSIM_SC_MAX_TASKS_DEFAULT;
+	if (opts->timeout_ms) {
+		clock_gettime(CLOCK_MONOTONIC, &r.deadline);
+		r.deadline.tv_sec += (time_t)(opts->timeout_ms / 1000);
+		r.deadline.tv_nsec += (long)(opts->timeout_ms % 1000) * 1000000L;
+		if (r.deadline.tv_nsec >= 1000000000L) {
+			r.deadline.tv_sec++;
+			r.deadline.tv_nsec -= 1000000000L;
+		}
+		r.has_deadline = true;
+	}
+	err = run_start(&r, opts->design);
+	if (out && r.tab_ok) {	/* the rows that ran, whatever came after */
+		perr = sc_table_print_rows(&r.tab, out, r.tab.nr_done);
+		if (!err || err == -ETIMEDOUT) {
+			totals(&r);
+			sc_table_print_end(&r.tab, out, opts->flags, &r.sum);
+			perr = fflush(out) || ferror(out) ? -EIO : perr;
+		}
+		if (!err || (err == -ETIMEDOUT && perr))
+			err = perr;
+	}
+	if ((!err || err == -ETIMEDOUT) && sum)
+		*sum = r.sum;
+	run_fini(&r);
+	return err;
+}
+
 int pidsim_sc_run(const struct pidsim_scenario *sc, const char *design,
 		  unsigned flags, FILE *out, struct pidsim_sc_summary *sum)
 {
-	struct run r = { .sc = sc };
-	int err;
+	struct pidsim_sc_opts opts = { .design = design, .flags = flags };
 
-	if (!sc)
-		return -EINVAL;
-	err = run_start(&r, design);
-	if (!err) {
-		totals(&r);
-		if (out)
-			sc_table_print(&r.tab, out, flags, &r.sum);
-		if (sum)
-			*sum = r.sum;
-	}
-	run_fini(&r);
-	return err;
+	return pidsim_sc_run_opts(sc, &opts, out, sum);
 }
 
 int pidsim_sc_run_image(const struct pidsim_scenario *sc, const char *design,
 			const char *image, void **buf, size_t *len,
 			struct pidsim_sc_summary *sum)
 {
-	struct run r = { .sc = sc };
+	struct run r = { .sc = sc, .max_tasks = PIDSIM_SC_MAX_TASKS_DEFAULT };
 	int l, err;
 
 	if (!sc || !design || !image || !buf || !len)

@@ -309,6 +309,39 @@ static void test_scenario_parse_long_line(void **state)
 	free(text);
 }
 
+/* The newline, LF or CRLF, is not part of a line: PIDSIM_SC_MAX_LINE
+ * bytes and either newline parse, one byte more does not (issue 12,
+ * defect 5: CRLF counted the CR). */
+static void test_scenario_parse_line_limit_any_newline(void **state)
+{
+	static const char *const eols[] = { "\n", "\r\n", "" };
+	char text[PIDSIM_SC_MAX_LINE + 16];
+
+	(void)state;
+	for (size_t e = 0; e < sizeof eols / sizeof eols[0]; e++) {
+		for (size_t n = PIDSIM_SC_MAX_LINE; n <= PIDSIM_SC_MAX_LINE + 1; n++) {
+			struct pidsim_scenario *sc = NULL;
+			struct pidsim_sc_error err;
+			int ret;
+
+			memset(text, ' ', n);
+			memcpy(text, "getpid host #", 13);
+			strcpy(text + n, eols[e]);
+			ret = pidsim_sc_parse(text, strlen(text), &sc, &err);
+			if (n == PIDSIM_SC_MAX_LINE) {
+				assert_int_equal(ret, 0);
+				assert_int_equal(sc->nr_stmts, 1);
+				pidsim_sc_free(sc);
+			} else {
+				assert_int_equal(ret, -EINVAL);
+				assert_int_equal(err.col, PIDSIM_SC_MAX_LINE + 1);
+			}
+		}
+	}
+	parse_fails("getpid host\r\r\n", 15, 1, 12, "unexpected byte 0x0d");
+	parse_fails("getpid\r host\n", 14, 1, 7, "unexpected byte 0x0d");
+}
+
 /* More statements than the limit: an error, not unbounded memory. */
 static void test_scenario_parse_too_many(void **state)
 {
@@ -500,6 +533,98 @@ static void test_scenario_run_matchers(void **state)
 	}
 }
 
+/* The canonical text of sc, re-parsed (issue 12: fmt must never lose a
+ * matcher). */
+static struct pidsim_scenario *reparse(const struct pidsim_scenario *sc)
+{
+	struct pidsim_scenario *again;
+	FILE *f = tmpfile();
+	char *text;
+	long len;
+
+	assert_non_null(f);
+	assert_int_equal(pidsim_sc_write(sc, f), 0);
+	len = ftell(f);
+	rewind(f);
+	text = calloc(1, (size_t)len + 1);
+	assert_non_null(text);
+	assert_int_equal(fread(text, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	again = parse_ok(text);
+	free(text);
+	return again;
+}
+
+/* NUMBER LABEL and LABEL NUMBER in one alternative check both, as
+ * NUMBER(LABEL) does, and the canonical text keeps both (issue 12,
+ * defect 2: a number after a label left the label check on with label
+ * -1, which the runner read the label table with; a label after a number
+ * dropped the number). */
+static void test_scenario_expect_number_and_label_any_order(void **state)
+{
+	static const char *const holds[] = { "expect a 2", "expect 2 a", "expect 2(a)" };
+	static const char *const fails[] = {
+		"expect a 3", "expect 3 a", "expect b 2", "expect 2 b", "expect 3(a)",
+	};
+	static const char *const refused[] = {
+		"expect 2 3", "expect a b", "expect 2(a) 2", "expect a 2(a)",
+		"expect 2 a 2", "expect -1(a)", "expect 0(a)",
+	};
+	char text[256], *out;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof holds / sizeof holds[0]; i++) {
+		struct pidsim_scenario *sc, *again;
+		const struct pidsim_sc_match *m;
+		struct pidsim_sc_summary sum;
+
+		snprintf(text, sizeof text, "fork host -> a\nfork host -> b\n"
+			 "getpid a\n%s\n", holds[i]);
+		sc = parse_ok(text);
+		m = &sc->matches[sc->stmts[3].alt];
+		assert_int_equal(sc->stmts[3].nr_alts, 1);
+		assert_int_equal(m->what, PIDSIM_SC_M_NR | PIDSIM_SC_M_LABEL);
+		assert_int_equal(m->nr, 2);
+		assert_string_equal(label(sc, m->label), "a");
+		assert_string_equal(format(sc, 3), "expect 2(a)");
+		again = reparse(sc);
+		m = &again->matches[again->stmts[3].alt];
+		assert_int_equal(m->what, PIDSIM_SC_M_NR | PIDSIM_SC_M_LABEL);
+		assert_int_equal(m->nr, 2);
+		assert_string_equal(label(again, m->label), "a");
+		pidsim_sc_free(again);
+		pidsim_sc_free(sc);
+		sum = run_text(text, "all", 0, &out);
+		if (sum.failed)
+			print_error("%s\n%s\n", text, out);
+		assert_int_equal(sum.expects, pidsim_design_count());
+		assert_int_equal(sum.failed, 0);
+		free(out);
+	}
+	for (size_t i = 0; i < sizeof fails / sizeof fails[0]; i++) {
+		struct pidsim_sc_summary sum;
+
+		snprintf(text, sizeof text, "fork host -> a\nfork host -> b\n"
+			 "getpid a\n%s\n", fails[i]);
+		sum = run_text(text, "all", 0, &out);
+		if (sum.failed != pidsim_design_count())
+			print_error("%s\n%s\n", text, out);
+		assert_int_equal(sum.failed, pidsim_design_count());
+		free(out);
+	}
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		struct pidsim_scenario *sc = NULL;
+		struct pidsim_sc_error err;
+
+		snprintf(text, sizeof text, "fork host -> a\nfork host -> b\n"
+			 "getpid a\n%s\n", refused[i]);
+		assert_int_equal(pidsim_sc_parse(text, strlen(text), &sc, &err), -EINVAL);
+		assert_null(sc);
+		assert_int_equal(err.line, 4);
+		assert_true(err.col > 7);
+	}
+}
+
 /* A recorded limit is a matcher and an allowed disagreement; what cannot
  * run after it is skipped, not failed. */
 static void test_scenario_run_limits(void **state)
@@ -519,6 +644,203 @@ static void test_scenario_run_limits(void **state)
 	assert_int_equal(sum.violations, 0);
 	assert_int_equal(sum.failed, 0);
 	assert_non_null(strstr(out, "[limit: max_level"));
+	free(out);
+}
+
+/* Run text with opts, the transcript into *out (caller frees); the return
+ * value of pidsim_sc_run_opts() into *ret. */
+static struct pidsim_sc_summary run_opts(const char *text,
+					 const struct pidsim_sc_opts *opts,
+					 int *ret, char **out)
+{
+	struct pidsim_scenario *sc = parse_ok(text);
+	struct pidsim_sc_summary sum = { 0 };
+	FILE *f = tmpfile();
+	long n;
+
+	assert_non_null(f);
+	*ret = pidsim_sc_run_opts(sc, opts, f, &sum);
+	n = ftell(f);
+	rewind(f);
+	*out = calloc(1, (size_t)n + 1);
+	assert_non_null(*out);
+	assert_int_equal(fread(*out, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	pidsim_sc_free(sc);
+	return sum;
+}
+
+/* The task budget (issue 12): a statement that would leave a kernel image
+ * with more tasks than max_tasks gives E2BIG, a recorded limit, and
+ * changes nothing; a fork and churn need one task of room, a restore or a
+ * migrate the whole tree (a tree image restored as a container one more,
+ * its new init), and the images a run keeps count together. */
+static void test_scenario_run_task_budget(void **state)
+{
+	static const struct {
+		const char *design;
+		unsigned max_tasks;
+		const char *text;
+		size_t over;		/* statements refused */
+		unsigned line;		/* the first */
+	} cases[] = {
+		{ "all", 2,
+		  "fork host -> a\n"
+		  "fork host -> b\nexpect E2BIG limit\n"
+		  "getpid b\n"				/* skipped: b is unbound */
+		  "ps host\nexpect 2\n"			/* nothing changed */
+		  "churn host 5\nexpect E2BIG\n"	/* no room for one child */
+		  "exit a\nwait host a\n"
+		  "churn host 5\nexpect 5\n", 2, 2 },
+		{ "pidns", 6,
+		  "fork host newpid -> c\nfork c -> x\n"	/* 3 tasks */
+		  "checkpoint host c -> img\n"			/* 2 in images */
+		  "restore host img -> c2\nexpect ok\n"		/* 5 */
+		  "restore host img -> c3\nexpect E2BIG limit\n"	/* 7 > 6 */
+		  "ps host\nexpect 5\n"
+		  "checkpoint c x tree -> t\nexpect 1\n"	/* 3 in images */
+		  "restore host t -> c4\nexpect E2BIG\n"	/* 5 + 1 + init */
+		  "checkpoint host c -> i2\nexpect 2\n"		/* 5 in images */
+		  "checkpoint host c -> i3\nexpect E2BIG\n"	/* 7 > 6 */
+		  "ps host\nexpect 5\n", 3, 6 },
+		{ "pidns", 7,
+		  "fork host newpid -> c\nfork c -> x\n"
+		  "checkpoint c x tree -> t\nrestore host t -> c4\nexpect ok\n"
+		  "ps host\nexpect 5\n", 0, 0 },
+		/* A migrate within one image holds the tree twice until it
+		 * releases the source: 4 tasks and a tree of 2 need room for 6.
+		 * Counted exactly (the bound, every task but host init, does
+		 * not fit in 6). */
+		{ "pidns", 5,
+		  "fork host newpid -> c\nfork c -> x\nfork host -> y\n"
+		  "migrate host c host -> cm\nexpect E2BIG limit\n"
+		  "ps host\nexpect [host c x y]\n", 1, 4 },
+		{ "pidns", 6,
+		  "fork host newpid -> c\nfork c -> x\nfork host -> y\n"
+		  "migrate host c host -> cm\nexpect ok\n"
+		  "ps host\nexpect 4\n", 0, 0 },
+		{ "all", 3,				/* onto another image */
+		  "kernel other\nfork host newpid -> c\nfork c -> x\n"
+		  "fork other -> o\nfork other -> p\n"	/* other: 3 */
+		  "migrate host c other -> cm\nexpect E2BIG\n"
+		  "exit p\nwait other p\n"
+		  "migrate host c other -> cm2\nexpect E2BIG\n"	/* 2 + 2 > 3 */
+		  "exit o\nwait other o\n"
+		  "migrate host c other -> cm3\nexpect ok\n", 2, 6 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct pidsim_sc_opts opts = { .design = cases[i].design,
+					       .max_tasks = cases[i].max_tasks };
+		struct pidsim_sc_summary sum;
+		char *out;
+		int ret;
+
+		sum = run_opts(cases[i].text, &opts, &ret, &out);
+		if (ret || sum.failed || sum.violations || sum.over_budget != cases[i].over ||
+		    sum.budget_line != cases[i].line)
+			print_error("case %zu:\n%s\n%s\n", i, cases[i].text, out);
+		assert_int_equal(ret, 0);
+		assert_int_equal(sum.failed, 0);
+		assert_int_equal(sum.violations, 0);
+		assert_int_equal(sum.max_tasks, cases[i].max_tasks);
+		assert_int_equal(sum.over_budget, cases[i].over);
+		assert_int_equal(sum.budget_line, cases[i].line);
+		assert_true(!cases[i].over || strstr(out, "[limit: max_tasks"));
+		assert_true(!cases[i].over || strstr(out, ": INCOMPLETE\n"));
+		free(out);
+	}
+}
+
+/* The budget's bounds: the default when 0, -EINVAL past INT_MAX. */
+static void test_scenario_run_task_budget_bounds(void **state)
+{
+	struct pidsim_scenario *sc = parse_ok("fork host -> a\n");
+	struct pidsim_sc_opts opts = { .max_tasks = 0 };
+	struct pidsim_sc_summary sum;
+
+	(void)state;
+	assert_int_equal(pidsim_sc_run_opts(sc, &opts, NULL, &sum), 0);
+	assert_int_equal(sum.max_tasks, PIDSIM_SC_MAX_TASKS_DEFAULT);
+	assert_int_equal(pidsim_sc_run_opts(sc, NULL, NULL, &sum), 0);
+	assert_int_equal(sum.max_tasks, PIDSIM_SC_MAX_TASKS_DEFAULT);
+	opts.max_tasks = 2147483648u;
+	assert_int_equal(pidsim_sc_run_opts(sc, &opts, NULL, &sum), -EINVAL);
+	assert_int_equal(pidsim_sc_run_opts(NULL, &opts, NULL, &sum), -EINVAL);
+	pidsim_sc_free(sc);
+}
+
+/* The time limit stops a run between statements or inside churn: the rows
+ * before the line it stopped at are printed, and the summary says so. */
+static void test_scenario_run_timeout(void **state)
+{
+	struct pidsim_sc_opts opts = { .design = "pidspace", .timeout_ms = 1 };
+	struct pidsim_sc_summary sum;
+	char text[2048] = "getpid host\n", want[64], *out;
+	int ret;
+
+	(void)state;
+	for (int i = 0; i < 100; i++)
+		strcat(text, "churn host 100000\n");
+	sum = run_opts(text, &opts, &ret, &out);
+	assert_int_equal(ret, -ETIMEDOUT);
+	assert_true(sum.stopped_line >= 1 && sum.stopped_line <= 101);
+	assert_int_equal(sum.statements, sum.stopped_line - 1);
+	snprintf(want, sizeof want, "the time limit stopped the run at line %u: "
+		 "INCOMPLETE\n", sum.stopped_line);
+	assert_non_null(strstr(out, want));
+	snprintf(want, sizeof want, "\n%4u  ", sum.stopped_line);
+	assert_null(strstr(out, want));		/* not its row */
+	free(out);
+	/* Inside churn too: 100,000 forks, exits and reaps take far more
+	 * than a millisecond, so the one statement of the file is where the
+	 * run stops, not after it. */
+	sum = run_opts("churn host 100000\n", &opts, &ret, &out);
+	assert_int_equal(ret, -ETIMEDOUT);
+	assert_int_equal(sum.stopped_line, 1);
+	assert_int_equal(sum.statements, 0);
+	assert_null(strstr(out, "   1  churn"));
+	free(out);
+}
+
+/* A small run prints one table, aligned over every row; one that passes
+ * PIDSIM_SC_STREAM_WORK prints the rows it has, then each as it runs, and
+ * a header again when a row widens a column. */
+static void test_scenario_run_streams(void **state)
+{
+	static const char big[] = "fork host -> a\nchurn host 70000\n"
+				  "fork host -> b_longer_label_than_the_rest\n";
+	static const char small[] = "fork host -> a\nchurn host 7\n"
+				    "fork host -> b_longer_label_than_the_rest\n";
+	struct pidsim_sc_opts opts = { .design = "pidspace" };
+	char *out;
+	int ret, headers = 0;
+
+	(void)state;
+	run_opts(small, &opts, &ret, &out);
+	assert_int_equal(ret, 0);
+	for (char *p = out; (p = strstr(p, "line  statement")); p++)
+		headers++;
+	assert_int_equal(headers, 1);
+	free(out);
+	run_opts(big, &opts, &ret, &out);
+	assert_int_equal(ret, 0);
+	headers = 0;
+	for (char *p = out; (p = strstr(p, "line  statement")); p++)
+		headers++;
+	assert_int_equal(headers, 2);	/* line 1; again for the long label */
+	assert_true(strstr(out, "   1  fork") < strstr(out, "   2  churn"));
+	assert_true(strstr(out, "   2  churn") < strstr(out, "   3  fork"));
+	free(out);
+	/* Large from its first statement: one header, not one before the
+	 * (no) rows so far and one above the first. */
+	run_opts("churn host 70000\nfork host -> a\n", &opts, &ret, &out);
+	assert_int_equal(ret, 0);
+	headers = 0;
+	for (char *p = out; (p = strstr(p, "line  statement")); p++)
+		headers++;
+	assert_int_equal(headers, 1);
 	free(out);
 }
 
@@ -708,6 +1030,7 @@ int main(void)
 		cmocka_unit_test(test_scenario_parse_errors),
 		cmocka_unit_test(test_scenario_parse_nul),
 		cmocka_unit_test(test_scenario_parse_long_line),
+		cmocka_unit_test(test_scenario_parse_line_limit_any_newline),
 		cmocka_unit_test(test_scenario_parse_too_many),
 		cmocka_unit_test(test_scenario_parse_null),
 		cmocka_unit_test(test_scenario_format_round_trip),
@@ -715,7 +1038,12 @@ int main(void)
 		cmocka_unit_test(test_scenario_run_transcript),
 		cmocka_unit_test(test_scenario_run_failed_expect),
 		cmocka_unit_test(test_scenario_run_matchers),
+		cmocka_unit_test(test_scenario_expect_number_and_label_any_order),
 		cmocka_unit_test(test_scenario_run_limits),
+		cmocka_unit_test(test_scenario_run_task_budget),
+		cmocka_unit_test(test_scenario_run_task_budget_bounds),
+		cmocka_unit_test(test_scenario_run_timeout),
+		cmocka_unit_test(test_scenario_run_streams),
 		cmocka_unit_test(test_scenario_run_classifies),
 		cmocka_unit_test(test_scenario_run_notes_follow),
 		cmocka_unit_test(test_scenario_run_stats),

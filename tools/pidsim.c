@@ -4,9 +4,12 @@
  *
  * Results go to stdout, errors to stderr.  Exit status: 0 the scenario
  * passed, 1 a contract violation or a failed expect, 2 a usage error, a
- * file that cannot be read or parsed, or no memory.
+ * file that cannot be read or parsed, output that cannot be written (every
+ * command: stdout is flushed and closed before exit), or no memory.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +20,21 @@
 
 #define MAX_FILE (64u << 20)	/* bytes read from a scenario file */
 
-enum { EXIT_PASS = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
+enum {
+	EXIT_PASS = 0,
+	EXIT_FAILED = 1,	/* a violation or a failed expect */
+	EXIT_USAGE = 2,		/* usage, file, parse or write error */
+	EXIT_BUDGET = 3,	/* the task budget refused a statement */
+	EXIT_TIMEOUT = 4,	/* the time limit stopped the run */
+};
+
+#define MAX_TIMEOUT 1000000	/* seconds: --timeout 1..MAX_TIMEOUT */
+#define STR(x) #x
+#define XSTR(x) STR(x)
 
 static const char usage[] =
-"usage: pidsim run FILE [--design NAME|all] [--stats]\n"
+"usage: pidsim run FILE [--design NAME|all] [--stats] [--max-tasks N]\n"
+"                  [--timeout S]\n"
 "       pidsim designs\n"
 "       pidsim fmt FILE\n"
 "       pidsim image show IMAGE\n"
@@ -49,10 +63,13 @@ static const char usage[] =
 "               its old number) and show what came back\n"
 "\n"
 "exit status: 0 passed, 1 a contract violation or a failed expect,\n"
-"2 a usage, file or parse error.  The language: docs/scenarios.md.\n";
+"2 a usage, file or parse error, or output that could not be written,\n"
+"3 the task budget refused a statement (run --max-tasks), 4 the run timed\n"
+"out (run --timeout).  The language: docs/scenarios.md.\n";
 
 static const char run_usage[] =
-"usage: pidsim run FILE [--design NAME|all] [--stats]\n"
+"usage: pidsim run FILE [--design NAME|all] [--stats] [--max-tasks N]\n"
+"                  [--timeout S]\n"
 "\n"
 "Run the scenario in FILE ('-': stdin) on one kernel image per design.\n"
 "\n"
@@ -67,6 +84,22 @@ static const char run_usage[] =
 "                  a recorded limit, renumbering), '!' a violation\n"
 "  --stats         each statement's cost per design: lookups, pid\n"
 "                  conversions, hash probes, bytes allocated; and totals\n"
+"  --max-tasks N   the task budget, 1..2147483647 (default "
+XSTR(PIDSIM_SC_MAX_TASKS_DEFAULT) "):\n"
+"                  no statement may leave a kernel image with more than N\n"
+"                  tasks, nor a design's checkpoint images hold more than\n"
+"                  N together; one that would gives E2BIG ([limit:\n"
+"                  max_tasks N]), nothing changes, and the file runs on\n"
+"                  (exit 3, and the first line it refused on stderr)\n"
+"  --timeout S     stop the run after S seconds (1.." XSTR(MAX_TIMEOUT) "), between\n"
+"                  statements or inside churn; the transcript keeps every\n"
+"                  line before the one it stopped at (exit 4, that line\n"
+"                  on stderr)\n"
+"\n"
+"A small run prints its transcript as one table when it ends; a large one\n"
+"(" XSTR(PIDSIM_SC_STREAM_WORK) " tasks forked, listed, checkpointed or restored, or more)\n"
+"prints each row as its statement finishes, so that a kill keeps every\n"
+"row before it; a column that widens then repeats the header.\n"
 "\n"
 "A scenario, one statement a line ('#' starts a comment):\n"
 "\n"
@@ -87,9 +120,11 @@ static const char run_usage[] =
 "setown notify close churn expect; docs/scenarios.md has the grammar.\n"
 "\n"
 "exit status: 0 passed, 1 a violation or a failed expect, 2 a usage, file\n"
-"or parse error (FILE:LINE:COLUMN: what was expected; nothing is run).\n";
+"or parse error (FILE:LINE:COLUMN: what was expected; nothing is run) or\n"
+"output that could not be written, 3 over the task budget, 4 timed out.\n";
 
-/* Read a whole file, or stdin for "-".  NULL with a message on failure. */
+/* Read a whole file, or stdin for "-": at most MAX_FILE bytes, and one
+ * more to tell that there are more.  NULL with a message on failure. */
 static char *read_file(const char *path, size_t *len)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -101,18 +136,22 @@ static char *read_file(const char *path, size_t *len)
 		return NULL;
 	}
 	for (;;) {
-		char *p = cap <= MAX_FILE + 1 ? realloc(buf, cap) : NULL;
+		char *p = realloc(buf, cap);
 
 		if (!p) {
-			fprintf(stderr, "pidsim: %s: %s\n", path, cap > MAX_FILE + 1 ?
-				"file too large (at most 64 MiB)" : "out of memory");
+			fprintf(stderr, "pidsim: %s: out of memory\n", path);
 			goto fail;
 		}
 		buf = p;
 		n += fread(buf + n, 1, cap - n, f);
 		if (n < cap)
 			break;
-		cap *= 2;
+		if (n > MAX_FILE) {
+			fprintf(stderr, "pidsim: %s: file too large (at most 64 MiB)\n",
+				path);
+			goto fail;
+		}
+		cap = cap > (MAX_FILE + 1) / 2 ? MAX_FILE + 1 : 2 * cap;
 	}
 	if (ferror(f)) {
 		fprintf(stderr, "pidsim: %s: read error\n", path);
@@ -147,6 +186,70 @@ static struct pidsim_scenario *load(const char *path)
 	else if (ret)
 		fprintf(stderr, "%s:%u:%u: %s\n", path, err.line, err.col, err.msg);
 	return ret ? NULL : sc;
+}
+
+/* ---- Commands ------------------------------------------------------------- */
+
+/* Say once that stdout could not be written, and why (err: an errno, or 0). */
+static bool stdout_said;
+
+static void stdout_failed(int err)
+{
+	if (stdout_said)
+		return;
+	stdout_said = true;
+	fprintf(stderr, "pidsim: standard output: %s\n", strerror(err ? err : EIO));
+}
+
+/* ---- Options -------------------------------------------------------------- */
+
+/* Whether argv[*i] is option name, as "NAME VALUE" or "NAME=VALUE"; then
+ * *value is the value (NULL when it is missing) and *i its index. */
+static bool option(int argc, char **argv, int *i, const char *name,
+		   const char **value)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n) != 0)
+		return false;
+	if (argv[*i][n] == '=') {
+		*value = argv[*i] + n + 1;
+		return true;
+	}
+	if (argv[*i][n] != '\0')
+		return false;
+	*value = *i + 1 < argc ? argv[++*i] : NULL;
+	return true;
+}
+
+/* A numeric option's value: the whole string, a decimal number in
+ * lo..hi.  0, or EXIT_USAGE after saying why, naming the option. */
+static int parse_num(const char *cmd, const char *name, const char *s, long lo,
+		     long hi, long *out)
+{
+	const char *digits = s && s[0] == '-' ? s + 1 : s;
+	char *end;
+	long v;
+
+	if (!s) {
+		fprintf(stderr, "pidsim %s: %s needs a number (%ld..%ld)\n", cmd,
+			name, lo, hi);
+		return EXIT_USAGE;
+	}
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!isdigit((unsigned char)digits[0]) || *end) {
+		fprintf(stderr, "pidsim %s: %s '%s': not a number (%ld..%ld)\n", cmd,
+			name, s, lo, hi);
+		return EXIT_USAGE;
+	}
+	if (errno == ERANGE || v < lo || v > hi) {
+		fprintf(stderr, "pidsim %s: %s '%s': out of range (%ld..%ld)\n", cmd,
+			name, s, lo, hi);
+		return EXIT_USAGE;
+	}
+	*out = v;
+	return 0;
 }
 
 static void print_flags(unsigned flags)
@@ -211,20 +314,34 @@ static int cmd_fmt(int argc, char **argv)
 	return ret;
 }
 
-/* run FILE [--design NAME|all] [--stats], options in any order. */
+/* run FILE [--design NAME|all] [--stats] [--max-tasks N] [--timeout S],
+ * options in any order. */
 static int parse_run_args(int argc, char **argv, const char **file,
-			  const char **design, unsigned *flags)
+			  struct pidsim_sc_opts *opts)
 {
 	for (int i = 2; i < argc; i++) {
+		const char *v;
+		long n;
+
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			fputs(run_usage, stdout);
 			return EXIT_PASS;
 		} else if (strcmp(argv[i], "--stats") == 0) {
-			*flags |= PIDSIM_SC_STATS;
-		} else if (strcmp(argv[i], "--design") == 0 && i + 1 < argc) {
-			*design = argv[++i];
-		} else if (strncmp(argv[i], "--design=", 9) == 0) {
-			*design = argv[i] + 9;
+			opts->flags |= PIDSIM_SC_STATS;
+		} else if (option(argc, argv, &i, "--design", &v)) {
+			if (!v || !*v) {
+				fprintf(stderr, "pidsim run: --design needs a name, or all\n");
+				return EXIT_USAGE;
+			}
+			opts->design = v;
+		} else if (option(argc, argv, &i, "--max-tasks", &v)) {
+			if (parse_num("run", "--max-tasks", v, 1, INT_MAX, &n))
+				return EXIT_USAGE;
+			opts->max_tasks = (unsigned)n;
+		} else if (option(argc, argv, &i, "--timeout", &v)) {
+			if (parse_num("run", "--timeout", v, 1, MAX_TIMEOUT, &n))
+				return EXIT_USAGE;
+			opts->timeout_ms = (unsigned long)n * 1000;
 		} else if (argv[i][0] == '-' && argv[i][1] && !*file) {
 			fprintf(stderr, "pidsim run: unknown option '%s'\n", argv[i]);
 			return EXIT_USAGE;
@@ -241,32 +358,58 @@ static int parse_run_args(int argc, char **argv, const char **file,
 	return EXIT_USAGE;
 }
 
+/* What the limits of a run stopped, on stderr: the line, and how to
+ * give the run more. */
+static void say_limits(const char *file, const struct pidsim_sc_summary *sum,
+		       const struct pidsim_sc_opts *opts)
+{
+	if (sum->over_budget)
+		fprintf(stderr, "pidsim run: %s:%u: over the task budget: the statement "
+			"would have left more than %u tasks on a kernel image (or in "
+			"the checkpoint images a design's run keeps), so it gave E2BIG%s "
+			"(--max-tasks N raises the budget)\n", file, sum->budget_line,
+			sum->max_tasks, sum->over_budget > 1 ?
+			", as did later statements" : "");
+	if (sum->stopped_line)
+		fprintf(stderr, "pidsim run: %s:%u: timed out (--timeout %lu): the run "
+			"stopped before this line finished; the transcript holds every "
+			"line before it\n", file, sum->stopped_line, opts->timeout_ms / 1000);
+}
+
 static int cmd_run(int argc, char **argv)
 {
-	const char *file = NULL, *design = "all";
+	struct pidsim_sc_opts opts = { .design = "all" };
+	const char *file = NULL;
 	struct pidsim_sc_summary sum;
 	struct pidsim_scenario *sc;
-	unsigned flags = 0;
-	int ret = parse_run_args(argc, argv, &file, &design, &flags);
+	int ret = parse_run_args(argc, argv, &file, &opts);
 
 	if (ret >= 0)
 		return ret;
-	if (strcmp(design, "all") != 0 && !pidsim_design_find(design)) {
+	if (strcmp(opts.design, "all") != 0 && !pidsim_design_find(opts.design)) {
 		fprintf(stderr, "pidsim run: unknown design '%s' ('pidsim designs' "
-			"lists them)\n", design);
+			"lists them)\n", opts.design);
 		return EXIT_USAGE;
 	}
 	sc = load(file);
 	if (!sc)
 		return EXIT_USAGE;
 	printf("== %s\n", file);
-	ret = pidsim_sc_run(sc, design, flags, stdout, &sum);
+	ret = pidsim_sc_run_opts(sc, &opts, stdout, &sum);
+	if (ret == -EIO)
+		stdout_failed(errno);
 	pidsim_sc_free(sc);
-	if (ret) {
-		fprintf(stderr, "pidsim run: %s\n", ret == -ENOMEM ? "out of memory" :
-			pidsim_errname(ret));
+	if (ret && ret != -ETIMEDOUT) {
+		if (ret != -EIO)
+			fprintf(stderr, "pidsim run: %s\n", ret == -ENOMEM ?
+				"out of memory" : pidsim_errname(ret));
 		return EXIT_USAGE;
 	}
+	say_limits(file, &sum, &opts);
+	if (sum.stopped_line)
+		return EXIT_TIMEOUT;
+	if (sum.over_budget)
+		return EXIT_BUDGET;
 	return sum.violations || sum.failed ? EXIT_FAILED : EXIT_PASS;
 }
 
@@ -430,6 +573,22 @@ static int restore_on(const struct pidsim_design_info *d, const unsigned char *b
 	return ret ? 1 : 0;
 }
 
+/* Write len bytes to path, or stdout for "-", every write, the flush and
+ * the close checked: 0, or an errno. */
+static int write_out(const char *path, const void *buf, size_t len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
+	int err = 0;
+
+	if (!f)
+		return errno ? errno : EIO;
+	if (fwrite(buf, 1, len, f) != len || fflush(f) || ferror(f))
+		err = errno ? errno : EIO;
+	if (f != stdout && fclose(f) && !err)
+		err = errno ? errno : EIO;
+	return err;
+}
+
 /* checkpoint FILE LABEL OUT [--design NAME] */
 static int cmd_checkpoint(int argc, char **argv)
 {
@@ -439,7 +598,6 @@ static int cmd_checkpoint(int argc, char **argv)
 	struct pidsim_sc_summary sum;
 	size_t n = 0, len;
 	void *buf;
-	FILE *f;
 	int ret;
 
 	for (int i = 2; i < argc; i++) {
@@ -466,9 +624,9 @@ static int cmd_checkpoint(int argc, char **argv)
 			pidsim_errname(ret));
 		return ret == -ESRCH ? EXIT_FAILED : EXIT_USAGE;
 	}
-	f = strcmp(arg[2], "-") == 0 ? stdout : fopen(arg[2], "wb");
-	if (!f || fwrite(buf, 1, len, f) != len || (f != stdout && fclose(f))) {
-		fprintf(stderr, "pidsim checkpoint: %s: %s\n", arg[2], strerror(errno));
+	ret = write_out(arg[2], buf, len);
+	if (ret) {
+		fprintf(stderr, "pidsim checkpoint: %s: %s\n", arg[2], strerror(ret));
 		pidsim_image_free(buf);
 		return EXIT_USAGE;
 	}
@@ -488,16 +646,22 @@ static int cmd_restore(int argc, char **argv)
 	size_t len;
 
 	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--design") == 0 && i + 1 < argc)
+		const char *v;
+		long n;
+
+		if (strcmp(argv[i], "--design") == 0 && i + 1 < argc) {
 			design = argv[++i];
-		else if (strcmp(argv[i], "--into") == 0)
+		} else if (strcmp(argv[i], "--into") == 0) {
 			into = true;
-		else if (strcmp(argv[i], "--pid-max") == 0 && i + 1 < argc)
-			pid_max = atoi(argv[++i]);
-		else if (!file && (argv[i][0] != '-' || !argv[i][1]))
+		} else if (option(argc, argv, &i, "--pid-max", &v)) {
+			if (parse_num("restore", "--pid-max", v, 2, PIDSIM_PID_MAX_LIMIT, &n))
+				return EXIT_USAGE;
+			pid_max = (int)n;
+		} else if (!file && (argv[i][0] != '-' || !argv[i][1])) {
 			file = argv[i];
-		else
+		} else {
 			file = NULL, i = argc;
+		}
 	}
 	if (!file || (strcmp(design, "all") != 0 && !pidsim_design_find(design))) {
 		fputs("usage: pidsim restore IMAGE [--design NAME|all] [--into] "
@@ -518,7 +682,24 @@ static int cmd_restore(int argc, char **argv)
 	return failed ? EXIT_FAILED : EXIT_PASS;
 }
 
-int main(int argc, char **argv)
+/* Whatever the command printed must have reached stdout: a full disk or
+ * a closed pipe is an error (exit 2), not a silent success. */
+static int close_stdout(int ret)
+{
+	int err = 0;
+
+	errno = 0;
+	if (fflush(stdout) || ferror(stdout))
+		err = errno ? errno : EIO;
+	if (fclose(stdout) && !err)
+		err = errno ? errno : EIO;
+	if (!err && !stdout_said)
+		return ret;
+	stdout_failed(err);
+	return EXIT_USAGE;
+}
+
+static int dispatch(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
@@ -543,4 +724,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pidsim: unknown command '%s'\n", cmd);
 	fputs(usage, stderr);
 	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	return close_stdout(dispatch(argc, argv));
 }
