@@ -24,7 +24,20 @@ SHELL := /bin/bash
 BUILD := build
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 STD := -std=c11
-INC := -Iinclude -Ilib
+# Include paths per folder, so that the compiler keeps the layers honest:
+# the model (lib/) sees the public headers and its own; checkpoint and
+# restore (lib/ckpt/) the model's too; the scenario language
+# (lib/scenario/), the command line, the bench, the property suite and
+# the black-box tests see include/ only; white-box tests (tests/white/)
+# say by their folder that they look inside.
+INC := -Iinclude
+INC_LIB := -Iinclude -Ilib
+INC_CKPT := -Iinclude -Ilib -Ilib/ckpt
+INC_SCENARIO := -Iinclude -Ilib/scenario
+INC_WHITE := -Iinclude -Ilib -Ilib/ckpt -Itests
+# $(call inc_of,SOURCE): the include paths of a file of lib/.
+inc_of = $(if $(filter lib/scenario/%,$(1)),$(INC_SCENARIO),$(if \
+	$(filter lib/ckpt/%,$(1)),$(INC_CKPT),$(INC_LIB)))
 
 # The two builds make test runs: name, compiler, flags.
 CC_O2 := gcc
@@ -34,10 +47,10 @@ CFLAGS_ASAN := -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
 VARIANTS := O2 ASAN
 
-LIB_SRC := $(wildcard lib/*.c)
-LIB_HDR := $(wildcard lib/*.h lib/*.def include/*.h)
-TEST_SRC := $(wildcard tests/test_*.c)
-TESTS := $(notdir $(TEST_SRC:.c=))
+LIB_SRC := $(wildcard lib/*.c lib/*/*.c)
+LIB_HDR := $(wildcard lib/*.h lib/*/*.h lib/*.def include/*.h)
+TEST_SRC := $(wildcard tests/test_*.c tests/white/test_*.c)
+TESTS := $(patsubst tests/%.c,%,$(TEST_SRC))
 
 # ---- Debian packages ------------------------------------------------------
 PKGS_TEST := libcmocka-dev uthash-dev clang libclang-rt-14-dev
@@ -74,15 +87,16 @@ deps-bench:
 define variant
 $(BUILD)/$(1)/lib/%.o: lib/%.c $(LIB_HDR) | deps-test
 	@mkdir -p $$(@D)
-	$$(CC_$(1)) $(STD) $(WARN) $(INC) $$(CFLAGS_$(1)) -c $$< -o $$@
+	$$(CC_$(1)) $(STD) $(WARN) $$(call inc_of,$$<) $$(CFLAGS_$(1)) -c $$< -o $$@
 
 $(BUILD)/$(1)/libpidsim.a: $(patsubst lib/%.c,$(BUILD)/$(1)/lib/%.o,$(LIB_SRC))
 	@rm -f $$@
 	ar rcs $$@ $$^
 
-$(BUILD)/$(1)/tests/%: tests/%.c $(BUILD)/$(1)/libpidsim.a $(wildcard tests/*.h)
+$(BUILD)/$(1)/tests/%: tests/%.c $(BUILD)/$(1)/libpidsim.a $(wildcard tests/*.h) $(LIB_HDR)
 	@mkdir -p $$(@D)
-	$$(CC_$(1)) $(STD) $(WARN) $(INC) -Itests $$(CFLAGS_$(1)) $$< \
+	$$(CC_$(1)) $(STD) $(WARN) $$(if $$(filter tests/white/%,$$<),$(INC_WHITE),$(INC) -Itests) \
+		$$(CFLAGS_$(1)) $$< \
 		$(BUILD)/$(1)/libpidsim.a -lcmocka -o $$@
 
 # The command line: pidsim run FILE [--design NAME|all] [--stats].
@@ -118,9 +132,9 @@ $(BUILD)/pidsim: $(BUILD)/O2/pidsim
 # -DPS_CONTROL, which swaps in the correctly typed line.
 compile-fail: | deps-test
 	@set -e; for f in tests/compile_fail/*.c; do \
-		$(CC_O2) $(STD) $(WARN) $(INC) -DPS_CONTROL -fsyntax-only $$f || \
+		$(CC_O2) $(STD) $(WARN) $(INC_LIB) -DPS_CONTROL -fsyntax-only $$f || \
 			{ echo "compile-fail: control of $$f does not compile" >&2; exit 1; }; \
-		if $(CC_O2) $(STD) $(WARN) $(INC) -fsyntax-only $$f 2>/dev/null; then \
+		if $(CC_O2) $(STD) $(WARN) $(INC_LIB) -fsyntax-only $$f 2>/dev/null; then \
 			echo "compile-fail: $$f compiles: the pid domains mix" >&2; exit 1; \
 		fi; \
 		echo "compile-fail: $$f rejected, as it must be"; \
@@ -190,7 +204,7 @@ MUTANT_TRIALS ?= 5000
 define mutant
 $(BUILD)/mutants/$(1)/lib/%.o: lib/%.c $(LIB_HDR) | deps-test
 	@mkdir -p $$(@D)
-	$(CC_O2) $(STD) $(WARN) $(INC) $(CFLAGS_O2) -DPS_MUTANT_$(1) -c $$< -o $$@
+	$(CC_O2) $(STD) $(WARN) $$(call inc_of,$$<) $(CFLAGS_O2) -DPS_MUTANT_$(1) -c $$< -o $$@
 
 $(BUILD)/mutants/$(1)/libpidsim.a: $(patsubst lib/%.c,$(BUILD)/mutants/$(1)/lib/%.o,$(LIB_SRC))
 	@rm -f $$@
@@ -228,7 +242,7 @@ FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 
 $(BUILD)/fuzz/lib/%.o: lib/%.c $(LIB_HDR) | deps-test
 	@mkdir -p $(@D)
-	clang $(STD) $(WARN) $(INC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+	clang $(STD) $(WARN) $(call inc_of,$<) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(BUILD)/fuzz/libpidsim.a: $(patsubst lib/%.c,$(BUILD)/fuzz/lib/%.o,$(LIB_SRC))
 	@rm -f $@

@@ -20,6 +20,8 @@ if [ -z "$mode" ] || [ -z "$bin" ] || [ -z "$dir" ] ||
 	echo "usage: tests/golden.sh record|check PIDSIM DIR" >&2
 	exit 2
 fi
+[ -x "$bin" ] || { echo "golden: $bin: not an executable (make all builds build/pidsim)" >&2; exit 2; }
+bin=$(realpath "$bin")
 cd "$(dirname "$0")/.." || exit 2
 
 # One command's stdout, stderr and exit status into out/NAME.

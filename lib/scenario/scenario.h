@@ -45,7 +45,8 @@ const char *sc_state_name(int state);
 
 /* The label called s[0..len), or -1. */
 int sc_names_find(const struct pidsim_scenario *sc, const char *s, size_t len);
-/* Add label idx, whose name is not in the table yet: 0 or -ENOMEM. */
+/* Add label idx: 0, -EEXIST when its name is in the table already (the
+ * parser refuses a label defined twice before it gets here), -ENOMEM. */
 int sc_names_add(struct pidsim_scenario *sc, int idx);
 void sc_names_free(struct pidsim_sc_hash *h);
 

@@ -27,7 +27,6 @@
 #define uthash_free(ptr, sz) free(ptr)
 #include <uthash.h>
 
-#include "check.h"
 #include "scenario.h"
 
 /* ---- Label names ---------------------------------------------------------- */
@@ -55,7 +54,8 @@ int sc_names_add(struct pidsim_scenario *sc, int idx)
 	size_t len = strlen(name);
 	struct pidsim_sc_hash *e;
 
-	PS_BUG_ON(sc_names_find(sc, name, len) >= 0);	/* uthash: a key once */
+	if (sc_names_find(sc, name, len) >= 0)
+		return -EEXIST;		/* uthash: HASH_FIND before HASH_ADD */
 	e = malloc(sizeof *e + len + 1);
 	if (!e)
 		return -ENOMEM;

@@ -246,8 +246,14 @@ static int add_label(struct parser *p, const char *name, size_t len,
 	l->kind = kind;
 	l->image = image;
 	l->line = p->line;
-	if (sc_names_add(sc, (int)sc->nr_labels))
+	switch (sc_names_add(sc, (int)sc->nr_labels)) {
+	case 0:
+		break;
+	case -ENOMEM:
 		return fail_oom(p);
+	default:
+		return fail(p, 1, "label '%s' is already defined", l->name);
+	}
 	*out = (int)sc->nr_labels++;
 	return 0;
 }
