@@ -72,12 +72,35 @@ typedef struct pidsim_kernel pidsim_kernel;
 
 /* ---- Designs ------------------------------------------------------------ */
 
-/* pidsim_design_info.flags: the ways a design legitimately differs. */
-#define PIDSIM_D_HOST_SEES_ALL 0x1u    /* host tasks see every task by number */
-#define PIDSIM_D_OWNER_BY_NUMBER 0x2u  /* stored owners are kept as numbers */
-#define PIDSIM_D_SHARED_RANGE 0x4u     /* all containers draw from one range */
-#define PIDSIM_D_RENUMBERS 0x8u        /* numbers differ from the cyclic rule */
-#define PIDSIM_D_HIERARCHICAL 0x10u    /* ancestors see descendants' tasks */
+/*
+ * The ways a design legitimately differs, written once as an X-macro:
+ * X(ID, bit, name, meaning).  PIDSIM_D_<ID> is the bit in
+ * pidsim_design_info.flags; the name is what the scenario language's
+ * @FLAG selectors, `pidsim designs` and the transcripts' notes say.
+ */
+#define PIDSIM_DESIGN_FLAGS(X)                                                \
+	X(HOST_SEES_ALL, 0x1u, "host-sees-all",                               \
+	  "host tasks see every task by number")                              \
+	X(OWNER_BY_NUMBER, 0x2u, "owner-by-number",                           \
+	  "stored owners are kept as numbers")                                \
+	X(SHARED_RANGE, 0x4u, "shared-range",                                 \
+	  "all containers draw from one range")                               \
+	X(RENUMBERS, 0x8u, "renumbers",                                       \
+	  "numbers differ from the cyclic rule")                              \
+	X(HIERARCHICAL, 0x10u, "hierarchical",                                \
+	  "ancestors see descendants' tasks")
+
+enum {
+#define PIDSIM_X(id, bit, name, meaning) PIDSIM_D_##id = bit,
+	PIDSIM_DESIGN_FLAGS(PIDSIM_X)
+#undef PIDSIM_X
+};
+
+/* "host-sees-all" for PIDSIM_D_HOST_SEES_ALL; NULL for anything but one
+ * flag.  pidsim_flag_find() is the reverse (len bytes of name): the flag,
+ * or 0. */
+const char *pidsim_flag_name(unsigned flag);
+unsigned pidsim_flag_find(const char *name, size_t len);
 
 /*
  * What a design is and what it cannot do, as data, so that tests, the
@@ -109,6 +132,67 @@ const struct pidsim_design_info *pidsim_design_at(size_t i);
 /* The design called name, or NULL. */
 const struct pidsim_design_info *pidsim_design_find(const char *name);
 
+/* ---- Design limits -------------------------------------------------------- */
+
+/*
+ * The limits a design records, written once as an X-macro: X(ID, name).
+ * Each is enforced in one place (lib/limits.c) by the calls it bounds, a
+ * call it refuses says so (pidsim_limit_hit()), and the same check
+ * answers ahead of time whether a design can hold a world
+ * (pidsim_design_allows()), so the scenario runner, the command line and
+ * the benchmarks name a limit without classifying errors themselves.
+ *   max_level       a fork(CLONE_NEWPID) or a restore nesting deeper than
+ *                   pidsim_design_info.max_level: its level_errno
+ *   max_containers  more containers alive than max_containers: -EAGAIN
+ *   max_pid_max     an image booted with pid_max above max_pid_max: -EINVAL
+ *   min_ct_pid_max  a fork in a container of an image whose pid_max is
+ *                   below min_ct_pid_max: -EAGAIN (vpid-openvz's linear
+ *                   containers have no number left but their init's)
+ *   shared_range    a fork or restore that needs a number when the one
+ *                   range all containers share is full: -EAGAIN
+ */
+#define PIDSIM_LIMITS(X)                                                      \
+	X(MAX_LEVEL, "max_level")                                             \
+	X(MAX_CONTAINERS, "max_containers")                                   \
+	X(MAX_PID_MAX, "max_pid_max")                                         \
+	X(MIN_CT_PID_MAX, "min_ct_pid_max")                                   \
+	X(SHARED_RANGE, "shared pid range full")
+
+enum pidsim_limit {
+	PIDSIM_LIMIT_NONE = 0,
+#define PIDSIM_X(id, name) PIDSIM_LIMIT_##id,
+	PIDSIM_LIMITS(PIDSIM_X)
+#undef PIDSIM_X
+};
+
+/* What a world asks of a design: its deepest container level (host 0),
+ * the containers alive at once (host excluded), pid_max (0: the default),
+ * and whether tasks other than the containers' inits fork inside them. */
+struct pidsim_needs {
+	int level;
+	unsigned containers;
+	int pid_max;
+	int forks_in_containers;
+};
+
+/*
+ * The first limit of design d that a world with these needs passes, in
+ * the order above; PIDSIM_LIMIT_NONE when d can hold it.  Only
+ * forks_in_containers asks anything of min_ct_pid_max.  The calls check their limits with
+ * this same function.  NULL d or n: PIDSIM_LIMIT_NONE (nothing to check).
+ */
+enum pidsim_limit pidsim_design_allows(const struct pidsim_design_info *d,
+				       const struct pidsim_needs *n);
+
+/* The limit's name and its value in d, as the transcripts write it:
+ * "max_level 32", "shared pid range full".  snprintf()'s convention; ""
+ * for PIDSIM_LIMIT_NONE, -EINVAL for a NULL d or an unknown limit. */
+int pidsim_limit_format(const struct pidsim_design_info *d, enum pidsim_limit l,
+			char *buf, size_t size);
+
+/* "max_level" for PIDSIM_LIMIT_MAX_LEVEL; NULL for NONE or unknown. */
+const char *pidsim_limit_name(enum pidsim_limit l);
+
 /* ---- Kernel images ------------------------------------------------------ */
 
 /*
@@ -128,6 +212,12 @@ int pidsim_kernel_pid_max(const pidsim_kernel *k);
 
 /* Host init: the only task a fresh image has (PIDSIM_NO_TASK for NULL). */
 pidsim_tid pidsim_host_init(const pidsim_kernel *k);
+
+/* Which recorded limit refused the last call on k that failed among
+ * fork, restore and migrate (pidsim_image.h; for migrate, the target's);
+ * PIDSIM_LIMIT_NONE when that call failed for another reason, or none
+ * has failed (or k is NULL). */
+enum pidsim_limit pidsim_limit_hit(const pidsim_kernel *k);
 
 /* Counters, per image: 0, or -EINVAL for a NULL k or out.
  * pidsim_stats_reset() zeroes all but the bytes (NULL is ignored). */

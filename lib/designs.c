@@ -25,10 +25,17 @@ const struct pidsim_design_info *pidsim_design_at(size_t i)
 	return i < ps_nr_designs ? &ps_designs[i]->info : NULL;
 }
 
-const struct pidsim_design_info *pidsim_design_find(const char *name)
+const struct ps_design *ps_design_find(const char *name)
 {
 	for (size_t i = 0; name && i < ps_nr_designs; i++)
 		if (strcmp(ps_designs[i]->info.name, name) == 0)
-			return &ps_designs[i]->info;
+			return ps_designs[i];
 	return NULL;
+}
+
+const struct pidsim_design_info *pidsim_design_find(const char *name)
+{
+	const struct ps_design *d = ps_design_find(name);
+
+	return d ? &d->info : NULL;
 }

@@ -146,7 +146,7 @@ struct ps_design {
 	 * kernel context (no view). */
 	void (*owner_set)(struct pidsim_kernel *k, struct ps_owner *o,
 			  const struct ps_task *t);
-	struct ps_task *(*owner_get)(struct pidsim_kernel *k,
+	struct ps_task *(*owner_find)(struct pidsim_kernel *k,
 				     const struct ps_owner *o);
 };
 
@@ -165,6 +165,8 @@ struct pidsim_kernel {
 	struct ps_owner *owners;
 	int nr_owners, cap_owners;	/* ids handed out, room for */
 	int free_owner;			/* a closed id to reuse; -1: none */
+	enum pidsim_limit limit_hit;	/* what refused the last failed fork,
+					 * restore or migrate (pidsim_limit_hit()) */
 	/* the design's fields follow, ps_design.kernel_priv bytes */
 };
 
@@ -179,10 +181,12 @@ static inline size_t ps_priv_offset(size_t size)
 }
 
 /*
- * task.c's building blocks, for migrate.c: restore builds a tree with the
- * same steps fork does, and migrate releases one as wait and exit do.
+ * task.c's building blocks, for lib/ckpt/: restore builds a tree with the
+ * same steps fork does, migrate releases one as wait and exit do, and
+ * neither reaches into the design or the image's counts but through
+ * these.
  */
-struct ps_task *ps_task_get(const struct pidsim_kernel *k, pidsim_tid tid);
+struct ps_task *ps_task_resolve(const struct pidsim_kernel *k, pidsim_tid tid);
 /* A new container nested in parent, with no init yet; hint as in
  * ps_container.hint.  0, the design's ct_init error or -ENOMEM. */
 int ps_ct_create(struct pidsim_kernel *k, struct ps_container *parent,
@@ -204,8 +208,34 @@ void ps_release_tree(struct pidsim_kernel *k, struct ps_task *t);
 /* Make sure n more stored owners can be added without allocating: 0 or
  * -ENOMEM (nothing changed). */
 int ps_owner_reserve(struct pidsim_kernel *k, unsigned n);
-/* A new object with t as its stored owner: its id. */
+/* A new object with t as its stored owner: its id, or -ENOMEM. */
 int ps_owner_add(struct pidsim_kernel *k, const struct ps_task *t);
+/* Object ids handed out so far (0 .. count - 1, some closed), and the task
+ * object obj's stored owner reaches now, as send_sigio() would find it
+ * (NULL for a closed object or an owner that reaches nothing). */
+int ps_owner_count(const struct pidsim_kernel *k);
+struct ps_task *ps_owner_task(struct pidsim_kernel *k, int obj);
+/* t, running, becomes a zombie with wait status status (do_exit()'s last
+ * step; a restore makes its zombies with it). */
+void ps_task_make_zombie(struct pidsim_kernel *k, struct ps_task *t, int status);
+/* t's number in view, as the design gives it: 0 when view cannot see t. */
+int ps_task_nr(struct pidsim_kernel *k, const struct ps_task *t,
+	       const struct ps_container *view);
+/* The design's allocator state of ct (struct ps_alloc_state): read, and
+ * set (a cursor 0 .. pid_max - 1), and the id a checkpoint records for ct
+ * (ps_container.hint; 0 for a design without one). */
+void ps_ct_state_get(const struct pidsim_kernel *k, const struct ps_container *ct,
+		     struct ps_alloc_state *st);
+void ps_ct_state_set(struct pidsim_kernel *k, struct ps_container *ct,
+		     const struct ps_alloc_state *st);
+uint32_t ps_ct_hint(const struct pidsim_kernel *k, const struct ps_container *ct);
+/* Weak-reference slots in use or free (ps_ref_index() of a live task's
+ * ref is below it), for a table indexed by task. */
+uint32_t ps_task_slots(const struct pidsim_kernel *k);
+/* Whether new containers nested down to level, made more of, would pass
+ * a limit the design records (limits.c's check, as fork makes it). */
+enum pidsim_limit ps_limit_new_containers(const struct pidsim_kernel *k,
+					  int level, unsigned made);
 
 /* Whether t is its container's init. */
 static inline bool ps_is_init(const struct ps_task *t)
@@ -224,8 +254,17 @@ static inline bool ps_sees_container(const struct ps_container *view,
 	return false;
 }
 
+/* limits.c: the errno a call refused by limit l returns, and which
+ * limit, if any, explains an -EAGAIN from the design when a task of ct
+ * (new_ct: a new container's init) needed a number. */
+int ps_limit_errno(const struct pidsim_design_info *d, enum pidsim_limit l);
+enum pidsim_limit ps_limit_eagain(const pidsim_kernel *k,
+				  const struct ps_container *ct, bool new_ct);
+
 /* The list of designs, designs.def expanded. */
 extern const struct ps_design *const ps_designs[];
 extern const size_t ps_nr_designs;
+/* The design called name, or NULL. */
+const struct ps_design *ps_design_find(const char *name);
 
 #endif

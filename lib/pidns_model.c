@@ -476,5 +476,5 @@ const struct ps_design ps_design_pidns = {
 	.task_nr = pidns_task_nr,
 	.find_ge = pidns_find_ge,
 	.owner_set = pidns_owner_set,
-	.owner_get = pidns_owner_get,
+	.owner_find = pidns_owner_get,
 };

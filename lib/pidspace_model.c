@@ -231,5 +231,5 @@ const struct ps_design ps_design_pidspace = {
 	.task_nr = space_task_nr,
 	.find_ge = space_find_ge,
 	.owner_set = space_owner_set,
-	.owner_get = space_owner_get,
+	.owner_find = space_owner_get,
 };

@@ -20,15 +20,15 @@
 
 /* ---- Objects ------------------------------------------------------------ */
 
-static struct ps_task *task_get(const pidsim_kernel *k, pidsim_tid tid)
+struct ps_task *ps_task_resolve(const pidsim_kernel *k, pidsim_tid tid)
 {
 	return ps_ref_resolve(&k->refs, tid);
 }
 
 /* The task making a call: it must exist and be running. */
-static struct ps_task *current_get(const pidsim_kernel *k, pidsim_tid tid)
+static struct ps_task *current_resolve(const pidsim_kernel *k, pidsim_tid tid)
 {
-	struct ps_task *t = task_get(k, tid);
+	struct ps_task *t = ps_task_resolve(k, tid);
 
 	return t && t->state == PIDSIM_RUNNING ? t : NULL;
 }
@@ -88,7 +88,7 @@ static void task_cache_drain(pidsim_kernel *k)
 
 /* A new container nested in parent, with no init yet; hint is what a
  * restore asks the design to reuse (ps_container.hint), 0 otherwise. */
-static int ct_create(pidsim_kernel *k, struct ps_container *parent,
+int ps_ct_create(pidsim_kernel *k, struct ps_container *parent,
 		     uint32_t hint, struct ps_container **out)
 {
 	struct ps_container *ct = ps_zalloc(&k->mem, k->ct_size);
@@ -127,8 +127,8 @@ static struct ps_task *find_task(pidsim_kernel *k,
 	return k->design->find_task(k, view, nr);
 }
 
-static int task_nr(pidsim_kernel *k, const struct ps_task *t,
-		   const struct ps_container *view)
+int ps_task_nr(pidsim_kernel *k, const struct ps_task *t,
+	       const struct ps_container *view)
 {
 	return k->design->task_nr(k, t, view);
 }
@@ -154,7 +154,7 @@ static struct ps_task *view_next(pidsim_kernel *k,
 
 /* ---- The family tree -------------------------------------------------- */
 
-static void link_child(struct ps_task *parent, struct ps_task *t)
+void ps_link_child(struct ps_task *parent, struct ps_task *t)
 {
 	t->parent = parent;
 	t->next_sibling = NULL;
@@ -202,12 +202,12 @@ static void reparent_children(struct ps_task *t)
 		struct ps_task *c = t->first_child;
 
 		unlink_child(c);
-		link_child(reaper, c);
+		ps_link_child(reaper, c);
 	}
 }
 
-/* release_task(): drop every trace of t, which has no children left. */
-static void release_task(pidsim_kernel *k, struct ps_task *t)
+/* ps_release_task(): drop every trace of t, which has no children left. */
+void ps_release_task(pidsim_kernel *k, struct ps_task *t)
 {
 	PS_BUG_ON(t->first_child);
 	if (t->parent)
@@ -232,7 +232,7 @@ static void zap_task(pidsim_kernel *k, struct ps_task *t)
 		unlink_child(t->first_child);
 	if (ps_is_init(t))
 		zap_container(k, t->ct);
-	release_task(k, t);
+	ps_release_task(k, t);
 }
 
 /*
@@ -273,9 +273,7 @@ static void do_exit(pidsim_kernel *k, struct ps_task *t, int status)
 	else
 #endif
 		reparent_children(t);
-	t->state = PIDSIM_ZOMBIE;
-	t->exit_status = status;
-	k->nr_zombies++;
+	ps_task_make_zombie(k, t, status);
 }
 
 /* ---- Signals ------------------------------------------------------------ */
@@ -363,18 +361,10 @@ static int kill_all(pidsim_kernel *k, struct ps_task *cur, int sig)
 
 /* ---- Kernel images -------------------------------------------------------- */
 
-static const struct ps_design *design_find(const char *name)
-{
-	for (size_t i = 0; name && i < ps_nr_designs; i++)
-		if (strcmp(ps_designs[i]->info.name, name) == 0)
-			return ps_designs[i];
-	return NULL;
-}
-
 /* A new task in ct, not yet linked to a parent: its numbers (those want
  * asks for, the rest by the cyclic rule) and its weak reference, all or
  * nothing. */
-static int task_create(pidsim_kernel *k, struct ps_container *ct,
+int ps_task_create(pidsim_kernel *k, struct ps_container *ct,
 		       const struct ps_pid_want *want, struct ps_task **out)
 {
 	bool cached;
@@ -414,7 +404,7 @@ out_free:
 
 int pidsim_kernel_create(const char *name, int pid_max, pidsim_kernel **out)
 {
-	const struct ps_design *d = design_find(name);
+	const struct ps_design *d = ps_design_find(name);
 	struct ps_mem mem = { 0 };
 	size_t size;
 	pidsim_kernel *k;
@@ -427,7 +417,7 @@ int pidsim_kernel_create(const char *name, int pid_max, pidsim_kernel **out)
 	if (pid_max == 0)
 		pid_max = PIDSIM_PID_MAX_DEFAULT;
 	if (pid_max < 2 || pid_max > PIDSIM_PID_MAX_LIMIT ||
-	    pid_max > d->info.max_pid_max)
+	    pidsim_design_allows(&d->info, &(struct pidsim_needs){ .pid_max = pid_max }))
 		return -EINVAL;
 	size = ps_priv_offset(sizeof *k) + d->kernel_priv;
 	k = ps_zalloc(&mem, size);
@@ -443,10 +433,10 @@ int pidsim_kernel_create(const char *name, int pid_max, pidsim_kernel **out)
 	err = d->kernel_init(k);
 	if (err)
 		goto out_free;
-	err = ct_create(k, NULL, 0, &k->host);
+	err = ps_ct_create(k, NULL, 0, &k->host);
 	if (err)
 		goto out_fini;
-	err = task_create(k, k->host, NULL, &k->host->init);
+	err = ps_task_create(k, k->host, NULL, &k->host->init);
 	if (err)
 		goto out_host;
 	*out = k;
@@ -467,7 +457,7 @@ void pidsim_kernel_destroy(pidsim_kernel *k)
 	if (!k)
 		return;
 	zap_container(k, k->host);
-	release_task(k, k->host->init);		/* destroys the host */
+	ps_release_task(k, k->host->init);		/* destroys the host */
 	k->design->kernel_fini(k);
 	task_cache_drain(k);
 	ps_pidtab_spare_drain(&k->mem);
@@ -527,43 +517,72 @@ int pidsim_census_get(const pidsim_kernel *k, struct pidsim_census *out)
 
 /* copy_process() with alloc_pid(); CLONE_NEWPID makes the child the init
  * of a new container (create_pid_namespace()). */
-int pidsim_fork(pidsim_kernel *k, pidsim_tid cur_tid, unsigned flags,
-		pidsim_tid *child)
+/* The number of new containers a call makes, nested down to level, would
+ * pass a limit the design records: which one (none: PIDSIM_LIMIT_NONE). */
+enum pidsim_limit ps_limit_new_containers(const pidsim_kernel *k, int level,
+					  unsigned made)
 {
-	struct ps_task *cur, *t;
-	struct ps_container *ct;
-	const struct pidsim_design_info *info;
+	struct pidsim_needs n = {
+		.level = level,
+		.containers = k->nr_containers - 1 + made,
+		.pid_max = k->pid_max,
+	};
+
+	return pidsim_design_allows(&k->design->info, &n);
+}
+
+/* copy_process() with alloc_pid(); CLONE_NEWPID makes the child the init
+ * of a new container (create_pid_namespace()).  *limit: the recorded
+ * limit that refused it, if one did. */
+static int fork_task(pidsim_kernel *k, struct ps_task *cur, unsigned flags,
+		     pidsim_tid *child, enum pidsim_limit *limit)
+{
+	struct ps_container *ct = cur->ct;
+	bool new_ct = flags & PIDSIM_CLONE_NEWPID;
+	struct ps_task *t;
 	int err;
 
-	if (!k)
-		return -EINVAL;
-	cur = current_get(k, cur_tid);
-	info = &k->design->info;
-	if (!cur)
-		return -ESRCH;
-	if (flags & ~PIDSIM_CLONE_NEWPID)
-		return -EINVAL;
-	ct = cur->ct;
-	if (flags & PIDSIM_CLONE_NEWPID) {
-		if (ct->level >= info->max_level)
-			return info->level_errno;
-		if (info->max_containers &&
-		    k->nr_containers - 1 >= info->max_containers)
-			return -EAGAIN;
-		err = ct_create(k, cur->ct, 0, &ct);
+	if (new_ct) {
+		*limit = ps_limit_new_containers(k, ct->level + 1, 1);
+		if (*limit)
+			return ps_limit_errno(&k->design->info, *limit);
+		err = ps_ct_create(k, cur->ct, 0, &ct);
 		if (err)
 			return err;
 	}
-	err = task_create(k, ct, NULL, &t);
+	err = ps_task_create(k, ct, NULL, &t);
 	if (err) {
-		if (ct != cur->ct)
+		if (err == -EAGAIN)
+			*limit = ps_limit_eagain(k, ct, new_ct);
+		if (new_ct)
 			ct_destroy(k, ct);
 		return err;
 	}
-	link_child(cur, t);
+	ps_link_child(cur, t);
 	if (child)
 		*child = t->ref;
-	return task_nr(k, t, cur->ct);
+	return ps_task_nr(k, t, cur->ct);
+}
+
+int pidsim_fork(pidsim_kernel *k, pidsim_tid cur_tid, unsigned flags,
+		pidsim_tid *child)
+{
+	enum pidsim_limit limit = PIDSIM_LIMIT_NONE;
+	struct ps_task *cur;
+	int ret;
+
+	if (!k)
+		return -EINVAL;
+	cur = current_resolve(k, cur_tid);
+	if (!cur)
+		ret = -ESRCH;
+	else if (flags & ~PIDSIM_CLONE_NEWPID)
+		ret = -EINVAL;
+	else
+		ret = fork_task(k, cur, flags, child, &limit);
+	if (ret < 0)
+		k->limit_hit = limit;
+	return ret;
 }
 
 int pidsim_exit(pidsim_kernel *k, pidsim_tid cur_tid, int code)
@@ -572,7 +591,7 @@ int pidsim_exit(pidsim_kernel *k, pidsim_tid cur_tid, int code)
 
 	if (!k)
 		return -EINVAL;
-	cur = current_get(k, cur_tid);
+	cur = current_resolve(k, cur_tid);
 	if (!cur)
 		return -ESRCH;
 	if (cur == k->host->init)
@@ -600,7 +619,7 @@ int pidsim_wait(pidsim_kernel *k, pidsim_tid cur_tid, int pid, int *status)
 
 	if (!k)
 		return -EINVAL;
-	cur = current_get(k, cur_tid);
+	cur = current_resolve(k, cur_tid);
 	if (!cur)
 		return -ESRCH;
 	if (pid == 0 || pid < -1)
@@ -618,14 +637,14 @@ int pidsim_wait(pidsim_kernel *k, pidsim_tid cur_tid, int pid, int *status)
 		if (!t)
 			return 0;
 	}
-	nr = task_nr(k, t, cur->ct);
+	nr = ps_task_nr(k, t, cur->ct);
 #ifdef PS_MUTANT_WAIT_UNCONVERTED
 	/* mutant (make mutants): wait hands out the kernel's own number */
-	nr = task_nr(k, t, k->host);
+	nr = ps_task_nr(k, t, k->host);
 #endif
 	if (status)
 		*status = t->exit_status;
-	release_task(k, t);
+	ps_release_task(k, t);
 	return nr;
 }
 
@@ -636,7 +655,7 @@ int pidsim_kill(pidsim_kernel *k, pidsim_tid cur_tid, int pid, int sig)
 
 	if (!k)
 		return -EINVAL;
-	cur = current_get(k, cur_tid);
+	cur = current_resolve(k, cur_tid);
 	if (!cur)
 		return -ESRCH;
 	if (pid == -1)
@@ -655,8 +674,8 @@ int pidsim_getpid(pidsim_kernel *k, pidsim_tid cur_tid)
 
 	if (!k)
 		return -EINVAL;
-	cur = current_get(k, cur_tid);
-	return cur ? task_nr(k, cur, cur->ct) : -ESRCH;
+	cur = current_resolve(k, cur_tid);
+	return cur ? ps_task_nr(k, cur, cur->ct) : -ESRCH;
 }
 
 /* sys_getppid(): the parent's number in the caller's view, 0 when the
@@ -667,15 +686,15 @@ int pidsim_getppid(pidsim_kernel *k, pidsim_tid cur_tid)
 
 	if (!k)
 		return -EINVAL;
-	cur = current_get(k, cur_tid);
+	cur = current_resolve(k, cur_tid);
 	if (!cur)
 		return -ESRCH;
 #ifdef PS_MUTANT_GETPPID_UNCONVERTED
 	/* mutant (make mutants): the conversion skipped at one crossing: the
 	 * parent's number in the kernel's own view (vpid: its internal pid) */
-	return cur->parent ? task_nr(k, cur->parent, k->host) : 0;
+	return cur->parent ? ps_task_nr(k, cur->parent, k->host) : 0;
 #endif
-	return cur->parent ? task_nr(k, cur->parent, cur->ct) : 0;
+	return cur->parent ? ps_task_nr(k, cur->parent, cur->ct) : 0;
 }
 
 /* proc_pid_readdir(): the numbers view sees, ascending. */
@@ -699,7 +718,7 @@ int pidsim_ps(pidsim_kernel *k, pidsim_tid cur_tid, int *pids, size_t cap)
 
 	if (!k)
 		return -EINVAL;
-	cur = current_get(k, cur_tid);
+	cur = current_resolve(k, cur_tid);
 	if (!cur)
 		return -ESRCH;
 	if (!pids && cap)
@@ -713,7 +732,7 @@ int pidsim_find(pidsim_kernel *k, pidsim_tid cur_tid, int pid, pidsim_tid *out)
 
 	if (!k)
 		return -EINVAL;
-	cur = current_get(k, cur_tid);
+	cur = current_resolve(k, cur_tid);
 	if (!cur)
 		return -ESRCH;
 	t = find_task(k, cur->ct, pid);
@@ -727,7 +746,7 @@ int pidsim_find(pidsim_kernel *k, pidsim_tid cur_tid, int pid, pidsim_tid *out)
 /* pidsim_find() without its caller check (pidsim_debug.h). */
 const void *pidsim_debug_view(pidsim_kernel *k, pidsim_tid cur_tid)
 {
-	struct ps_task *cur = current_get(k, cur_tid);
+	struct ps_task *cur = current_resolve(k, cur_tid);
 
 	return cur ? cur->ct : NULL;
 }
@@ -745,11 +764,11 @@ int pidsim_pid_of(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid tid)
 
 	if (!k)
 		return -EINVAL;
-	cur = current_get(k, cur_tid);
-	t = task_get(k, tid);
+	cur = current_resolve(k, cur_tid);
+	t = ps_task_resolve(k, tid);
 	if (!cur || !t)
 		return -ESRCH;
-	return task_nr(k, t, cur->ct);
+	return ps_task_nr(k, t, cur->ct);
 }
 
 int pidsim_task_state(const pidsim_kernel *k, pidsim_tid tid)
@@ -758,7 +777,7 @@ int pidsim_task_state(const pidsim_kernel *k, pidsim_tid tid)
 
 	if (!k)
 		return -EINVAL;
-	t = task_get(k, tid);
+	t = ps_task_resolve(k, tid);
 	return t ? t->state : -ESRCH;
 }
 
@@ -770,7 +789,7 @@ int pidsim_container_of(const pidsim_kernel *k, pidsim_tid tid, pidsim_tid *ct)
 
 	if (!k)
 		return -EINVAL;
-	t = task_get(k, tid);
+	t = ps_task_resolve(k, tid);
 	if (!t)
 		return -ESRCH;
 	if (ct)
@@ -784,7 +803,7 @@ int pidsim_level_of(const pidsim_kernel *k, pidsim_tid tid)
 
 	if (!k)
 		return -EINVAL;
-	t = task_get(k, tid);
+	t = ps_task_resolve(k, tid);
 	return t ? t->ct->level : -ESRCH;
 }
 
@@ -793,7 +812,7 @@ int pidsim_level_of(const pidsim_kernel *k, pidsim_tid tid)
 static int qualified_view(pidsim_kernel *k, struct ps_task *cur,
 			  pidsim_tid ct_tid, struct ps_container **view)
 {
-	struct ps_task *init = task_get(k, ct_tid);
+	struct ps_task *init = ps_task_resolve(k, ct_tid);
 
 	if (!init)
 		return -ESRCH;
@@ -805,19 +824,25 @@ static int qualified_view(pidsim_kernel *k, struct ps_task *cur,
 	return 0;
 }
 
+/* The caller of a qualified call and the view its address names. */
+static int qualified_caller(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
+			    struct ps_task **cur, struct ps_container **view)
+{
+	if (!k)
+		return -EINVAL;
+	*cur = current_resolve(k, cur_tid);
+	if (!*cur)
+		return -ESRCH;
+	return qualified_view(k, *cur, ct, view);
+}
+
 int pidsim_find_in(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
 		   int pid, pidsim_tid *out)
 {
 	struct ps_task *cur, *t;
 	struct ps_container *view;
-	int err;
+	int err = qualified_caller(k, cur_tid, ct, &cur, &view);
 
-	if (!k)
-		return -EINVAL;
-	cur = current_get(k, cur_tid);
-	if (!cur)
-		return -ESRCH;
-	err = qualified_view(k, cur, ct, &view);
 	if (err)
 		return err;
 	t = find_task(k, view, pid);
@@ -833,14 +858,8 @@ int pidsim_kill_in(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
 {
 	struct ps_task *cur, *t;
 	struct ps_container *view;
-	int err;
+	int err = qualified_caller(k, cur_tid, ct, &cur, &view);
 
-	if (!k)
-		return -EINVAL;
-	cur = current_get(k, cur_tid);
-	if (!cur)
-		return -ESRCH;
-	err = qualified_view(k, cur, ct, &view);
 	if (err)
 		return err;
 	if (pid <= 0)
@@ -860,7 +879,7 @@ int pidsim_ps_in(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
 
 	if (!k)
 		return -EINVAL;
-	cur = current_get(k, cur_tid);
+	cur = current_resolve(k, cur_tid);
 	if (!cur)
 		return -ESRCH;
 	if (!pids && cap)
@@ -873,7 +892,7 @@ int pidsim_ps_in(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
 
 /* ---- Stored owners -------------------------------------------------------- */
 
-static struct ps_owner *owner_get(pidsim_kernel *k, int obj)
+static struct ps_owner *owner_find(pidsim_kernel *k, int obj)
 {
 	if (obj < 0 || obj >= k->nr_owners || !k->owners[obj].used)
 		return NULL;
@@ -890,17 +909,8 @@ static int owner_slot(pidsim_kernel *k)
 		k->free_owner = k->owners[obj].u.nr;
 		return obj;
 	}
-	if (k->nr_owners == k->cap_owners) {
-		int cap = k->cap_owners ? k->cap_owners * 2 : 16;
-		void *p = k->owners;
-
-		if (cap <= k->cap_owners ||
-		    ps_realloc(&k->mem, &p, (size_t)k->cap_owners * sizeof *k->owners,
-			       (size_t)cap * sizeof *k->owners))
-			return -ENOMEM;
-		k->owners = p;
-		k->cap_owners = cap;
-	}
+	if (ps_owner_reserve(k, 1))
+		return -ENOMEM;
 	return k->nr_owners++;
 }
 
@@ -909,11 +919,10 @@ static int owner_slot(pidsim_kernel *k)
 int pidsim_setown(pidsim_kernel *k, pidsim_tid cur_tid, int pid)
 {
 	struct ps_task *cur, *t;
-	int obj;
 
 	if (!k)
 		return -EINVAL;
-	cur = current_get(k, cur_tid);
+	cur = current_resolve(k, cur_tid);
 	if (!cur)
 		return -ESRCH;
 	if (pid <= 0)
@@ -921,12 +930,7 @@ int pidsim_setown(pidsim_kernel *k, pidsim_tid cur_tid, int pid)
 	t = find_task(k, cur->ct, pid);
 	if (!t)
 		return -ESRCH;
-	obj = owner_slot(k);
-	if (obj < 0)
-		return obj;
-	k->owners[obj].used = true;
-	k->design->owner_set(k, &k->owners[obj], t);
-	return obj;
+	return ps_owner_add(k, t);
 }
 
 /* send_sigio(): from kernel context, whatever the stored owner is now. */
@@ -938,13 +942,13 @@ int pidsim_notify(pidsim_kernel *k, int obj, int sig, pidsim_tid *to)
 
 	if (!k)
 		return -EINVAL;
-	o = owner_get(k, obj);
+	o = owner_find(k, obj);
 	if (!o)
 		return -EBADF;
 	err = sig_valid(sig);
 	if (err)
 		return err;
-	t = k->design->owner_get(k, o);
+	t = k->design->owner_find(k, o);
 	if (to)
 		*to = t ? t->ref : PIDSIM_NO_TASK;
 	if (!t)
@@ -958,7 +962,7 @@ int pidsim_owner_close(pidsim_kernel *k, int obj)
 
 	if (!k)
 		return -EINVAL;
-	o = owner_get(k, obj);
+	o = owner_find(k, obj);
 	if (!o)
 		return -EBADF;
 	o->used = false;
@@ -967,39 +971,12 @@ int pidsim_owner_close(pidsim_kernel *k, int obj)
 	return 0;
 }
 
-/* ---- Building blocks for migrate.c (internal.h) ------------------------- */
-
-struct ps_task *ps_task_get(const pidsim_kernel *k, pidsim_tid tid)
-{
-	return task_get(k, tid);
-}
-
-int ps_ct_create(pidsim_kernel *k, struct ps_container *parent, uint32_t hint,
-		 struct ps_container **out)
-{
-	return ct_create(k, parent, hint, out);
-}
+/* ---- Building blocks for lib/ckpt/ (internal.h) ------------------------ */
 
 void ps_ct_destroy(pidsim_kernel *k, struct ps_container *ct)
 {
 	PS_BUG_ON(ct->init);
 	ct_destroy(k, ct);
-}
-
-int ps_task_create(pidsim_kernel *k, struct ps_container *ct,
-		   const struct ps_pid_want *want, struct ps_task **out)
-{
-	return task_create(k, ct, want, out);
-}
-
-void ps_link_child(struct ps_task *parent, struct ps_task *t)
-{
-	link_child(parent, t);
-}
-
-void ps_release_task(pidsim_kernel *k, struct ps_task *t)
-{
-	release_task(k, t);
 }
 
 /*
@@ -1019,9 +996,9 @@ void ps_release_tree(pidsim_kernel *k, struct ps_task *t)
 		if (t == top)
 			break;
 		t = t->parent;
-		release_task(k, t->first_child);
+		ps_release_task(k, t->first_child);
 	}
-	release_task(k, top);
+	ps_release_task(k, top);
 }
 
 int ps_owner_reserve(pidsim_kernel *k, unsigned n)
@@ -1052,4 +1029,47 @@ int ps_owner_add(pidsim_kernel *k, const struct ps_task *t)
 	k->owners[obj].used = true;
 	k->design->owner_set(k, &k->owners[obj], t);
 	return obj;
+}
+
+int ps_owner_count(const pidsim_kernel *k)
+{
+	return k->nr_owners;
+}
+
+struct ps_task *ps_owner_task(pidsim_kernel *k, int obj)
+{
+	const struct ps_owner *o = owner_find(k, obj);
+
+	return o ? k->design->owner_find(k, o) : NULL;
+}
+
+void ps_task_make_zombie(pidsim_kernel *k, struct ps_task *t, int status)
+{
+	PS_BUG_ON(t->state != PIDSIM_RUNNING);
+	t->state = PIDSIM_ZOMBIE;
+	t->exit_status = status;
+	k->nr_zombies++;
+}
+
+void ps_ct_state_get(const pidsim_kernel *k, const struct ps_container *ct,
+		     struct ps_alloc_state *st)
+{
+	k->design->ct_state_get(k, ct, st);
+}
+
+void ps_ct_state_set(pidsim_kernel *k, struct ps_container *ct,
+		     const struct ps_alloc_state *st)
+{
+	PS_BUG_ON(st->last < 0 || st->last >= k->pid_max);
+	k->design->ct_state_set(k, ct, st);
+}
+
+uint32_t ps_ct_hint(const pidsim_kernel *k, const struct ps_container *ct)
+{
+	return k->design->ct_hint ? k->design->ct_hint(k, ct) : 0;
+}
+
+uint32_t ps_task_slots(const pidsim_kernel *k)
+{
+	return k->refs.nr;
 }

@@ -287,5 +287,5 @@ const struct ps_design ps_design_vpid_ibm = {
 	.task_nr = ibm_task_nr,
 	.find_ge = ibm_find_ge,
 	.owner_set = ibm_owner_set,
-	.owner_get = ibm_owner_get,
+	.owner_find = ibm_owner_get,
 };

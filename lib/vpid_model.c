@@ -380,5 +380,5 @@ const struct ps_design ps_design_vpid = {
 	.task_nr = vpid_task_nr,
 	.find_ge = vpid_find_ge,
 	.owner_set = vpid_owner_set,
-	.owner_get = vpid_owner_get,
+	.owner_find = vpid_owner_get,
 };

@@ -452,5 +452,5 @@ const struct ps_design ps_design_vpid_openvz = {
 	.task_nr = ovz_task_nr,
 	.find_ge = ovz_find_ge,
 	.owner_set = ovz_owner_set,
-	.owner_get = ovz_owner_get,
+	.owner_find = ovz_owner_get,
 };

@@ -60,10 +60,17 @@ ps_ref ps_ref_attach(struct ps_mem *m, struct ps_reftab *t, void *obj);
 /* Release the slot ref names: every reference to it resolves to NULL. */
 void ps_ref_detach(struct ps_reftab *t, ps_ref ref);
 
+/* The slot a reference names, 0 .. nr - 1 (for tables indexed by it);
+ * meaningful for a reference that resolves. */
+static inline uint32_t ps_ref_index(ps_ref ref)
+{
+	return (uint32_t)ref - 1;
+}
+
 /* What ref names now, or NULL. */
 static inline void *ps_ref_resolve(const struct ps_reftab *t, ps_ref ref)
 {
-	uint32_t slot = (uint32_t)ref - 1;	/* ref 0 wraps to UINT32_MAX */
+	uint32_t slot = ps_ref_index(ref);	/* ref 0 wraps to UINT32_MAX */
 
 	if (slot >= t->nr || t->slots[slot].gen != (uint32_t)(ref >> 32))
 		return NULL;

@@ -164,7 +164,7 @@ static int ckpt_owners(pidsim_kernel *k, struct ckpt *c)
 		return -ENOMEM;
 	for (int obj = 0; obj < k->nr_owners; obj++) {
 		const struct ps_owner *o = &k->owners[obj];
-		struct ps_task *t = o->used ? k->design->owner_get(k, o) : NULL;
+		struct ps_task *t = o->used ? k->design->owner_find(k, o) : NULL;
 
 		if (!t || !c->slot_idx[slot_of(t->ref)])
 			continue;
@@ -220,11 +220,11 @@ static int ckpt_make(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid root_tid,
 	if (!k)
 		return -EINVAL;
 	if (cur_tid != PIDSIM_NO_TASK) {
-		cur = ps_task_get(k, cur_tid);
+		cur = ps_task_resolve(k, cur_tid);
 		if (!cur || cur->state != PIDSIM_RUNNING)
 			return -ESRCH;
 	}
-	root = ps_task_get(k, root_tid);
+	root = ps_task_resolve(k, root_tid);
 	if (!root)
 		return -ESRCH;
 	if (what == PIDSIM_CKPT_CONTAINER) {
@@ -546,7 +546,7 @@ int pidsim_restore(pidsim_kernel *k, const void *image, size_t len,
 	if (err)
 		return err;
 	r.img = img;
-	r.parent = ps_task_get(k, parent_tid);
+	r.parent = ps_task_resolve(k, parent_tid);
 	if (!r.parent || r.parent->state != PIDSIM_RUNNING) {
 		err = -ESRCH;
 		goto out;
@@ -594,14 +594,14 @@ int pidsim_migrate(pidsim_kernel *src, pidsim_tid cur, pidsim_tid root_tid,
 	ret = checkpoint(src, cur, root_tid, what, &image, &len, tree, &c, &root);
 	if (ret)
 		goto out;
-	p = src == dst ? ps_task_get(dst, parent) : NULL;
+	p = src == dst ? ps_task_resolve(dst, parent) : NULL;
 	if (p && in_tree(p, root)) {
 		ret = -EINVAL;	/* the tree would be restored into itself */
 		goto out;
 	}
 	/* Within one image the caller moves the tree only where it can see:
 	 * a container must not hand its tasks to the host or a sibling. */
-	if (p && cur && !ps_sees_container(ps_task_get(src, cur)->ct, p->ct)) {
+	if (p && cur && !ps_sees_container(ps_task_resolve(src, cur)->ct, p->ct)) {
 		ret = -EPERM;
 		goto out;
 	}

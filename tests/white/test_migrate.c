@@ -81,7 +81,7 @@ static bool nests(const char *design)
 
 static struct ps_task *T(pidsim_kernel *k, pidsim_tid t)
 {
-	struct ps_task *p = ps_task_get(k, t);
+	struct ps_task *p = ps_task_resolve(k, t);
 
 	assert_non_null(p);
 	return p;
@@ -145,8 +145,8 @@ static void assert_same(pidsim_kernel *a, pidsim_kernel *b)
 	for (int o = 0; o < a->nr_owners; o++) {
 		assert_int_equal(a->owners[o].used, b->owners[o].used);
 		if (a->owners[o].used)
-			assert_int_equal(position(a, a->design->owner_get(a, &a->owners[o])),
-					 position(b, b->design->owner_get(b, &b->owners[o])));
+			assert_int_equal(position(a, a->design->owner_find(a, &a->owners[o])),
+					 position(b, b->design->owner_find(b, &b->owners[o])));
 	}
 }
 
