@@ -254,18 +254,11 @@ static int parse_num(const char *cmd, const char *name, const char *s, long lo,
 
 static void print_flags(unsigned flags)
 {
-	static const struct { unsigned flag; const char *name; } names[] = {
-		{ PIDSIM_D_HOST_SEES_ALL, "host-sees-all" },
-		{ PIDSIM_D_OWNER_BY_NUMBER, "owner-by-number" },
-		{ PIDSIM_D_SHARED_RANGE, "shared-range" },
-		{ PIDSIM_D_RENUMBERS, "renumbers" },
-		{ PIDSIM_D_HIERARCHICAL, "hierarchical" },
-	};
 	bool any = false;
 
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (flags & names[i].flag) {
-			printf("%s%s", any ? " " : "", names[i].name);
+	for (unsigned bit = 1; bit; bit <<= 1) {
+		if ((flags & bit) && pidsim_flag_name(bit)) {
+			printf("%s%s", any ? " " : "", pidsim_flag_name(bit));
 			any = true;
 		}
 	}
@@ -279,15 +272,19 @@ static int cmd_designs(void)
 
 		printf("%s\n  %s\n", d->name, d->summary);
 		printf("  lookup:     %s\n  conversion: %s\n", d->lookup, d->conversion);
-		printf("  limits:     max_level %d (deeper: %s), max_containers ",
-		       d->max_level, pidsim_errname(d->level_errno));
+		printf("  limits:     %s %d (deeper: %s), %s ",
+		       pidsim_limit_name(PIDSIM_LIMIT_MAX_LEVEL), d->max_level,
+		       pidsim_errname(d->level_errno),
+		       pidsim_limit_name(PIDSIM_LIMIT_MAX_CONTAINERS));
 		if (d->max_containers)
 			printf("%u", d->max_containers);
 		else
 			printf("unlimited");
-		printf(", max_pid_max %d", d->max_pid_max);
+		printf(", %s %d", pidsim_limit_name(PIDSIM_LIMIT_MAX_PID_MAX),
+		       d->max_pid_max);
 		if (d->min_ct_pid_max)
-			printf(", min_ct_pid_max %d (below: EAGAIN in a container)",
+			printf(", %s %d (below: EAGAIN in a container)",
+			       pidsim_limit_name(PIDSIM_LIMIT_MIN_CT_PID_MAX),
 			       d->min_ct_pid_max);
 		printf("\n  flags:      ");
 		print_flags(d->flags);

@@ -131,7 +131,7 @@ static void put_expect(struct out *o, const struct pidsim_scenario *sc,
 	for (size_t i = 0; sc_flags[i]; i++)
 		if ((sel->on | sel->off) & sc_flags[i])
 			put(o, " @%s%s", sel->off & sc_flags[i] ? "!" : "",
-			    sc_flag_name(sc_flags[i]));
+			    pidsim_flag_name(sc_flags[i]));
 	for (size_t i = 0; i < st->nr_alts; i++) {
 		put(o, i ? " or" : "");
 		put_match(o, sc, &sc->matches[st->alt + i]);

@@ -69,38 +69,18 @@ int sc_errno_number(const char *s, size_t len)
 	return 0;
 }
 
-static const struct {
-	unsigned flag;
-	const char *name;
-} flag_names[] = {
-	{ PIDSIM_D_HOST_SEES_ALL, "host-sees-all" },
-	{ PIDSIM_D_OWNER_BY_NUMBER, "owner-by-number" },
-	{ PIDSIM_D_SHARED_RANGE, "shared-range" },
-	{ PIDSIM_D_RENUMBERS, "renumbers" },
-	{ PIDSIM_D_HIERARCHICAL, "hierarchical" },
-};
-#define NR_FLAG_NAMES (sizeof flag_names / sizeof flag_names[0])
-
+/* Every design flag, in PIDSIM_DESIGN_FLAGS's order, 0-terminated. */
 const unsigned sc_flags[] = {
-	PIDSIM_D_HOST_SEES_ALL, PIDSIM_D_OWNER_BY_NUMBER, PIDSIM_D_SHARED_RANGE,
-	PIDSIM_D_RENUMBERS, PIDSIM_D_HIERARCHICAL, 0,
+#define PIDSIM_X(id, bit, name, meaning) bit,
+	PIDSIM_DESIGN_FLAGS(PIDSIM_X)
+#undef PIDSIM_X
+	0,
 };
 
-unsigned sc_flag_number(const char *s, size_t len)
-{
-	for (size_t i = 0; i < NR_FLAG_NAMES; i++)
-		if (strlen(flag_names[i].name) == len &&
-		    memcmp(flag_names[i].name, s, len) == 0)
-			return flag_names[i].flag;
-	return 0;
-}
-
+/* Until the runner calls pidsim_flag_name() itself. */
 const char *sc_flag_name(unsigned flag)
 {
-	for (size_t i = 0; i < NR_FLAG_NAMES; i++)
-		if (flag_names[i].flag == flag)
-			return flag_names[i].name;
-	return NULL;
+	return pidsim_flag_name(flag);
 }
 
 const char *sc_state_name(int state)

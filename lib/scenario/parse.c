@@ -964,7 +964,7 @@ static int parse_selector(struct parser *p, const struct tok *t, struct pidsim_s
 
 	s += negate;
 	len -= negate;
-	flag = sc_flag_number(s, len);
+	flag = pidsim_flag_find(s, len);
 	if (flag) {
 		*(negate ? &sel->off : &sel->on) |= flag;
 		return 0;

@@ -27,9 +27,7 @@ const char *sc_sig_name(int sig);
 /* The errno an "ESRCH"-style name stands for; 0 when none. */
 int sc_errno_number(const char *s, size_t len);
 
-/* PIDSIM_D_HOST_SEES_ALL for "host-sees-all"; 0 when none. */
-unsigned sc_flag_number(const char *s, size_t len);
-/* "host-sees-all" for PIDSIM_D_HOST_SEES_ALL; NULL for anything else. */
+/* The design flags' names: pidsim_flag_name(), pidsim_flag_find(). */
 const char *sc_flag_name(unsigned flag);
 /* Every flag, for loops: 0-terminated. */
 extern const unsigned sc_flags[];
