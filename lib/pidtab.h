@@ -5,23 +5,21 @@
  * vpid: the internal pid table and each container's two-way map; pidns:
  * one per namespace), so that the cost of a table operation is the same in
  * every design and a difference between designs is a difference in how
- * many table operations they do, which the hash_probes counter counts.
+ * many table operations they do, which the probes counter counts.
  *
  * The table is a radix tree, as Linux's pid lookup has been since 4.15:
  * find_pid_ns() is idr_find(&ns->idr, nr), an xarray walk ("pid: replace
  * pid bitmap implementation with IDR API", 2017).  Before that, from
  * 2.6.24, it was a chained hash of struct upid (pid_hash); pidsim used
- * uthash for that, and make bench showed the chains' dependent loads
- * costing 2-3 times a flat table's lookup back to back.  A tree of pids,
+ * uthash for that, whose chains are dependent loads that make bench's
+ * back-to-back lookups feel (PAPER.md).  A tree of pids,
  * which are small and dense, is nearly a flat array: the top levels stay
  * in cache and a lookup misses once, in the leaf.
  *
  * Levels have 256 slots where the xarray's have 64: three levels hold
  * every pid below PID_MAX_LIMIT (2^22) where 64-slot levels need four,
  * and each level is a dependent load, which make bench's back-to-back
- * lookups feel (measured when this was chosen: at 1,048,576 tasks the
- * lookup went from about 1.85 to 1.6 times the plain hash).  The price
- * is 2 KiB for the smallest table.
+ * lookups feel.  The price is 2 KiB for the smallest table.
  *
  *   - Nodes are embedded in the objects they index (the task, a design's
  *     map entry); a leaf slot points to the node, and the node holds its
