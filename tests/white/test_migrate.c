@@ -18,59 +18,20 @@
  * census and the stored owners.  Tables may keep room they grew (a failed
  * fork's do too); nothing may leak (the ASan build checks).
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "internal.h"
 #include "pidsim_debug.h"
 #include "pidsim_image.h"
 #include "vpid_openvz.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MAXT 64
-#define EXITED(code) (((code) & 0xff) << 8)
 
-/* ---- Fixtures --------------------------------------------------------------- */
-
-struct fx {
-	const struct pidsim_design_info *info;
-	pidsim_kernel *k[4];		/* destroyed by teardown */
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof *f);
-
-	assert_non_null(f);
-	f->info = *state;
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	for (size_t i = 0; i < ARRAY_SIZE(f->k); i++)
-		pidsim_kernel_destroy(f->k[i]);
-	free(f);
-	return 0;
-}
-
-static pidsim_kernel *boot(struct fx *f, int slot, const char *design, int pid_max)
-{
-	assert_int_equal(pidsim_kernel_create(design ? design : f->info->name,
-					      pid_max, &f->k[slot]), 0);
-	return f->k[slot];
-}
+/* ---- Fixtures (fixture.h's struct fx: the images a test boots) ------------- */
 
 static bool nests(const char *design)
 {
@@ -326,7 +287,7 @@ static void assert_wait_order_same(pidsim_kernel *ka, pidsim_tid a,
 static void test_checkpoint_changes_nothing(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *ctl = boot(f, 1, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0), *ctl = boot_image(f, NULL, 0);
 	struct rich r, rc;
 	pidsim_tid src[MAXT];
 	struct pidsim_tree tree = { .cap = MAXT, .src = src };
@@ -366,7 +327,7 @@ static void test_checkpoint_changes_nothing(void **state)
 static void test_restore_container_same_inside(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *d = boot(f, 1, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0), *d = boot_image(f, NULL, 0);
 	struct rich r;
 	pidsim_tid src[MAXT], dst[MAXT], x;
 	int sobj[4], dobj[4];
@@ -418,7 +379,7 @@ static void test_restore_container_same_inside(void **state)
 static void test_restore_twice(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0);
 	pidsim_tid host = pidsim_host_init(k), c, a, b, t, x;
 	void *img;
 	size_t len;
@@ -449,8 +410,8 @@ static void test_restore_twice(void **state)
 static void test_restore_into_existing(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *d = boot(f, 1, NULL, 0);
-	pidsim_kernel *ctl = boot(f, 2, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0), *d = boot_image(f, NULL, 0);
+	pidsim_kernel *ctl = boot_image(f, NULL, 0);
 	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID);
 	pidsim_tid root, kid, dc, cc, src[8], dst[8], x;
 	struct pidsim_tree ts = { .cap = 8, .src = src }, td = { .cap = 8, .dst = dst };
@@ -507,15 +468,15 @@ static void test_restore_into_existing(void **state)
 static void test_restore_pid_max_einval(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *d, *ctl;
+	pidsim_kernel *k = boot_image(f, NULL, 0), *d, *ctl;
 	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID), t;
 	void *ci, *ti;
 	size_t cl, tl;
 	/* vpid-openvz's vpids are internal pids + 1024 */
 	int small = f->info->flags & PIDSIM_D_RENUMBERS ? 1050 : 50;
 
-	d = boot(f, 1, NULL, small);
-	ctl = boot(f, 2, NULL, small);
+	d = boot_image(f, NULL, small);
+	ctl = boot_image(f, NULL, small);
 	for (int i = 0; i < 60; i++)
 		t = fork_ok(k, c, 0);
 	assert_int_equal(pidsim_checkpoint(k, PIDSIM_NO_TASK, c, PIDSIM_CKPT_CONTAINER,
@@ -538,7 +499,7 @@ static void test_restore_pid_max_einval(void **state)
 static void test_restore_into_container_image_eexist(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *ctl = boot(f, 1, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0), *ctl = boot_image(f, NULL, 0);
 	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID);
 	void *img;
 	size_t len;
@@ -559,7 +520,7 @@ static void test_restore_into_container_image_eexist(void **state)
 static void test_migrate_releases_source(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *d = boot(f, 1, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0), *d = boot_image(f, NULL, 0);
 	pidsim_tid src[MAXT], dst[MAXT], spawner, x;
 	struct pidsim_tree tr = { .cap = MAXT, .src = src, .dst = dst };
 	struct pidsim_census c0, c1;
@@ -600,7 +561,7 @@ static void test_migrate_releases_source(void **state)
 static void test_migrate_tree(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *d = boot(f, 1, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0), *d = boot_image(f, NULL, 0);
 	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID);
 	pidsim_tid p = fork_ok(k, c, 0), root = fork_ok(k, p, 0), dc;
 	int nr = pidsim_getpid(k, root), st;
@@ -620,7 +581,7 @@ static void test_migrate_tree(void **state)
 static void test_migrate_same_image(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0);
 	pidsim_tid host = pidsim_host_init(k), c, t, other;
 	pidsim_tid dst[4];
 	struct pidsim_tree tr = { .cap = 4, .dst = dst };
@@ -647,7 +608,7 @@ static void test_migrate_same_image(void **state)
 static void test_migrate_parent_must_be_visible(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0);
 	pidsim_tid host = pidsim_host_init(k), c1, t, u, other;
 	struct pidsim_census before, after;
 
@@ -670,7 +631,7 @@ static void test_migrate_parent_must_be_visible(void **state)
 static void test_checkpoint_errors(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0);
 	pidsim_tid host = pidsim_host_init(k), c1, c2, t;
 	void *img = NULL;
 	size_t len;
@@ -701,7 +662,7 @@ static void test_checkpoint_errors(void **state)
 static void test_restore_errors(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *ctl = boot(f, 1, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0), *ctl = boot_image(f, NULL, 0);
 	pidsim_tid host = pidsim_host_init(k), c, z;
 	void *img;
 	size_t len;
@@ -791,7 +752,7 @@ static void sweep_enomem(const char *design, const void *img, size_t len,
 static void test_restore_enomem_sweep(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *d, *ctl;
+	pidsim_kernel *k = boot_image(f, NULL, 0), *d, *ctl;
 	pidsim_tid p, cp;
 	struct rich r;
 	void *img, *timg;
@@ -836,8 +797,8 @@ static void test_restore_enomem_sweep(void **state)
 static void test_migrate_failure_keeps_source(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *kc = boot(f, 1, NULL, 0);
-	pidsim_kernel *d = boot(f, 2, NULL, 0), *dc = boot(f, 3, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0), *kc = boot_image(f, NULL, 0);
+	pidsim_kernel *d = boot_image(f, NULL, 0), *dc = boot_image(f, NULL, 0);
 	struct rich r, rc;
 	pidsim_tid t = populate(d), tc = populate(dc);
 
@@ -863,7 +824,7 @@ static void test_migrate_failure_keeps_source(void **state)
 static void test_vpid_new_internal_pids(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, "vpid", 0), *d = boot(f, 1, "vpid", 0);
+	pidsim_kernel *k = boot_image(f, "vpid", 0), *d = boot_image(f, "vpid", 0);
 	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID), t, dst[2];
 	struct pidsim_tree tr = { .cap = 2, .dst = dst };
 
@@ -883,7 +844,7 @@ static void test_vpid_new_internal_pids(void **state)
 static void test_openvz_restore_sparse(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, "vpid-openvz", 0), *d = boot(f, 1, "vpid-openvz", 0);
+	pidsim_kernel *k = boot_image(f, "vpid-openvz", 0), *d = boot_image(f, "vpid-openvz", 0);
 	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID), t, dst[4], dc, x;
 	struct pidsim_tree tr = { .cap = 4, .dst = dst };
 	void *img;
@@ -930,7 +891,7 @@ static void test_openvz_restore_sparse(void **state)
 static void test_ibm_container_id(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, "vpid-ibm", 0), *d = boot(f, 1, "vpid-ibm", 0);
+	pidsim_kernel *k = boot_image(f, "vpid-ibm", 0), *d = boot_image(f, "vpid-ibm", 0);
 	pidsim_tid host = pidsim_host_init(k), c[6], dst[2], t;
 	struct pidsim_tree tr = { .cap = 2, .dst = dst };
 	struct pidsim_census c0, c1;
@@ -965,8 +926,8 @@ static void test_ibm_container_id(void **state)
 static void test_restore_nesting_limit(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, "pidspace", 0), *d = boot(f, 1, NULL, 0);
-	pidsim_kernel *ctl = boot(f, 2, NULL, 0);
+	pidsim_kernel *k = boot_image(f, "pidspace", 0), *d = boot_image(f, NULL, 0);
+	pidsim_kernel *ctl = boot_image(f, NULL, 0);
 	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID);
 	pidsim_tid dc = pidsim_host_init(d), cc = pidsim_host_init(ctl);
 	void *img;
@@ -993,7 +954,7 @@ static void test_restore_nesting_limit(void **state)
 static void test_pidns_levels_preserved(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, "pidns", 0), *d = boot(f, 1, "pidns", 0);
+	pidsim_kernel *k = boot_image(f, "pidns", 0), *d = boot_image(f, "pidns", 0);
 	pidsim_tid ct[4], task[4], src[MAXT], dst[MAXT], p;
 	struct pidsim_tree tr = { .cap = MAXT, .src = src, .dst = dst };
 	int before[4][4];
@@ -1100,7 +1061,7 @@ static void test_cross_design_matrix(void **state)
 static void test_migration_counters(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *d = boot(f, 1, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0), *d = boot_image(f, NULL, 0);
 	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID);
 	struct pidsim_stats s;
 	void *img;
@@ -1124,7 +1085,7 @@ static void test_migration_counters(void **state)
 	pidsim_image_free(img);
 }
 
-#define TD(fn) cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, NULL)
+#define TD(fn) cmocka_unit_test_prestate_setup_teardown(fn, fx_setup, fx_teardown, NULL)
 
 static const struct CMUnitTest per_design[] = {
 	TD(test_checkpoint_changes_nothing),
@@ -1150,28 +1111,17 @@ int main(void)
 	static const struct pidsim_design_info any = { .name = "pidspace" };
 	const struct CMUnitTest once[] = {
 		cmocka_unit_test_prestate_setup_teardown(test_vpid_new_internal_pids,
-							 setup, teardown, (void *)&any),
+							 fx_setup, fx_teardown, (void *)&any),
 		cmocka_unit_test_prestate_setup_teardown(test_openvz_restore_sparse,
-							 setup, teardown, (void *)&any),
+							 fx_setup, fx_teardown, (void *)&any),
 		cmocka_unit_test_prestate_setup_teardown(test_ibm_container_id,
-							 setup, teardown, (void *)&any),
+							 fx_setup, fx_teardown, (void *)&any),
 		cmocka_unit_test_prestate_setup_teardown(test_pidns_levels_preserved,
-							 setup, teardown, (void *)&any),
+							 fx_setup, fx_teardown, (void *)&any),
 		cmocka_unit_test(test_cross_design_matrix),
 	};
-	int failed = 0;
+	int failed = run_per_design("migrate", per_design, ARRAY_SIZE(per_design));
 
-	for (size_t i = 0; i < pidsim_design_count(); i++) {
-		const struct pidsim_design_info *info = pidsim_design_at(i);
-		struct CMUnitTest tests[ARRAY_SIZE(per_design)];
-		char name[64];
-
-		memcpy(tests, per_design, sizeof tests);
-		for (size_t j = 0; j < ARRAY_SIZE(tests); j++)
-			tests[j].initial_state = (void *)info;
-		snprintf(name, sizeof name, "migrate/%s", info->name);
-		failed |= cmocka_run_group_tests_name(name, tests, NULL, NULL) != 0;
-	}
 	failed |= cmocka_run_group_tests_name("migrate/designs", once, NULL, NULL) != 0;
 	return failed;
 }
