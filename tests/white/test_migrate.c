@@ -1,5 +1,5 @@
 /*
- * test_migrate.c - checkpoint, restore and migrate (lib/migrate.c), every
+ * test_migrate.c - checkpoint, restore and migrate (lib/ckpt/), every
  * point of issue 5, run once per design, and across every pair of designs.
  *
  * What "the same" means.  Inside the restored tree every result must be
@@ -12,11 +12,14 @@
  *
  * What "unchanged" means.  A failing restore must leave the target as a
  * control image built the same way and never restored into: assert_same()
- * walks both images' whole family trees and compares every task's state,
- * status and numbers in every view above it, every container's cursor and
- * mode (so the next fork in every view hands out the same number), the
- * census and the stored owners.  Tables may keep room they grew (a failed
- * fork's do too); nothing may leak (the ASan build checks).
+ * takes both images' tasks in the order the library's checkpoint records
+ * a tree in (host init, then each of its children's trees in pre-order)
+ * and compares every task's state, status and numbers in every view above
+ * it, every container's cursor and mode (so the next fork in every view
+ * hands out the same number), the census and the stored owners.  Tables
+ * may keep room they grew (a failed fork's do too); nothing may leak (the
+ * ASan build checks).  That a checkpoint itself changes nothing is
+ * checked without it (assert_rich_same()).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -48,23 +51,46 @@ static struct ps_task *T(pidsim_kernel *k, pidsim_tid t)
 	return p;
 }
 
-static struct ps_task *next_task(struct ps_task *t, const struct ps_task *top)
+/* Tasks an image in assert_same() may hold. */
+#define MAX_IMAGE 256
+
+/*
+ * Every task of k in pre-order, host init first, children in list order:
+ * the order the library's checkpoint records a tree in, taken from a tree
+ * image of each of host init's children in turn.  Returns how many: the
+ * census's count, so that nothing is left out.
+ */
+static size_t image_order(pidsim_kernel *k, pidsim_tid *order, size_t cap)
 {
-	if (t->first_child)
-		return t->first_child;
-	while (t != top && !t->next_sibling)
-		t = t->parent;
-	return t == top ? NULL : t->next_sibling;
+	struct ps_task *host = k->host->init;
+	struct pidsim_census c;
+	size_t n = 0;
+
+	order[n++] = host->ref;
+	for (struct ps_task *t = host->first_child; t; t = t->next_sibling) {
+		struct pidsim_tree tree = { .cap = cap - n, .src = order + n };
+		void *img;
+		size_t len;
+
+		assert_int_equal(pidsim_checkpoint(k, PIDSIM_NO_TASK, t->ref,
+						   PIDSIM_CKPT_TREE, &img, &len,
+						   &tree), 0);
+		pidsim_image_free(img);
+		assert_true(tree.nr_tasks > 0 && tree.nr_tasks <= cap - n);
+		assert_true(order[n] == t->ref);
+		n += tree.nr_tasks;
+	}
+	pidsim_census_get(k, &c);
+	assert_int_equal(n, c.tasks);
+	return n;
 }
 
-/* Position of t in a pre-order walk of the whole image; -1: none. */
-static int position(pidsim_kernel *k, const struct ps_task *t)
+/* Where t stands in order (n tasks); -1: nowhere, or no task. */
+static int index_of(const pidsim_tid *order, size_t n, const struct ps_task *t)
 {
-	int i = 0;
-
-	for (struct ps_task *u = k->host->init; u; u = next_task(u, k->host->init), i++)
-		if (u == t)
-			return i;
+	for (size_t i = 0; t && i < n; i++)
+		if (order[i] == t->ref)
+			return (int)i;
 	return -1;
 }
 
@@ -72,21 +98,24 @@ static int position(pidsim_kernel *k, const struct ps_task *t)
 static void assert_same(pidsim_kernel *a, pidsim_kernel *b)
 {
 	struct pidsim_census ca, cb;
-	struct ps_task *ta = a->host->init, *tb = b->host->init;
+	pidsim_tid oa[MAX_IMAGE], ob[MAX_IMAGE];
+	size_t n;
 
 	pidsim_census_get(a, &ca);
 	pidsim_census_get(b, &cb);
 	assert_memory_equal(&ca, &cb, sizeof ca);
-	while (ta || tb) {
+	n = image_order(a, oa, MAX_IMAGE);
+	assert_int_equal(image_order(b, ob, MAX_IMAGE), n);
+	for (size_t i = 0; i < n; i++) {
+		struct ps_task *ta = T(a, oa[i]), *tb = T(b, ob[i]);
 		struct ps_container *va = ta->ct, *vb = tb->ct;
 
-		assert_non_null(ta);
-		assert_non_null(tb);
 		assert_int_equal(ta->state, tb->state);
 		assert_int_equal(ta->exit_status, tb->exit_status);
 		assert_int_equal(ta->ct->level, tb->ct->level);
 		assert_int_equal(ta == ta->ct->init, tb == tb->ct->init);
-		assert_int_equal(position(a, ta->parent), position(b, tb->parent));
+		assert_int_equal(index_of(oa, n, ta->parent),
+				 index_of(ob, n, tb->parent));
 		for (; va; va = va->parent, vb = vb->parent)
 			assert_int_equal(a->design->task_nr(a, ta, va),
 					 b->design->task_nr(b, tb, vb));
@@ -98,16 +127,14 @@ static void assert_same(pidsim_kernel *a, pidsim_kernel *b)
 			assert_int_equal(sa.last, sb.last);
 			assert_int_equal(sa.mode, sb.mode);
 		}
-		ta = next_task(ta, a->host->init);
-		tb = next_task(tb, b->host->init);
 	}
 	assert_int_equal(a->nr_owners, b->nr_owners);
 	assert_int_equal(a->free_owner, b->free_owner);
 	for (int o = 0; o < a->nr_owners; o++) {
 		assert_int_equal(a->owners[o].used, b->owners[o].used);
 		if (a->owners[o].used)
-			assert_int_equal(position(a, a->design->owner_get(a, &a->owners[o])),
-					 position(b, b->design->owner_get(b, &b->owners[o])));
+			assert_int_equal(index_of(oa, n, a->design->owner_get(a, &a->owners[o])),
+					 index_of(ob, n, b->design->owner_get(b, &b->owners[o])));
 	}
 }
 
@@ -280,6 +307,37 @@ static void assert_wait_order_same(pidsim_kernel *ka, pidsim_tid a,
 	} while (na > 0);
 }
 
+/*
+ * Two rich trees built alike are the same, compared role by role through
+ * the calls with no checkpoint of either: numbers in every init's view,
+ * parents, states, where each stored owner leads, the next fork in every
+ * view (then undone).
+ */
+static void assert_rich_same(pidsim_kernel *ka, const struct rich *ra,
+			     pidsim_kernel *kb, const struct rich *rb)
+{
+	pidsim_tid sa[NR_ROLES + 1], sb[NR_ROLES + 1], xa, xb;
+	size_t n = 1;
+
+	sa[0] = pidsim_host_init(ka);
+	sb[0] = pidsim_host_init(kb);
+	for (int i = 0; i < NR_ROLES; i++) {
+		assert_int_equal(!ra->t[i], !rb->t[i]);
+		if (ra->t[i]) {
+			sa[n] = ra->t[i];
+			sb[n++] = rb->t[i];
+		}
+	}
+	assert_tree_same(ka, sa, kb, sb, n);
+	assert_int_equal(pidsim_notify(ka, ra->obj_in, 0, &xa), 0);
+	assert_int_equal(pidsim_notify(kb, rb->obj_in, 0, &xb), 0);
+	assert_int_equal(role_of(ra, xa), role_of(rb, xb));
+	assert_int_equal(pidsim_notify(ka, ra->obj_out, 0, &xa), 0);
+	assert_int_equal(pidsim_notify(kb, rb->obj_out, 0, &xb), 0);
+	assert_int_equal(role_of(ra, xa), role_of(rb, xb));
+	assert_next_fork_same(ka, sa, kb, sb, n);
+}
+
 /* ---- 1, 2, 5: checkpoint and restore as a container, round trip -------------- */
 
 /* A checkpoint changes nothing on the source but its counters, and
@@ -302,6 +360,7 @@ static void test_checkpoint_changes_nothing(void **state)
 	assert_int_equal(pidsim_checkpoint(k, PIDSIM_NO_TASK, r.t[C1],
 					   PIDSIM_CKPT_CONTAINER, &img, &len, &tree), 0);
 	pidsim_stats_get(k, &s1);
+	assert_rich_same(k, &r, ctl, &rc);
 	assert_same(k, ctl);
 	assert_int_equal(s1.bytes, s0.bytes);
 	assert_int_equal(s1.allocs, s0.allocs);
