@@ -1,34 +1,14 @@
 /* test_vpid_openvz.c - the OpenVZ patch's own behaviour
  * (lib/vpid_openvz_model.c): linear vpids, the skipped VPID_BIT, the
  * switch to sparse mode, no nesting. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <errno.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "internal.h"
 #include "vpid_openvz.h"
 
 #define VPID_BIT 1024
-
-static pidsim_kernel *boot(void **state, int pid_max)
-{
-	pidsim_kernel *k;
-
-	assert_int_equal(pidsim_kernel_create("vpid-openvz", pid_max, &k), 0);
-	*state = k;
-	return k;
-}
-
-static int teardown(void **state)
-{
-	pidsim_kernel_destroy(*state);
-	return 0;
-}
 
 static struct ps_container *ct_of(pidsim_kernel *k, pidsim_tid t)
 {
@@ -39,7 +19,7 @@ static struct ps_container *ct_of(pidsim_kernel *k, pidsim_tid t)
  * internal pid with bit 10 set: internal pid + 1024. */
 static void test_openvz_linear_vpid_is_pid_plus_1024(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "vpid-openvz", 0);
 	pidsim_tid host = pidsim_host_init(k), init, t;
 
 	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init);
@@ -58,7 +38,7 @@ static void test_openvz_linear_vpid_is_pid_plus_1024(void **state)
  * pid_max 4096 gives 2048 - 1 numbers, not 4095. */
 static void test_openvz_bit10_never_handed_out(void **state)
 {
-	pidsim_kernel *k = boot(state, 4096);
+	pidsim_kernel *k = boot_kernel(state, "vpid-openvz", 4096);
 	pidsim_tid host = pidsim_host_init(k), t;
 	int n = 1, pid;
 
@@ -74,7 +54,7 @@ static void test_openvz_bit10_never_handed_out(void **state)
  * container; later forks still work, through the hash. */
 static void test_openvz_sparse_switch_keeps_results(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "vpid-openvz", 0);
 	pidsim_tid host = pidsim_host_init(k), init, t[6], x;
 	int before[16], after[16], n, m, vpids[6], st;
 
@@ -107,7 +87,7 @@ static void test_openvz_sparse_switch_keeps_results(void **state)
 /* A failed switch (out of memory) leaves the container linear and whole. */
 static void test_openvz_sparse_switch_enomem(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "vpid-openvz", 0);
 	pidsim_tid host = pidsim_host_init(k), init, t;
 	struct pidsim_stats s0, s1;
 
@@ -125,7 +105,7 @@ static void test_openvz_sparse_switch_enomem(void **state)
 /* A container cannot create a container: -EPERM, nothing changed. */
 static void test_openvz_no_nesting(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "vpid-openvz", 0);
 	pidsim_tid host = pidsim_host_init(k), init, t;
 	struct pidsim_census c0, c1;
 
@@ -141,7 +121,7 @@ static void test_openvz_no_nesting(void **state)
  * container holds its init alone (min_ct_pid_max, below). */
 static void test_openvz_small_pid_max_container(void **state)
 {
-	pidsim_kernel *k = boot(state, 1025);
+	pidsim_kernel *k = boot_kernel(state, "vpid-openvz", 1025);
 	pidsim_tid host = pidsim_host_init(k), init, t;
 
 	assert_true(pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init) > 0);
@@ -158,7 +138,7 @@ static void test_openvz_min_ct_pid_max_matches_fork(void **state)
 
 	assert_true(min > 2);
 	for (int pid_max = min - 1; pid_max <= min; pid_max++) {
-		pidsim_kernel *k = boot(state, pid_max);
+		pidsim_kernel *k = boot_kernel(state, "vpid-openvz", pid_max);
 		pidsim_tid host = pidsim_host_init(k), init, x, t;
 		struct pidsim_census c0, c1;
 		struct pidsim_stats s0, s1;
@@ -182,7 +162,7 @@ static void test_openvz_min_ct_pid_max_matches_fork(void **state)
 		} else {
 			assert_int_equal(ret, 2 + VPID_BIT);
 		}
-		teardown(state);
+		kernel_teardown(state);
 	}
 	*state = NULL;
 }
@@ -191,7 +171,7 @@ static void test_openvz_min_ct_pid_max_matches_fork(void **state)
  * the container's own init, is not visible by it. */
 static void test_openvz_linear_lookup_checks_container(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "vpid-openvz", 0);
 	pidsim_tid host = pidsim_host_init(k), a, b, ta, x;
 	int init_pid;
 
@@ -210,14 +190,14 @@ static void test_openvz_linear_lookup_checks_container(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_openvz_linear_vpid_is_pid_plus_1024, teardown),
-		cmocka_unit_test_teardown(test_openvz_bit10_never_handed_out, teardown),
-		cmocka_unit_test_teardown(test_openvz_sparse_switch_keeps_results, teardown),
-		cmocka_unit_test_teardown(test_openvz_sparse_switch_enomem, teardown),
-		cmocka_unit_test_teardown(test_openvz_no_nesting, teardown),
-		cmocka_unit_test_teardown(test_openvz_small_pid_max_container, teardown),
-		cmocka_unit_test_teardown(test_openvz_min_ct_pid_max_matches_fork, teardown),
-		cmocka_unit_test_teardown(test_openvz_linear_lookup_checks_container, teardown),
+		cmocka_unit_test_teardown(test_openvz_linear_vpid_is_pid_plus_1024, kernel_teardown),
+		cmocka_unit_test_teardown(test_openvz_bit10_never_handed_out, kernel_teardown),
+		cmocka_unit_test_teardown(test_openvz_sparse_switch_keeps_results, kernel_teardown),
+		cmocka_unit_test_teardown(test_openvz_sparse_switch_enomem, kernel_teardown),
+		cmocka_unit_test_teardown(test_openvz_no_nesting, kernel_teardown),
+		cmocka_unit_test_teardown(test_openvz_small_pid_max_container, kernel_teardown),
+		cmocka_unit_test_teardown(test_openvz_min_ct_pid_max_matches_fork, kernel_teardown),
+		cmocka_unit_test_teardown(test_openvz_linear_lookup_checks_container, kernel_teardown),
 	};
 
 	return cmocka_run_group_tests_name("vpid-openvz", tests, NULL, NULL);
