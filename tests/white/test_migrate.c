@@ -669,17 +669,16 @@ static void test_migrate_parent_must_be_visible(void **state)
 	struct fx *f = *state;
 	pidsim_kernel *k = boot_image(f, NULL, 0);
 	pidsim_tid host = pidsim_host_init(k), c1, t, u, other;
-	struct pidsim_census before, after;
+	struct snap before;
 
 	c1 = fork_ok(k, host, PIDSIM_CLONE_NEWPID);
 	t = fork_ok(k, c1, 0);
 	u = fork_ok(k, t, 0);
 	other = fork_ok(k, host, 0);
-	pidsim_census_get(k, &before);
+	snapshot_views(k, (const pidsim_tid[]){ host, c1, t, u }, 4, &before);
 	assert_int_equal(pidsim_migrate(k, t, u, PIDSIM_CKPT_TREE, k, other,
 					PIDSIM_RESTORE_CONTAINER, NULL), -EPERM);
-	pidsim_census_get(k, &after);
-	assert_memory_equal(&before, &after, sizeof before);
+	ASSERT_UNCHANGED(&before);
 	assert_int_equal(pidsim_task_state(k, u), PIDSIM_RUNNING);
 	/* The host sees both ends. */
 	assert_true(pidsim_migrate(k, host, u, PIDSIM_CKPT_TREE, k, other,
@@ -953,7 +952,7 @@ static void test_ibm_container_id(void **state)
 	pidsim_kernel *k = boot_image(f, "vpid-ibm", 0), *d = boot_image(f, "vpid-ibm", 0);
 	pidsim_tid host = pidsim_host_init(k), c[6], dst[2], t;
 	struct pidsim_tree tr = { .cap = 2, .dst = dst };
-	struct pidsim_census c0, c1;
+	struct snap before;
 	void *img;
 	size_t len;
 
@@ -972,12 +971,11 @@ static void test_ibm_container_id(void **state)
 	/* Out of container ids: -EAGAIN, nothing changed. */
 	while (pidsim_fork(d, pidsim_host_init(d), PIDSIM_CLONE_NEWPID, &t) > 0)
 		;
-	pidsim_census_get(d, &c0);
-	assert_int_equal(c0.containers, 512);
+	snapshot_views(d, (const pidsim_tid[]){ pidsim_host_init(d) }, 1, &before);
+	assert_int_equal(before.census.containers, 512);
 	assert_int_equal(pidsim_restore(d, img, len, pidsim_host_init(d),
 					PIDSIM_RESTORE_CONTAINER, NULL), -EAGAIN);
-	pidsim_census_get(d, &c1);
-	assert_memory_equal(&c0, &c1, sizeof c0);
+	ASSERT_UNCHANGED(&before);
 	pidsim_image_free(img);
 }
 

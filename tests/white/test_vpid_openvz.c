@@ -89,16 +89,15 @@ static void test_openvz_sparse_switch_enomem(void **state)
 {
 	pidsim_kernel *k = boot_kernel(state, "vpid-openvz", 0);
 	pidsim_tid host = pidsim_host_init(k), init, t;
-	struct pidsim_stats s0, s1;
+	struct snap before;
 
 	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init);
 	pidsim_fork(k, init, 0, &t);
-	pidsim_stats_get(k, &s0);
+	snapshot_views(k, (const pidsim_tid[]){ host, init, t }, 3, &before);
 	k->mem.fail_at = k->mem.allocs + 1;
 	assert_int_equal(ps_openvz_set_sparse(k, ct_of(k, init)), -ENOMEM);
-	pidsim_stats_get(k, &s1);
+	ASSERT_UNCHANGED(&before);
 	assert_false(ps_openvz_is_sparse(ct_of(k, init)));
-	assert_int_equal(s0.bytes, s1.bytes);
 	assert_int_equal(pidsim_getpid(k, t), pidsim_pid_of(k, host, t) + VPID_BIT);
 }
 
@@ -107,14 +106,13 @@ static void test_openvz_no_nesting(void **state)
 {
 	pidsim_kernel *k = boot_kernel(state, "vpid-openvz", 0);
 	pidsim_tid host = pidsim_host_init(k), init, t;
-	struct pidsim_census c0, c1;
+	struct snap before;
 
 	assert_int_equal(pidsim_kernel_design(k)->max_level, 1);
 	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init);
-	pidsim_census_get(k, &c0);
+	snapshot_views(k, (const pidsim_tid[]){ host, init }, 2, &before);
 	assert_int_equal(pidsim_fork(k, init, PIDSIM_CLONE_NEWPID, &t), -EPERM);
-	pidsim_census_get(k, &c1);
-	assert_memory_equal(&c0, &c1, sizeof c0);
+	ASSERT_UNCHANGED(&before);
 }
 
 /* With pid_max 1025 a linear vpid could not stay below pid_max, so a
@@ -140,8 +138,7 @@ static void test_openvz_min_ct_pid_max_matches_fork(void **state)
 	for (int pid_max = min - 1; pid_max <= min; pid_max++) {
 		pidsim_kernel *k = boot_kernel(state, "vpid-openvz", pid_max);
 		pidsim_tid host = pidsim_host_init(k), init, x, t;
-		struct pidsim_census c0, c1;
-		struct pidsim_stats s0, s1;
+		struct snap before;
 		int ret;
 
 		/* init takes internal pid 3; pid 2 is free again */
@@ -149,15 +146,11 @@ static void test_openvz_min_ct_pid_max_matches_fork(void **state)
 		assert_true(pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init) > 0);
 		assert_int_equal(pidsim_kill(k, host, 2, 9), 0);
 		assert_int_equal(pidsim_wait(k, host, 2, NULL), 2);
-		pidsim_census_get(k, &c0);
-		pidsim_stats_get(k, &s0);
+		snapshot_views(k, (const pidsim_tid[]){ host, init }, 2, &before);
 		ret = pidsim_fork(k, init, 0, &t);
 		if (pid_max < min) {
 			assert_int_equal(ret, -EAGAIN);
-			pidsim_census_get(k, &c1);
-			pidsim_stats_get(k, &s1);
-			assert_memory_equal(&c0, &c1, sizeof c0);
-			assert_int_equal(s0.bytes, s1.bytes);
+			ASSERT_UNCHANGED(&before);
 			assert_true(pidsim_fork(k, host, 0, &t) > 0);
 		} else {
 			assert_int_equal(ret, 2 + VPID_BIT);
