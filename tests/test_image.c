@@ -142,9 +142,8 @@ static void test_image_decode_and_print(void **state)
 {
 	struct img *m = *state;
 	struct pidsim_image *img;
-	char why[128], text[4096];
+	char why[128], *text;
 	FILE *f = tmpfile();
-	size_t n;
 
 	assert_int_equal(pidsim_image_decode(m->b, m->len, &img, why, sizeof why), 0);
 	assert_string_equal(why, "");
@@ -158,13 +157,11 @@ static void test_image_decode_and_print(void **state)
 	assert_string_equal(img->design, "pidspace");
 	assert_non_null(f);
 	pidsim_image_print(f, img);
-	rewind(f);
-	n = fread(text, 1, sizeof text - 1, f);
-	text[n] = '\0';
-	fclose(f);
+	text = read_back(f);
 	assert_non_null(strstr(text, "pidsim image v1: 208 bytes, a container from pidspace"));
 	assert_non_null(strstr(text, "exited 3"));
 	assert_non_null(strstr(text, "owner T2"));
+	free(text);
 	pidsim_image_destroy(img);
 	pidsim_image_destroy(NULL);
 }
