@@ -56,7 +56,7 @@ LIB_HDR := $(wildcard lib/*.h lib/*/*.h lib/*.def include/*.h)
 # the contract suite's folder; each links the shared fixture.
 TEST_SRC := $(wildcard tests/test_*.c tests/white/test_*.c)
 CONTRACT_SRC := $(wildcard tests/contract/*.c)
-TEST_HDR := $(wildcard tests/*.h tests/contract/*.h)
+TEST_HDR := $(wildcard tests/*.h tests/contract/*.h tests/white/*.h)
 TESTS := $(patsubst tests/%.c,%,$(TEST_SRC)) test_contract
 
 # ---- Debian packages ------------------------------------------------------

@@ -26,11 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fixture.h"
-#include "internal.h"
 #include "pidsim_debug.h"
 #include "pidsim_image.h"
 #include "vpid_openvz.h"
+#include "white.h"
 
 #define MAXT 64
 
@@ -42,14 +41,6 @@ static bool nests(const char *design)
 }
 
 /* ---- Internals for the comparisons ------------------------------------------ */
-
-static struct ps_task *T(pidsim_kernel *k, pidsim_tid t)
-{
-	struct ps_task *p = ps_task_get(k, t);
-
-	assert_non_null(p);
-	return p;
-}
 
 /* Tasks an image in assert_same() may hold. */
 #define MAX_IMAGE 256
@@ -107,7 +98,7 @@ static void assert_same(pidsim_kernel *a, pidsim_kernel *b)
 	n = image_order(a, oa, MAX_IMAGE);
 	assert_int_equal(image_order(b, ob, MAX_IMAGE), n);
 	for (size_t i = 0; i < n; i++) {
-		struct ps_task *ta = T(a, oa[i]), *tb = T(b, ob[i]);
+		struct ps_task *ta = task_of(a, oa[i]), *tb = task_of(b, ob[i]);
 		struct ps_container *va = ta->ct, *vb = tb->ct;
 
 		assert_int_equal(ta->state, tb->state);
@@ -228,7 +219,7 @@ static void assert_tree_same(pidsim_kernel *ka, const pidsim_tid *sa,
 	bool hb = pidsim_kernel_design(kb)->flags & PIDSIM_D_HIERARCHICAL;
 
 	for (size_t j = 0; j < n; j++) {
-		struct ps_task *ia = T(ka, sa[j]), *ib = T(kb, sb[j]);
+		struct ps_task *ia = task_of(ka, sa[j]), *ib = task_of(kb, sb[j]);
 
 		if (ia != ia->ct->init || ia->state != PIDSIM_RUNNING)
 			continue;
@@ -246,21 +237,21 @@ static void assert_tree_same(pidsim_kernel *ka, const pidsim_tid *sa,
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct ps_task *ia = T(ka, sa[i]), *ib = T(kb, sb[i]);
+		struct ps_task *ia = task_of(ka, sa[i]), *ib = task_of(kb, sb[i]);
 
 		assert_int_equal(ia->state, ib->state);
 		assert_int_equal(ia->exit_status, ib->exit_status);
-		assert_int_equal(ia->ct->level - T(ka, sa[0])->ct->level,
-				 ib->ct->level - T(kb, sb[0])->ct->level);
+		assert_int_equal(ia->ct->level - task_of(ka, sa[0])->ct->level,
+				 ib->ct->level - task_of(kb, sb[0])->ct->level);
 		if (ia->state == PIDSIM_RUNNING && ia != ia->ct->init)
 			assert_int_equal(pidsim_getppid(ka, sa[i]),
 					 pidsim_getppid(kb, sb[i]));
 		if (i) {
 			size_t pa = 0, pb = 0;
 
-			while (pa < n && T(ka, sa[pa]) != ia->parent)
+			while (pa < n && task_of(ka, sa[pa]) != ia->parent)
 				pa++;
-			while (pb < n && T(kb, sb[pb]) != ib->parent)
+			while (pb < n && task_of(kb, sb[pb]) != ib->parent)
 				pb++;
 			assert_int_equal(pa, pb);
 		}
@@ -275,7 +266,7 @@ static void assert_next_fork_same(pidsim_kernel *ka, const pidsim_tid *sa,
 	int st;
 
 	for (size_t j = 0; j < n; j++) {
-		struct ps_task *ia = T(ka, sa[j]);
+		struct ps_task *ia = task_of(ka, sa[j]);
 		pidsim_tid ca, cb;
 		int na, nb;
 
@@ -502,7 +493,7 @@ static void test_restore_into_existing(void **state)
 			   PIDSIM_RESTORE_CONTAINER, &td);
 	assert_true(n > 0);
 	assert_int_equal(pidsim_getpid(d, td.top), 1);
-	assert_true(T(d, dst[0])->parent == T(d, td.top));
+	assert_true(task_of(d, dst[0])->parent == task_of(d, td.top));
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(pidsim_pid_of(d, td.top, dst[i]),
 				 pidsim_pid_of(k, c, src[i]));
@@ -657,7 +648,7 @@ static void test_migrate_same_image(void **state)
 				   other, PIDSIM_RESTORE_CONTAINER, &tr) > 0);
 	assert_int_equal(pidsim_task_state(k, c), -ESRCH);
 	assert_int_equal(pidsim_getpid(k, dst[1]), nr);
-	assert_true(T(k, dst[0])->parent == T(k, other));
+	assert_true(task_of(k, dst[0])->parent == task_of(k, other));
 }
 
 /* ---- 6: errors, all or nothing ---------------------------------------------------- */
@@ -919,7 +910,7 @@ static void test_openvz_restore_sparse(void **state)
 	assert_int_equal(pidsim_checkpoint(k, 0, c, PIDSIM_CKPT_CONTAINER, &img, &len, NULL), 0);
 	assert_true(pidsim_restore(d, img, len, pidsim_host_init(d),
 				   PIDSIM_RESTORE_CONTAINER, &tr) > 0);
-	assert_true(ps_openvz_is_sparse(T(d, dst[0])->ct));
+	assert_true(ps_openvz_is_sparse(task_of(d, dst[0])->ct));
 	assert_int_equal(pidsim_getpid(d, dst[1]), v);
 	assert_int_equal(pidsim_find(d, dst[0], v, &x), 0);
 	assert_true(x == dst[1]);
@@ -932,11 +923,11 @@ static void test_openvz_restore_sparse(void **state)
 	v = pidsim_getpid(d, x);
 	assert_int_equal(pidsim_checkpoint(d, 0, x, PIDSIM_CKPT_TREE, &img, &len, NULL), 0);
 	assert_int_equal(pidsim_restore(d, img, len, dc, PIDSIM_RESTORE_INTO, NULL), -EEXIST);
-	assert_false(ps_openvz_is_sparse(T(d, dc)->ct));
+	assert_false(ps_openvz_is_sparse(task_of(d, dc)->ct));
 	assert_int_equal(pidsim_kill(d, dc, v, 9), 0);
 	assert_int_equal(pidsim_wait(d, dc, v, NULL), v);
 	assert_int_equal(pidsim_restore(d, img, len, dc, PIDSIM_RESTORE_INTO, &tr), v);
-	assert_true(ps_openvz_is_sparse(T(d, dc)->ct));
+	assert_true(ps_openvz_is_sparse(task_of(d, dc)->ct));
 	assert_int_equal(pidsim_getpid(d, dst[0]), v);
 	assert_int_equal(pidsim_find(d, dc, v, &x), 0);
 	assert_true(x == dst[0]);

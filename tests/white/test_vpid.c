@@ -3,14 +3,8 @@
  * range shared by all containers, owners kept as internal numbers. */
 #include <errno.h>
 
-#include "fixture.h"
-#include "internal.h"
 #include "vpid.h"
-
-static struct ps_task *task_of(pidsim_kernel *k, pidsim_tid t)
-{
-	return ps_ref_resolve(&k->refs, t);
-}
+#include "white.h"
 
 /* The host sees a container's tasks by their internal pids, which are
  * what the container's vpids convert to. */

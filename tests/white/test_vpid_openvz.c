@@ -4,16 +4,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "fixture.h"
-#include "internal.h"
 #include "vpid_openvz.h"
+#include "white.h"
 
 #define VPID_BIT 1024
-
-static struct ps_container *ct_of(pidsim_kernel *k, pidsim_tid t)
-{
-	return ((struct ps_task *)ps_ref_resolve(&k->refs, t))->ct;
-}
 
 /* In linear mode init is vpid 1 and every other task's vpid is its
  * internal pid with bit 10 set: internal pid + 1024. */
@@ -30,7 +24,7 @@ static void test_openvz_linear_vpid_is_pid_plus_1024(void **state)
 
 		assert_int_equal(vpid, pid + VPID_BIT);
 		assert_int_equal(pidsim_getpid(k, t), vpid);
-		assert_false(ps_openvz_is_sparse(ct_of(k, t)));
+		assert_false(ps_openvz_is_sparse(task_of(k, t)->ct));
 	}
 }
 
@@ -64,8 +58,8 @@ static void test_openvz_sparse_switch_keeps_results(void **state)
 	pidsim_exit(k, t[5], 7);			/* a zombie */
 	n = pidsim_ps(k, init, before, 16);
 
-	assert_int_equal(ps_openvz_set_sparse(k, ct_of(k, init)), 0);
-	assert_true(ps_openvz_is_sparse(ct_of(k, init)));
+	assert_int_equal(ps_openvz_set_sparse(k, task_of(k, init)->ct), 0);
+	assert_true(ps_openvz_is_sparse(task_of(k, init)->ct));
 	m = pidsim_ps(k, init, after, 16);
 	assert_int_equal(m, n);
 	assert_memory_equal(before, after, (size_t)n * sizeof *before);
@@ -80,8 +74,8 @@ static void test_openvz_sparse_switch_keeps_results(void **state)
 	/* A new task gets a vpid from the container's own allocator. */
 	assert_int_equal(pidsim_fork(k, init, 0, &x), 2);
 	assert_int_equal(pidsim_kill(k, init, 2, 0), 0);
-	assert_int_equal(ps_openvz_set_sparse(k, ct_of(k, init)), 0);
-	assert_int_equal(ps_openvz_set_sparse(k, ct_of(k, host)), -EINVAL);
+	assert_int_equal(ps_openvz_set_sparse(k, task_of(k, init)->ct), 0);
+	assert_int_equal(ps_openvz_set_sparse(k, task_of(k, host)->ct), -EINVAL);
 }
 
 /* A failed switch (out of memory) leaves the container linear and whole. */
@@ -95,9 +89,9 @@ static void test_openvz_sparse_switch_enomem(void **state)
 	pidsim_fork(k, init, 0, &t);
 	snapshot_views(k, (const pidsim_tid[]){ host, init, t }, 3, &before);
 	k->mem.fail_at = k->mem.allocs + 1;
-	assert_int_equal(ps_openvz_set_sparse(k, ct_of(k, init)), -ENOMEM);
+	assert_int_equal(ps_openvz_set_sparse(k, task_of(k, init)->ct), -ENOMEM);
 	ASSERT_UNCHANGED(&before);
-	assert_false(ps_openvz_is_sparse(ct_of(k, init)));
+	assert_false(ps_openvz_is_sparse(task_of(k, init)->ct));
 	assert_int_equal(pidsim_getpid(k, t), pidsim_pid_of(k, host, t) + VPID_BIT);
 }
 
