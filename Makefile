@@ -57,7 +57,7 @@ LIB_HDR := $(wildcard lib/*.h lib/*/*.h lib/*.def include/*.h)
 TEST_SRC := $(wildcard tests/test_*.c tests/white/test_*.c)
 CONTRACT_SRC := $(wildcard tests/contract/*.c)
 TEST_HDR := $(wildcard tests/*.h tests/contract/*.h tests/white/*.h)
-TESTS := $(patsubst tests/%.c,%,$(TEST_SRC)) test_contract
+TESTS := $(sort $(patsubst tests/%.c,%,$(TEST_SRC)) test_contract)
 
 # ---- Debian packages ------------------------------------------------------
 PKGS_TEST := libcmocka-dev uthash-dev clang libclang-rt-14-dev
