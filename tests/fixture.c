@@ -150,6 +150,8 @@ int run_per_design(const char *suite, const struct CMUnitTest *tests,
 			copy[j].initial_state = (void *)info;
 		snprintf(name, sizeof name, "%s/%s", suite, info->name);
 		print_message("[==========] %s: %s\n", name, info->summary);
+		/* cmocka_run_group_tests_name()'s expansion: the macro wants
+		 * an array, not a pointer and a count. */
 		failed |= _cmocka_run_group_tests(name, copy, n, NULL, NULL) != 0;
 	}
 	free(copy);
