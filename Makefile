@@ -38,6 +38,9 @@ INC_WHITE := -Iinclude -Ilib -Ilib/ckpt -Itests
 # $(call inc_of,SOURCE): the include paths of a file of lib/.
 inc_of = $(if $(filter lib/scenario/%,$(1)),$(INC_SCENARIO),$(if \
 	$(filter lib/ckpt/%,$(1)),$(INC_CKPT),$(INC_LIB)))
+# $(call test_inc,SOURCE): the include paths of a file of tests/ (the
+# shared fixture, tests/fixture.h, for all).
+test_inc = $(if $(filter tests/white/%,$(1)),$(INC_WHITE),$(INC) -Itests)
 
 # The two builds make test runs: name, compiler, flags.
 CC_O2 := gcc
@@ -49,8 +52,12 @@ VARIANTS := O2 ASAN
 
 LIB_SRC := $(wildcard lib/*.c lib/*/*.c)
 LIB_HDR := $(wildcard lib/*.h lib/*/*.h lib/*.def include/*.h)
+# A test binary per tests/test_*.c and tests/white/test_*.c, and one of
+# the contract suite's folder; each links the shared fixture.
 TEST_SRC := $(wildcard tests/test_*.c tests/white/test_*.c)
-TESTS := $(patsubst tests/%.c,%,$(TEST_SRC))
+CONTRACT_SRC := $(wildcard tests/contract/*.c)
+TEST_HDR := $(wildcard tests/*.h tests/contract/*.h tests/white/*.h)
+TESTS := $(sort $(patsubst tests/%.c,%,$(TEST_SRC)) test_contract)
 
 # ---- Debian packages ------------------------------------------------------
 PKGS_TEST := libcmocka-dev uthash-dev clang libclang-rt-14-dev
@@ -93,11 +100,20 @@ $(BUILD)/$(1)/libpidsim.a: $(patsubst lib/%.c,$(BUILD)/$(1)/lib/%.o,$(LIB_SRC))
 	@rm -f $$@
 	ar rcs $$@ $$^
 
-$(BUILD)/$(1)/tests/%: tests/%.c $(BUILD)/$(1)/libpidsim.a $(wildcard tests/*.h) $(LIB_HDR)
+$(BUILD)/$(1)/tests/%.o: tests/%.c $(TEST_HDR) $(LIB_HDR) | deps-test
 	@mkdir -p $$(@D)
-	$$(CC_$(1)) $(STD) $(WARN) $$(if $$(filter tests/white/%,$$<),$(INC_WHITE),$(INC) -Itests) \
-		$$(CFLAGS_$(1)) $$< \
-		$(BUILD)/$(1)/libpidsim.a -lcmocka -o $$@
+	$$(CC_$(1)) $(STD) $(WARN) $$(call test_inc,$$<) $$(CFLAGS_$(1)) -c $$< -o $$@
+
+$(BUILD)/$(1)/tests/%: tests/%.c $(BUILD)/$(1)/tests/fixture.o $(BUILD)/$(1)/libpidsim.a \
+		$(TEST_HDR) $(LIB_HDR)
+	@mkdir -p $$(@D)
+	$$(CC_$(1)) $(STD) $(WARN) $$(call test_inc,$$<) $$(CFLAGS_$(1)) $$< \
+		$(BUILD)/$(1)/tests/fixture.o $(BUILD)/$(1)/libpidsim.a -lcmocka -o $$@
+
+# The contract suite: a file per rule group (tests/contract/), one binary.
+$(BUILD)/$(1)/tests/test_contract: $(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$(CONTRACT_SRC)) \
+		$(BUILD)/$(1)/tests/fixture.o $(BUILD)/$(1)/libpidsim.a
+	$$(CC_$(1)) $$(CFLAGS_$(1)) $$^ -lcmocka -o $$@
 
 # The command line: pidsim run FILE [--design NAME|all] [--stats].
 $(BUILD)/$(1)/pidsim: tools/pidsim.c $(BUILD)/$(1)/libpidsim.a

@@ -7,16 +7,11 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
-
+#include "fixture.h"
 #include "pidsim.h"
 #include "pidsim_image.h"
 #include "pidsim_scenario.h"

@@ -1,36 +1,16 @@
 /* test_pidspace.c - what is particular to PID spaces
  * (lib/pidspace_model.c): no conversions, one probe per lookup, a range per
  * container, a flat hierarchy, owners kept as weak references. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <errno.h>
 
+#include "fixture.h"
 #include "pidsim.h"
-
-static pidsim_kernel *boot(void **state, int pid_max)
-{
-	pidsim_kernel *k;
-
-	assert_int_equal(pidsim_kernel_create("pidspace", pid_max, &k), 0);
-	*state = k;
-	return k;
-}
-
-static int teardown(void **state)
-{
-	pidsim_kernel_destroy(*state);
-	return 0;
-}
 
 /* A workload in and out of containers makes no conversion, and a lookup
  * from a container is one probe of its table. */
 static void test_pidspace_no_conversions(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "pidspace", 0);
 	pidsim_tid host = pidsim_host_init(k), init, c;
 	struct pidsim_stats s;
 	int st;
@@ -56,7 +36,7 @@ static void test_pidspace_no_conversions(void **state)
  * glue pid, and nothing deeper (the flat hierarchy). */
 static void test_pidspace_host_sees_glue_only(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "pidspace", 0);
 	pidsim_tid host = pidsim_host_init(k), init, c, inner;
 	int pids[8], n;
 
@@ -76,7 +56,7 @@ static void test_pidspace_host_sees_glue_only(void **state)
  * container from forking. */
 static void test_pidspace_range_per_container(void **state)
 {
-	pidsim_kernel *k = boot(state, 10);
+	pidsim_kernel *k = boot_kernel(state, "pidspace", 10);
 	pidsim_tid host = pidsim_host_init(k), init, t;
 
 	assert_false(pidsim_kernel_design(k)->flags & PIDSIM_D_SHARED_RANGE);
@@ -91,7 +71,7 @@ static void test_pidspace_range_per_container(void **state)
  * number reused, notify reaches nobody. */
 static void test_pidspace_owner_is_a_reference(void **state)
 {
-	pidsim_kernel *k = boot(state, 4);
+	pidsim_kernel *k = boot_kernel(state, "pidspace", 4);
 	pidsim_tid host = pidsim_host_init(k), a, b, c, to = 1;
 	int obj, st;
 
@@ -109,10 +89,10 @@ static void test_pidspace_owner_is_a_reference(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_pidspace_no_conversions, teardown),
-		cmocka_unit_test_teardown(test_pidspace_host_sees_glue_only, teardown),
-		cmocka_unit_test_teardown(test_pidspace_range_per_container, teardown),
-		cmocka_unit_test_teardown(test_pidspace_owner_is_a_reference, teardown),
+		cmocka_unit_test_teardown(test_pidspace_no_conversions, kernel_teardown),
+		cmocka_unit_test_teardown(test_pidspace_host_sees_glue_only, kernel_teardown),
+		cmocka_unit_test_teardown(test_pidspace_range_per_container, kernel_teardown),
+		cmocka_unit_test_teardown(test_pidspace_owner_is_a_reference, kernel_teardown),
 	};
 
 	return cmocka_run_group_tests_name("pidspace", tests, NULL, NULL);

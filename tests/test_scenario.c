@@ -1,16 +1,11 @@
 /* test_scenario.c - the scenario language: parser, formatter and runner
  * (lib/scenario_*.c, include/pidsim_scenario.h). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "pidsim_scenario.h"
 
 /* ---- Helpers --------------------------------------------------------------- */
@@ -66,16 +61,10 @@ static struct pidsim_sc_summary run_text(const char *text, const char *design,
 	struct pidsim_scenario *sc = parse_ok(text);
 	struct pidsim_sc_summary sum;
 	FILE *f = tmpfile();
-	long n;
 
 	assert_non_null(f);
 	assert_int_equal(pidsim_sc_run(sc, design, flags, f, &sum), 0);
-	n = ftell(f);
-	rewind(f);
-	*out = calloc(1, (size_t)n + 1);
-	assert_non_null(*out);
-	assert_int_equal(fread(*out, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
+	*out = read_back(f);
 	pidsim_sc_free(sc);
 	return sum;
 }
@@ -406,18 +395,12 @@ static void test_scenario_format_round_trip(void **state)
 {
 	struct pidsim_scenario *a = parse_ok(sample), *b;
 	char *text = NULL;
-	size_t len = 0;
 	FILE *f = tmpfile();
 
 	(void)state;
 	assert_non_null(f);
 	assert_int_equal(pidsim_sc_write(a, f), 0);
-	len = (size_t)ftell(f);
-	rewind(f);
-	text = calloc(1, len + 1);
-	assert_non_null(text);
-	assert_int_equal(fread(text, 1, len, f), len);
-	fclose(f);
+	text = read_back(f);
 	b = parse_ok(text);
 	assert_int_equal(a->nr_stmts, b->nr_stmts);
 	for (size_t i = 0; i < a->nr_stmts; i++) {
@@ -540,16 +523,10 @@ static struct pidsim_scenario *reparse(const struct pidsim_scenario *sc)
 	struct pidsim_scenario *again;
 	FILE *f = tmpfile();
 	char *text;
-	long len;
 
 	assert_non_null(f);
 	assert_int_equal(pidsim_sc_write(sc, f), 0);
-	len = ftell(f);
-	rewind(f);
-	text = calloc(1, (size_t)len + 1);
-	assert_non_null(text);
-	assert_int_equal(fread(text, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
+	text = read_back(f);
 	again = parse_ok(text);
 	free(text);
 	return again;
@@ -656,16 +633,10 @@ static struct pidsim_sc_summary run_opts(const char *text,
 	struct pidsim_scenario *sc = parse_ok(text);
 	struct pidsim_sc_summary sum = { 0 };
 	FILE *f = tmpfile();
-	long n;
 
 	assert_non_null(f);
 	*ret = pidsim_sc_run_opts(sc, opts, f, &sum);
-	n = ftell(f);
-	rewind(f);
-	*out = calloc(1, (size_t)n + 1);
-	assert_non_null(*out);
-	assert_int_equal(fread(*out, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
+	*out = read_back(f);
 	pidsim_sc_free(sc);
 	return sum;
 }

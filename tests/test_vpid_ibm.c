@@ -1,35 +1,15 @@
 /* test_vpid_ibm.c - IBM's patch's own behaviour (lib/vpid_ibm_model.c):
  * container id in the top bits, 512 ids, no nesting. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <errno.h>
 
+#include "fixture.h"
 #include "pidsim.h"
-
-static pidsim_kernel *boot(void **state, int pid_max)
-{
-	pidsim_kernel *k;
-
-	assert_int_equal(pidsim_kernel_create("vpid-ibm", pid_max, &k), 0);
-	*state = k;
-	return k;
-}
-
-static int teardown(void **state)
-{
-	pidsim_kernel_destroy(*state);
-	return 0;
-}
 
 /* The host sees container n's task vpid v as n << 22 | v, and the
  * container sees it as v. */
 static void test_ibm_kernel_pid_is_id_and_vpid(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "vpid-ibm", 0);
 	pidsim_tid host = pidsim_host_init(k), c1, c2, t, x;
 
 	assert_int_equal(pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &c1), 1 << 22 | 1);
@@ -47,9 +27,9 @@ static void test_ibm_kernel_pid_is_id_and_vpid(void **state)
  * -EAGAIN with nothing changed; a reaped container's id is free again. */
 static void test_ibm_refuses_513th_container(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "vpid-ibm", 0);
 	pidsim_tid host = pidsim_host_init(k), c, first = 0;
-	struct pidsim_census c0, c1;
+	struct snap before;
 	int st, pid;
 
 	assert_int_equal(pidsim_kernel_design(k)->max_containers, 511);
@@ -58,11 +38,10 @@ static void test_ibm_refuses_513th_container(void **state)
 		if (!first)
 			first = c;
 	}
-	pidsim_census_get(k, &c0);
-	assert_int_equal(c0.containers, 512);
+	snapshot_views(k, &host, 1, &before);
+	assert_int_equal(before.census.containers, 512);
 	assert_int_equal(pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &c), -EAGAIN);
-	pidsim_census_get(k, &c1);
-	assert_memory_equal(&c0, &c1, sizeof c0);
+	ASSERT_UNCHANGED(&before);
 
 	pid = pidsim_pid_of(k, host, first);
 	pidsim_exit(k, first, 0);
@@ -73,7 +52,7 @@ static void test_ibm_refuses_513th_container(void **state)
 /* A container cannot create a container. */
 static void test_ibm_no_nesting(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "vpid-ibm", 0);
 	pidsim_tid host = pidsim_host_init(k), c, t;
 
 	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &c);
@@ -83,7 +62,7 @@ static void test_ibm_no_nesting(void **state)
 /* The host's ps walks every container's range in container order. */
 static void test_ibm_host_ps_in_order(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "vpid-ibm", 0);
 	pidsim_tid host = pidsim_host_init(k), c1, c2, t;
 	int pids[8];
 
@@ -102,10 +81,10 @@ static void test_ibm_host_ps_in_order(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_ibm_kernel_pid_is_id_and_vpid, teardown),
-		cmocka_unit_test_teardown(test_ibm_refuses_513th_container, teardown),
-		cmocka_unit_test_teardown(test_ibm_no_nesting, teardown),
-		cmocka_unit_test_teardown(test_ibm_host_ps_in_order, teardown),
+		cmocka_unit_test_teardown(test_ibm_kernel_pid_is_id_and_vpid, kernel_teardown),
+		cmocka_unit_test_teardown(test_ibm_refuses_513th_container, kernel_teardown),
+		cmocka_unit_test_teardown(test_ibm_no_nesting, kernel_teardown),
+		cmocka_unit_test_teardown(test_ibm_host_ps_in_order, kernel_teardown),
 	};
 
 	return cmocka_run_group_tests_name("vpid-ibm", tests, NULL, NULL);

@@ -53,6 +53,17 @@ static enum prop_result printer_check(const struct wl *w, struct props_env *pe,
 	return r;
 }
 
+void props_count(struct props_env *pe, const struct exec_out *out, size_t steps)
+{
+	pe->calls += out->calls;
+	pe->steps += out->skipped ? 0 : steps;
+	pe->effects += out->effects;
+	pe->misdelivered += out->misdelivered;
+	for (int k = 0; k < WL_NR_KINDS; k++)
+		for (int c = 0; c < EXEC_NR_OUTCOMES; c++)
+			pe->cover[k][c] += out->cover[k][c];
+}
+
 enum prop_result props_check(const void *inst, void *env, char *why, size_t size)
 {
 	struct props_env *pe = env;
@@ -70,13 +81,7 @@ enum prop_result props_check(const void *inst, void *env, char *why, size_t size
 		if (!wanted(pe, d))
 			continue;
 		exec_run(w, d, pe->checks, &out);
-		pe->calls += out.calls;
-		pe->steps += out.skipped ? 0 : w->n;
-		pe->effects += out.effects;
-		pe->misdelivered += out.misdelivered;
-		for (int k = 0; k < WL_NR_KINDS; k++)
-			for (int c = 0; c < EXEC_NR_OUTCOMES; c++)
-				pe->cover[k][c] += out.cover[k][c];
+		props_count(pe, &out, w->n);
 		if (out.failed) {
 			snprintf(why, size, "%s", out.why);
 			exec_out_free(&out);

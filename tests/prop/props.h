@@ -52,6 +52,11 @@ struct props_env {
 extern struct props_env props_all[];
 extern const size_t props_nr;
 
+struct exec_out;
+
+/* Add what one run of a workload of steps steps did to pe's counters. */
+void props_count(struct props_env *pe, const struct exec_out *out, size_t steps);
+
 enum prop_result props_check(const void *inst, void *env, char *why, size_t size);
 void props_report(FILE *f, const void *inst, void *env, uint64_t seed,
 		  const char *why);

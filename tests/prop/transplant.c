@@ -121,13 +121,7 @@ enum prop_result transplant_check(const void *inst, void *env, char *why, size_t
 		return PROP_SKIP;	/* nothing to checkpoint, or pid_max */
 	}
 	exec_run(p.target, p.b, pe->checks, &out);
-	pe->calls += out.calls;
-	pe->steps += out.skipped ? 0 : p.target->n;
-	pe->effects += out.effects;
-	pe->misdelivered += out.misdelivered;
-	for (int k = 0; k < WL_NR_KINDS; k++)
-		for (int c = 0; c < EXEC_NR_OUTCOMES; c++)
-			pe->cover[k][c] += out.cover[k][c];
+	props_count(pe, &out, p.target->n);
 	if (out.failed) {
 		snprintf(why, size, "%s: %s", what, out.why);
 		res = PROP_FAIL;

@@ -1,5 +1,5 @@
 /*
- * test_migrate.c - checkpoint, restore and migrate (lib/migrate.c), every
+ * test_migrate.c - checkpoint, restore and migrate (lib/ckpt/), every
  * point of issue 5, run once per design, and across every pair of designs.
  *
  * What "the same" means.  Inside the restored tree every result must be
@@ -12,65 +12,28 @@
  *
  * What "unchanged" means.  A failing restore must leave the target as a
  * control image built the same way and never restored into: assert_same()
- * walks both images' whole family trees and compares every task's state,
- * status and numbers in every view above it, every container's cursor and
- * mode (so the next fork in every view hands out the same number), the
- * census and the stored owners.  Tables may keep room they grew (a failed
- * fork's do too); nothing may leak (the ASan build checks).
+ * takes both images' tasks in the order the library's checkpoint records
+ * a tree in (host init, then each of its children's trees in pre-order)
+ * and compares every task's state, status and numbers in every view above
+ * it, every container's cursor and mode (so the next fork in every view
+ * hands out the same number), the census and the stored owners.  Tables
+ * may keep room they grew (a failed fork's do too); nothing may leak (the
+ * ASan build checks).  That a checkpoint itself changes nothing is
+ * checked without it (assert_rich_same()).
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
 #include "pidsim_debug.h"
 #include "pidsim_image.h"
 #include "vpid_openvz.h"
+#include "white.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MAXT 64
-#define EXITED(code) (((code) & 0xff) << 8)
 
-/* ---- Fixtures --------------------------------------------------------------- */
-
-struct fx {
-	const struct pidsim_design_info *info;
-	pidsim_kernel *k[4];		/* destroyed by teardown */
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof *f);
-
-	assert_non_null(f);
-	f->info = *state;
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	for (size_t i = 0; i < ARRAY_SIZE(f->k); i++)
-		pidsim_kernel_destroy(f->k[i]);
-	free(f);
-	return 0;
-}
-
-static pidsim_kernel *boot(struct fx *f, int slot, const char *design, int pid_max)
-{
-	assert_int_equal(pidsim_kernel_create(design ? design : f->info->name,
-					      pid_max, &f->k[slot]), 0);
-	return f->k[slot];
-}
+/* ---- Fixtures (fixture.h's struct fx: the images a test boots) ------------- */
 
 static bool nests(const char *design)
 {
@@ -79,31 +42,46 @@ static bool nests(const char *design)
 
 /* ---- Internals for the comparisons ------------------------------------------ */
 
-static struct ps_task *T(pidsim_kernel *k, pidsim_tid t)
-{
-	struct ps_task *p = ps_task_resolve(k, t);
+/* Tasks an image in assert_same() may hold. */
+#define MAX_IMAGE 256
 
-	assert_non_null(p);
-	return p;
+/*
+ * Every task of k in pre-order, host init first, children in list order:
+ * the order the library's checkpoint records a tree in, taken from a tree
+ * image of each of host init's children in turn.  Returns how many: the
+ * census's count, so that nothing is left out.
+ */
+static size_t image_order(pidsim_kernel *k, pidsim_tid *order, size_t cap)
+{
+	struct ps_task *host = k->host->init;
+	struct pidsim_census c;
+	size_t n = 0;
+
+	order[n++] = host->ref;
+	for (struct ps_task *t = host->first_child; t; t = t->next_sibling) {
+		struct pidsim_tree tree = { .cap = cap - n, .src = order + n };
+		void *img;
+		size_t len;
+
+		assert_int_equal(pidsim_checkpoint(k, PIDSIM_NO_TASK, t->ref,
+						   PIDSIM_CKPT_TREE, &img, &len,
+						   &tree), 0);
+		pidsim_image_free(img);
+		assert_true(tree.nr_tasks > 0 && tree.nr_tasks <= cap - n);
+		assert_true(order[n] == t->ref);
+		n += tree.nr_tasks;
+	}
+	pidsim_census_get(k, &c);
+	assert_int_equal(n, c.tasks);
+	return n;
 }
 
-static struct ps_task *next_task(struct ps_task *t, const struct ps_task *top)
+/* Where t stands in order (n tasks); -1: nowhere, or no task. */
+static int index_of(const pidsim_tid *order, size_t n, const struct ps_task *t)
 {
-	if (t->first_child)
-		return t->first_child;
-	while (t != top && !t->next_sibling)
-		t = t->parent;
-	return t == top ? NULL : t->next_sibling;
-}
-
-/* Position of t in a pre-order walk of the whole image; -1: none. */
-static int position(pidsim_kernel *k, const struct ps_task *t)
-{
-	int i = 0;
-
-	for (struct ps_task *u = k->host->init; u; u = next_task(u, k->host->init), i++)
-		if (u == t)
-			return i;
+	for (size_t i = 0; t && i < n; i++)
+		if (order[i] == t->ref)
+			return (int)i;
 	return -1;
 }
 
@@ -111,42 +89,43 @@ static int position(pidsim_kernel *k, const struct ps_task *t)
 static void assert_same(pidsim_kernel *a, pidsim_kernel *b)
 {
 	struct pidsim_census ca, cb;
-	struct ps_task *ta = a->host->init, *tb = b->host->init;
+	pidsim_tid oa[MAX_IMAGE], ob[MAX_IMAGE];
+	size_t n;
 
 	pidsim_census_get(a, &ca);
 	pidsim_census_get(b, &cb);
 	assert_memory_equal(&ca, &cb, sizeof ca);
-	while (ta || tb) {
+	n = image_order(a, oa, MAX_IMAGE);
+	assert_int_equal(image_order(b, ob, MAX_IMAGE), n);
+	for (size_t i = 0; i < n; i++) {
+		struct ps_task *ta = task_of(a, oa[i]), *tb = task_of(b, ob[i]);
 		struct ps_container *va = ta->ct, *vb = tb->ct;
 
-		assert_non_null(ta);
-		assert_non_null(tb);
 		assert_int_equal(ta->state, tb->state);
 		assert_int_equal(ta->exit_status, tb->exit_status);
 		assert_int_equal(ta->ct->level, tb->ct->level);
 		assert_int_equal(ta == ta->ct->init, tb == tb->ct->init);
-		assert_int_equal(position(a, ta->parent), position(b, tb->parent));
+		assert_int_equal(index_of(oa, n, ta->parent),
+				 index_of(ob, n, tb->parent));
 		for (; va; va = va->parent, vb = vb->parent)
 			assert_int_equal(a->design->task_nr(a, ta, va),
 					 b->design->task_nr(b, tb, vb));
 		if (ta == ta->ct->init) {
 			struct ps_alloc_state sa, sb;
 
-			a->design->ct_state_get(a, ta->ct, &sa);
-			b->design->ct_state_get(b, tb->ct, &sb);
+			ps_ct_state_get(a, ta->ct, &sa);
+			ps_ct_state_get(b, tb->ct, &sb);
 			assert_int_equal(sa.last, sb.last);
 			assert_int_equal(sa.mode, sb.mode);
 		}
-		ta = next_task(ta, a->host->init);
-		tb = next_task(tb, b->host->init);
 	}
 	assert_int_equal(a->nr_owners, b->nr_owners);
 	assert_int_equal(a->free_owner, b->free_owner);
 	for (int o = 0; o < a->nr_owners; o++) {
 		assert_int_equal(a->owners[o].used, b->owners[o].used);
 		if (a->owners[o].used)
-			assert_int_equal(position(a, a->design->owner_find(a, &a->owners[o])),
-					 position(b, b->design->owner_find(b, &b->owners[o])));
+			assert_int_equal(index_of(oa, n, ps_owner_task(a, o)),
+					 index_of(ob, n, ps_owner_task(b, o)));
 	}
 }
 
@@ -240,7 +219,7 @@ static void assert_tree_same(pidsim_kernel *ka, const pidsim_tid *sa,
 	bool hb = pidsim_kernel_design(kb)->flags & PIDSIM_D_HIERARCHICAL;
 
 	for (size_t j = 0; j < n; j++) {
-		struct ps_task *ia = T(ka, sa[j]), *ib = T(kb, sb[j]);
+		struct ps_task *ia = task_of(ka, sa[j]), *ib = task_of(kb, sb[j]);
 
 		if (ia != ia->ct->init || ia->state != PIDSIM_RUNNING)
 			continue;
@@ -258,21 +237,21 @@ static void assert_tree_same(pidsim_kernel *ka, const pidsim_tid *sa,
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct ps_task *ia = T(ka, sa[i]), *ib = T(kb, sb[i]);
+		struct ps_task *ia = task_of(ka, sa[i]), *ib = task_of(kb, sb[i]);
 
 		assert_int_equal(ia->state, ib->state);
 		assert_int_equal(ia->exit_status, ib->exit_status);
-		assert_int_equal(ia->ct->level - T(ka, sa[0])->ct->level,
-				 ib->ct->level - T(kb, sb[0])->ct->level);
+		assert_int_equal(ia->ct->level - task_of(ka, sa[0])->ct->level,
+				 ib->ct->level - task_of(kb, sb[0])->ct->level);
 		if (ia->state == PIDSIM_RUNNING && ia != ia->ct->init)
 			assert_int_equal(pidsim_getppid(ka, sa[i]),
 					 pidsim_getppid(kb, sb[i]));
 		if (i) {
 			size_t pa = 0, pb = 0;
 
-			while (pa < n && T(ka, sa[pa]) != ia->parent)
+			while (pa < n && task_of(ka, sa[pa]) != ia->parent)
 				pa++;
-			while (pb < n && T(kb, sb[pb]) != ib->parent)
+			while (pb < n && task_of(kb, sb[pb]) != ib->parent)
 				pb++;
 			assert_int_equal(pa, pb);
 		}
@@ -287,7 +266,7 @@ static void assert_next_fork_same(pidsim_kernel *ka, const pidsim_tid *sa,
 	int st;
 
 	for (size_t j = 0; j < n; j++) {
-		struct ps_task *ia = T(ka, sa[j]);
+		struct ps_task *ia = task_of(ka, sa[j]);
 		pidsim_tid ca, cb;
 		int na, nb;
 
@@ -319,6 +298,37 @@ static void assert_wait_order_same(pidsim_kernel *ka, pidsim_tid a,
 	} while (na > 0);
 }
 
+/*
+ * Two rich trees built alike are the same, compared role by role through
+ * the calls with no checkpoint of either: numbers in every init's view,
+ * parents, states, where each stored owner leads, the next fork in every
+ * view (then undone).
+ */
+static void assert_rich_same(pidsim_kernel *ka, const struct rich *ra,
+			     pidsim_kernel *kb, const struct rich *rb)
+{
+	pidsim_tid sa[NR_ROLES + 1], sb[NR_ROLES + 1], xa, xb;
+	size_t n = 1;
+
+	sa[0] = pidsim_host_init(ka);
+	sb[0] = pidsim_host_init(kb);
+	for (int i = 0; i < NR_ROLES; i++) {
+		assert_int_equal(!ra->t[i], !rb->t[i]);
+		if (ra->t[i]) {
+			sa[n] = ra->t[i];
+			sb[n++] = rb->t[i];
+		}
+	}
+	assert_tree_same(ka, sa, kb, sb, n);
+	assert_int_equal(pidsim_notify(ka, ra->obj_in, 0, &xa), 0);
+	assert_int_equal(pidsim_notify(kb, rb->obj_in, 0, &xb), 0);
+	assert_int_equal(role_of(ra, xa), role_of(rb, xb));
+	assert_int_equal(pidsim_notify(ka, ra->obj_out, 0, &xa), 0);
+	assert_int_equal(pidsim_notify(kb, rb->obj_out, 0, &xb), 0);
+	assert_int_equal(role_of(ra, xa), role_of(rb, xb));
+	assert_next_fork_same(ka, sa, kb, sb, n);
+}
+
 /* ---- 1, 2, 5: checkpoint and restore as a container, round trip -------------- */
 
 /* A checkpoint changes nothing on the source but its counters, and
@@ -326,7 +336,7 @@ static void assert_wait_order_same(pidsim_kernel *ka, pidsim_tid a,
 static void test_checkpoint_changes_nothing(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *ctl = boot(f, 1, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0), *ctl = boot_image(f, NULL, 0);
 	struct rich r, rc;
 	pidsim_tid src[MAXT];
 	struct pidsim_tree tree = { .cap = MAXT, .src = src };
@@ -341,6 +351,7 @@ static void test_checkpoint_changes_nothing(void **state)
 	assert_int_equal(pidsim_checkpoint(k, PIDSIM_NO_TASK, r.t[C1],
 					   PIDSIM_CKPT_CONTAINER, &img, &len, &tree), 0);
 	pidsim_stats_get(k, &s1);
+	assert_rich_same(k, &r, ctl, &rc);
 	assert_same(k, ctl);
 	assert_int_equal(s1.bytes, s0.bytes);
 	assert_int_equal(s1.allocs, s0.allocs);
@@ -366,7 +377,7 @@ static void test_checkpoint_changes_nothing(void **state)
 static void test_restore_container_same_inside(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *d = boot(f, 1, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0), *d = boot_image(f, NULL, 0);
 	struct rich r;
 	pidsim_tid src[MAXT], dst[MAXT], x;
 	int sobj[4], dobj[4];
@@ -418,7 +429,7 @@ static void test_restore_container_same_inside(void **state)
 static void test_restore_twice(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0);
 	pidsim_tid host = pidsim_host_init(k), c, a, b, t, x;
 	void *img;
 	size_t len;
@@ -449,8 +460,8 @@ static void test_restore_twice(void **state)
 static void test_restore_into_existing(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *d = boot(f, 1, NULL, 0);
-	pidsim_kernel *ctl = boot(f, 2, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0), *d = boot_image(f, NULL, 0);
+	pidsim_kernel *ctl = boot_image(f, NULL, 0);
 	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID);
 	pidsim_tid root, kid, dc, cc, src[8], dst[8], x;
 	struct pidsim_tree ts = { .cap = 8, .src = src }, td = { .cap = 8, .dst = dst };
@@ -482,7 +493,7 @@ static void test_restore_into_existing(void **state)
 			   PIDSIM_RESTORE_CONTAINER, &td);
 	assert_true(n > 0);
 	assert_int_equal(pidsim_getpid(d, td.top), 1);
-	assert_true(T(d, dst[0])->parent == T(d, td.top));
+	assert_true(task_of(d, dst[0])->parent == task_of(d, td.top));
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(pidsim_pid_of(d, td.top, dst[i]),
 				 pidsim_pid_of(k, c, src[i]));
@@ -507,15 +518,15 @@ static void test_restore_into_existing(void **state)
 static void test_restore_pid_max_einval(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *d, *ctl;
+	pidsim_kernel *k = boot_image(f, NULL, 0), *d, *ctl;
 	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID), t;
 	void *ci, *ti;
 	size_t cl, tl;
 	/* vpid-openvz's vpids are internal pids + 1024 */
 	int small = f->info->flags & PIDSIM_D_RENUMBERS ? 1050 : 50;
 
-	d = boot(f, 1, NULL, small);
-	ctl = boot(f, 2, NULL, small);
+	d = boot_image(f, NULL, small);
+	ctl = boot_image(f, NULL, small);
 	for (int i = 0; i < 60; i++)
 		t = fork_ok(k, c, 0);
 	assert_int_equal(pidsim_checkpoint(k, PIDSIM_NO_TASK, c, PIDSIM_CKPT_CONTAINER,
@@ -538,7 +549,7 @@ static void test_restore_pid_max_einval(void **state)
 static void test_restore_into_container_image_eexist(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *ctl = boot(f, 1, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0), *ctl = boot_image(f, NULL, 0);
 	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID);
 	void *img;
 	size_t len;
@@ -559,7 +570,7 @@ static void test_restore_into_container_image_eexist(void **state)
 static void test_migrate_releases_source(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *d = boot(f, 1, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0), *d = boot_image(f, NULL, 0);
 	pidsim_tid src[MAXT], dst[MAXT], spawner, x;
 	struct pidsim_tree tr = { .cap = MAXT, .src = src, .dst = dst };
 	struct pidsim_census c0, c1;
@@ -600,7 +611,7 @@ static void test_migrate_releases_source(void **state)
 static void test_migrate_tree(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *d = boot(f, 1, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0), *d = boot_image(f, NULL, 0);
 	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID);
 	pidsim_tid p = fork_ok(k, c, 0), root = fork_ok(k, p, 0), dc;
 	int nr = pidsim_getpid(k, root), st;
@@ -620,7 +631,7 @@ static void test_migrate_tree(void **state)
 static void test_migrate_same_image(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0);
 	pidsim_tid host = pidsim_host_init(k), c, t, other;
 	pidsim_tid dst[4];
 	struct pidsim_tree tr = { .cap = 4, .dst = dst };
@@ -637,7 +648,7 @@ static void test_migrate_same_image(void **state)
 				   other, PIDSIM_RESTORE_CONTAINER, &tr) > 0);
 	assert_int_equal(pidsim_task_state(k, c), -ESRCH);
 	assert_int_equal(pidsim_getpid(k, dst[1]), nr);
-	assert_true(T(k, dst[0])->parent == T(k, other));
+	assert_true(task_of(k, dst[0])->parent == task_of(k, other));
 }
 
 /* ---- 6: errors, all or nothing ---------------------------------------------------- */
@@ -647,19 +658,18 @@ static void test_migrate_same_image(void **state)
 static void test_migrate_parent_must_be_visible(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0);
 	pidsim_tid host = pidsim_host_init(k), c1, t, u, other;
-	struct pidsim_census before, after;
+	struct snap before;
 
 	c1 = fork_ok(k, host, PIDSIM_CLONE_NEWPID);
 	t = fork_ok(k, c1, 0);
 	u = fork_ok(k, t, 0);
 	other = fork_ok(k, host, 0);
-	pidsim_census_get(k, &before);
+	snapshot_views(k, (const pidsim_tid[]){ host, c1, t, u }, 4, &before);
 	assert_int_equal(pidsim_migrate(k, t, u, PIDSIM_CKPT_TREE, k, other,
 					PIDSIM_RESTORE_CONTAINER, NULL), -EPERM);
-	pidsim_census_get(k, &after);
-	assert_memory_equal(&before, &after, sizeof before);
+	ASSERT_UNCHANGED(&before);
 	assert_int_equal(pidsim_task_state(k, u), PIDSIM_RUNNING);
 	/* The host sees both ends. */
 	assert_true(pidsim_migrate(k, host, u, PIDSIM_CKPT_TREE, k, other,
@@ -670,7 +680,7 @@ static void test_migrate_parent_must_be_visible(void **state)
 static void test_checkpoint_errors(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0);
 	pidsim_tid host = pidsim_host_init(k), c1, c2, t;
 	void *img = NULL;
 	size_t len;
@@ -701,7 +711,7 @@ static void test_checkpoint_errors(void **state)
 static void test_restore_errors(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *ctl = boot(f, 1, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0), *ctl = boot_image(f, NULL, 0);
 	pidsim_tid host = pidsim_host_init(k), c, z;
 	void *img;
 	size_t len;
@@ -791,7 +801,7 @@ static void sweep_enomem(const char *design, const void *img, size_t len,
 static void test_restore_enomem_sweep(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *d, *ctl;
+	pidsim_kernel *k = boot_image(f, NULL, 0), *d, *ctl;
 	pidsim_tid p, cp;
 	struct rich r;
 	void *img, *timg;
@@ -836,8 +846,8 @@ static void test_restore_enomem_sweep(void **state)
 static void test_migrate_failure_keeps_source(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *kc = boot(f, 1, NULL, 0);
-	pidsim_kernel *d = boot(f, 2, NULL, 0), *dc = boot(f, 3, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0), *kc = boot_image(f, NULL, 0);
+	pidsim_kernel *d = boot_image(f, NULL, 0), *dc = boot_image(f, NULL, 0);
 	struct rich r, rc;
 	pidsim_tid t = populate(d), tc = populate(dc);
 
@@ -863,7 +873,7 @@ static void test_migrate_failure_keeps_source(void **state)
 static void test_vpid_new_internal_pids(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, "vpid", 0), *d = boot(f, 1, "vpid", 0);
+	pidsim_kernel *k = boot_image(f, "vpid", 0), *d = boot_image(f, "vpid", 0);
 	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID), t, dst[2];
 	struct pidsim_tree tr = { .cap = 2, .dst = dst };
 
@@ -883,7 +893,7 @@ static void test_vpid_new_internal_pids(void **state)
 static void test_openvz_restore_sparse(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, "vpid-openvz", 0), *d = boot(f, 1, "vpid-openvz", 0);
+	pidsim_kernel *k = boot_image(f, "vpid-openvz", 0), *d = boot_image(f, "vpid-openvz", 0);
 	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID), t, dst[4], dc, x;
 	struct pidsim_tree tr = { .cap = 4, .dst = dst };
 	void *img;
@@ -900,7 +910,7 @@ static void test_openvz_restore_sparse(void **state)
 	assert_int_equal(pidsim_checkpoint(k, 0, c, PIDSIM_CKPT_CONTAINER, &img, &len, NULL), 0);
 	assert_true(pidsim_restore(d, img, len, pidsim_host_init(d),
 				   PIDSIM_RESTORE_CONTAINER, &tr) > 0);
-	assert_true(ps_openvz_is_sparse(T(d, dst[0])->ct));
+	assert_true(ps_openvz_is_sparse(task_of(d, dst[0])->ct));
 	assert_int_equal(pidsim_getpid(d, dst[1]), v);
 	assert_int_equal(pidsim_find(d, dst[0], v, &x), 0);
 	assert_true(x == dst[1]);
@@ -913,11 +923,11 @@ static void test_openvz_restore_sparse(void **state)
 	v = pidsim_getpid(d, x);
 	assert_int_equal(pidsim_checkpoint(d, 0, x, PIDSIM_CKPT_TREE, &img, &len, NULL), 0);
 	assert_int_equal(pidsim_restore(d, img, len, dc, PIDSIM_RESTORE_INTO, NULL), -EEXIST);
-	assert_false(ps_openvz_is_sparse(T(d, dc)->ct));
+	assert_false(ps_openvz_is_sparse(task_of(d, dc)->ct));
 	assert_int_equal(pidsim_kill(d, dc, v, 9), 0);
 	assert_int_equal(pidsim_wait(d, dc, v, NULL), v);
 	assert_int_equal(pidsim_restore(d, img, len, dc, PIDSIM_RESTORE_INTO, &tr), v);
-	assert_true(ps_openvz_is_sparse(T(d, dc)->ct));
+	assert_true(ps_openvz_is_sparse(task_of(d, dc)->ct));
 	assert_int_equal(pidsim_getpid(d, dst[0]), v);
 	assert_int_equal(pidsim_find(d, dc, v, &x), 0);
 	assert_true(x == dst[0]);
@@ -930,10 +940,10 @@ static void test_openvz_restore_sparse(void **state)
 static void test_ibm_container_id(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, "vpid-ibm", 0), *d = boot(f, 1, "vpid-ibm", 0);
+	pidsim_kernel *k = boot_image(f, "vpid-ibm", 0), *d = boot_image(f, "vpid-ibm", 0);
 	pidsim_tid host = pidsim_host_init(k), c[6], dst[2], t;
 	struct pidsim_tree tr = { .cap = 2, .dst = dst };
-	struct pidsim_census c0, c1;
+	struct snap before;
 	void *img;
 	size_t len;
 
@@ -952,12 +962,11 @@ static void test_ibm_container_id(void **state)
 	/* Out of container ids: -EAGAIN, nothing changed. */
 	while (pidsim_fork(d, pidsim_host_init(d), PIDSIM_CLONE_NEWPID, &t) > 0)
 		;
-	pidsim_census_get(d, &c0);
-	assert_int_equal(c0.containers, 512);
+	snapshot_views(d, (const pidsim_tid[]){ pidsim_host_init(d) }, 1, &before);
+	assert_int_equal(before.census.containers, 512);
 	assert_int_equal(pidsim_restore(d, img, len, pidsim_host_init(d),
 					PIDSIM_RESTORE_CONTAINER, NULL), -EAGAIN);
-	pidsim_census_get(d, &c1);
-	assert_memory_equal(&c0, &c1, sizeof c0);
+	ASSERT_UNCHANGED(&before);
 	pidsim_image_free(img);
 }
 
@@ -965,8 +974,8 @@ static void test_ibm_container_id(void **state)
 static void test_restore_nesting_limit(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, "pidspace", 0), *d = boot(f, 1, NULL, 0);
-	pidsim_kernel *ctl = boot(f, 2, NULL, 0);
+	pidsim_kernel *k = boot_image(f, "pidspace", 0), *d = boot_image(f, NULL, 0);
+	pidsim_kernel *ctl = boot_image(f, NULL, 0);
 	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID);
 	pidsim_tid dc = pidsim_host_init(d), cc = pidsim_host_init(ctl);
 	void *img;
@@ -993,7 +1002,7 @@ static void test_restore_nesting_limit(void **state)
 static void test_pidns_levels_preserved(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, "pidns", 0), *d = boot(f, 1, "pidns", 0);
+	pidsim_kernel *k = boot_image(f, "pidns", 0), *d = boot_image(f, "pidns", 0);
 	pidsim_tid ct[4], task[4], src[MAXT], dst[MAXT], p;
 	struct pidsim_tree tr = { .cap = MAXT, .src = src, .dst = dst };
 	int before[4][4];
@@ -1100,7 +1109,7 @@ static void test_cross_design_matrix(void **state)
 static void test_migration_counters(void **state)
 {
 	struct fx *f = *state;
-	pidsim_kernel *k = boot(f, 0, NULL, 0), *d = boot(f, 1, NULL, 0);
+	pidsim_kernel *k = boot_image(f, NULL, 0), *d = boot_image(f, NULL, 0);
 	pidsim_tid c = fork_ok(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID);
 	struct pidsim_stats s;
 	void *img;
@@ -1124,7 +1133,7 @@ static void test_migration_counters(void **state)
 	pidsim_image_free(img);
 }
 
-#define TD(fn) cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, NULL)
+#define TD(fn) cmocka_unit_test_prestate_setup_teardown(fn, fx_setup, fx_teardown, NULL)
 
 static const struct CMUnitTest per_design[] = {
 	TD(test_checkpoint_changes_nothing),
@@ -1150,28 +1159,17 @@ int main(void)
 	static const struct pidsim_design_info any = { .name = "pidspace" };
 	const struct CMUnitTest once[] = {
 		cmocka_unit_test_prestate_setup_teardown(test_vpid_new_internal_pids,
-							 setup, teardown, (void *)&any),
+							 fx_setup, fx_teardown, (void *)&any),
 		cmocka_unit_test_prestate_setup_teardown(test_openvz_restore_sparse,
-							 setup, teardown, (void *)&any),
+							 fx_setup, fx_teardown, (void *)&any),
 		cmocka_unit_test_prestate_setup_teardown(test_ibm_container_id,
-							 setup, teardown, (void *)&any),
+							 fx_setup, fx_teardown, (void *)&any),
 		cmocka_unit_test_prestate_setup_teardown(test_pidns_levels_preserved,
-							 setup, teardown, (void *)&any),
+							 fx_setup, fx_teardown, (void *)&any),
 		cmocka_unit_test(test_cross_design_matrix),
 	};
-	int failed = 0;
+	int failed = run_per_design("migrate", per_design, ARRAY_SIZE(per_design));
 
-	for (size_t i = 0; i < pidsim_design_count(); i++) {
-		const struct pidsim_design_info *info = pidsim_design_at(i);
-		struct CMUnitTest tests[ARRAY_SIZE(per_design)];
-		char name[64];
-
-		memcpy(tests, per_design, sizeof tests);
-		for (size_t j = 0; j < ARRAY_SIZE(tests); j++)
-			tests[j].initial_state = (void *)info;
-		snprintf(name, sizeof name, "migrate/%s", info->name);
-		failed |= cmocka_run_group_tests_name(name, tests, NULL, NULL) != 0;
-	}
 	failed |= cmocka_run_group_tests_name("migrate/designs", once, NULL, NULL) != 0;
 	return failed;
 }

@@ -1,13 +1,8 @@
 /* test_pidmap.c - the cyclic pid allocator (lib/pidmap.c). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <errno.h>
 #include <stdlib.h>
 
+#include "fixture.h"
 #include "pidmap.h"
 #include "pidsim.h"
 

@@ -3,37 +3,15 @@
  * ancestors seeing and signalling descendants by their own numbers, forks
  * that fail at one level failing at all, owners kept as weak references,
  * and bytes per task that grow with depth. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <errno.h>
-#include <string.h>
 
+#include "fixture.h"
 #include "internal.h"
 #include "pidns.h"
 
 #define DEPTH PIDSIM_MAX_LEVEL
 #define SIGKILL_ 9
 #define SIGTERM_ 15
-#define VIEW_CAP 128
-
-static pidsim_kernel *boot(void **state, int pid_max)
-{
-	pidsim_kernel *k;
-
-	assert_int_equal(pidsim_kernel_create("pidns", pid_max, &k), 0);
-	*state = k;
-	return k;
-}
-
-static int teardown(void **state)
-{
-	pidsim_kernel_destroy(*state);
-	return 0;
-}
 
 /* inits[0] is host init, inits[d] the init of a container at level d,
  * forked by inits[d - 1]. */
@@ -44,45 +22,6 @@ static void build_chain(pidsim_kernel *k, pidsim_tid *inits, int depth)
 		assert_int_equal(pidsim_fork(k, inits[d - 1], PIDSIM_CLONE_NEWPID,
 					     &inits[d]), 2);
 		assert_int_equal(pidsim_level_of(k, inits[d]), d);
-	}
-}
-
-/* ---- "A failing call changes nothing" ------------------------------------ */
-
-struct snap {
-	struct pidsim_census census;
-	uint64_t bytes;
-	int n[DEPTH + 1];
-	int pids[DEPTH + 1][VIEW_CAP];
-};
-
-static void snapshot(pidsim_kernel *k, const pidsim_tid *views, int nviews,
-		     struct snap *s)
-{
-	struct pidsim_stats st;
-
-	memset(s, 0, sizeof *s);
-	pidsim_census_get(k, &s->census);
-	pidsim_stats_get(k, &st);
-	s->bytes = st.bytes;
-	for (int v = 0; v < nviews; v++)
-		s->n[v] = pidsim_ps(k, views[v], s->pids[v], VIEW_CAP);
-}
-
-static void assert_unchanged(pidsim_kernel *k, const pidsim_tid *views,
-			     int nviews, const struct snap *was)
-{
-	struct snap now;
-
-	snapshot(k, views, nviews, &now);
-	assert_int_equal(now.census.tasks, was->census.tasks);
-	assert_int_equal(now.census.zombies, was->census.zombies);
-	assert_int_equal(now.census.containers, was->census.containers);
-	assert_int_equal(now.bytes, was->bytes);
-	for (int v = 0; v < nviews; v++) {
-		assert_int_equal(now.n[v], was->n[v]);
-		assert_memory_equal(now.pids[v], was->pids[v],
-				    sizeof now.pids[v]);
 	}
 }
 
@@ -116,7 +55,7 @@ static void test_pidns_design_info(void **state)
  */
 static void test_pidns_numbers_at_every_level(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "pidns", 0);
 	pidsim_tid inits[DEPTH + 1], w[DEPTH + 1], found;
 
 	build_chain(k, inits, DEPTH);
@@ -150,7 +89,7 @@ static void test_pidns_numbers_at_every_level(void **state)
  * conversions, and no probe to convert. */
 static void test_pidns_lookup_cost_flat_in_depth(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "pidns", 0);
 	pidsim_tid inits[DEPTH + 1], deep, found;
 	struct pidsim_stats s;
 
@@ -201,7 +140,7 @@ static uint64_t churn_allocs(pidsim_kernel *k, pidsim_tid cur, int cycles)
  * kmem cache per level. */
 static void test_pidns_pid_objects_cached_per_level(void **state)
 {
-	pidsim_kernel *k = boot(state, 0), *flat;
+	pidsim_kernel *k = boot_kernel(state, "pidns", 0), *flat;
 	pidsim_tid inits[DEPTH + 1];
 
 	build_chain(k, inits, DEPTH);
@@ -215,16 +154,16 @@ static void test_pidns_pid_objects_cached_per_level(void **state)
  * at level 32 still works. */
 static void test_pidns_level_33_refused(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "pidns", 0);
 	pidsim_tid inits[DEPTH + 1], child = PIDSIM_NO_TASK;
 	struct snap before;
 
 	build_chain(k, inits, DEPTH);
-	snapshot(k, inits, DEPTH + 1, &before);
+	snapshot_views(k, inits, DEPTH + 1, &before);
 	assert_int_equal(pidsim_fork(k, inits[DEPTH], PIDSIM_CLONE_NEWPID, &child),
 			 -ENOSPC);
 	assert_true(child == PIDSIM_NO_TASK);
-	assert_unchanged(k, inits, DEPTH + 1, &before);
+	ASSERT_UNCHANGED(&before);
 	assert_int_equal(pidsim_fork(k, inits[DEPTH], 0, &child), 2);
 	assert_int_equal(pidsim_pid_of(k, inits[0], child), DEPTH + 2);
 }
@@ -238,7 +177,7 @@ static void test_pidns_level_33_refused(void **state)
  */
 static void test_pidns_ancestor_kills_and_waits(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "pidns", 0);
 	pidsim_tid host = pidsim_host_init(k), c, d, u, v, found;
 	int st, ps[8];
 
@@ -304,19 +243,19 @@ static void test_pidns_ancestor_kills_and_waits(void **state)
  */
 static void test_pidns_host_full_fails_every_level(void **state)
 {
-	pidsim_kernel *k = boot(state, 6);
+	pidsim_kernel *k = boot_kernel(state, "pidns", 6);
 	pidsim_tid inits[4], extra, child = PIDSIM_NO_TASK;
 	struct snap before;
 	int st;
 
 	build_chain(k, inits, 3);			/* host 1..4 */
 	assert_int_equal(pidsim_fork(k, inits[0], 0, &extra), 5);
-	snapshot(k, inits, 4, &before);
+	snapshot_views(k, inits, 4, &before);
 	assert_int_equal(pidsim_fork(k, inits[3], 0, &child), -EAGAIN);
 	assert_int_equal(pidsim_fork(k, inits[2], PIDSIM_CLONE_NEWPID, &child),
 			 -EAGAIN);
 	assert_true(child == PIDSIM_NO_TASK);
-	assert_unchanged(k, inits, 4, &before);
+	ASSERT_UNCHANGED(&before);
 
 	/* With a host number free, the fork gets at every level the number
 	 * it would have got had nothing failed. */
@@ -335,7 +274,7 @@ static void test_pidns_host_full_fails_every_level(void **state)
  */
 static void test_pidns_middle_level_full_fails_every_level(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "pidns", 0);
 	pidsim_tid inits[4], t, child = PIDSIM_NO_TASK;
 	struct snap before;
 	int st;
@@ -343,13 +282,13 @@ static void test_pidns_middle_level_full_fails_every_level(void **state)
 	build_chain(k, inits, 3);
 	assert_int_equal(ps_pidns_set_pid_max(k, inits[2], 4), 0);
 	assert_int_equal(pidsim_fork(k, inits[2], 0, &t), 3);	/* 1..3 taken */
-	snapshot(k, inits, 4, &before);
+	snapshot_views(k, inits, 4, &before);
 	assert_int_equal(pidsim_fork(k, inits[3], 0, &child), -EAGAIN);
 	assert_int_equal(pidsim_fork(k, inits[2], 0, &child), -EAGAIN);
 	assert_int_equal(pidsim_fork(k, inits[3], PIDSIM_CLONE_NEWPID, &child),
 			 -EAGAIN);
 	assert_true(child == PIDSIM_NO_TASK);
-	assert_unchanged(k, inits, 4, &before);
+	ASSERT_UNCHANGED(&before);
 	/* Levels above and beside it are not full. */
 	assert_int_equal(pidsim_fork(k, inits[1], 0, &child), 5);
 	assert_int_equal(pidsim_pid_of(k, inits[0], child), 6);
@@ -368,7 +307,7 @@ static void test_pidns_middle_level_full_fails_every_level(void **state)
  * the image's; a new container starts with its parent's. */
 static void test_pidns_set_pid_max(void **state)
 {
-	pidsim_kernel *k = boot(state, 100), *other;
+	pidsim_kernel *k = boot_kernel(state, "pidns", 100), *other;
 	pidsim_tid host = pidsim_host_init(k), c, t, e;
 	int st;
 
@@ -416,7 +355,7 @@ static void fill_reftab(pidsim_kernel *k)
  */
 static void test_pidns_enomem_changes_nothing(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "pidns", 0);
 	pidsim_tid inits[5], child;
 	struct snap before;
 	int ret, st;
@@ -426,7 +365,7 @@ static void test_pidns_enomem_changes_nothing(void **state)
 		int fails = 0, glue = 2 + round;
 
 		fill_reftab(k);
-		snapshot(k, inits, 5, &before);
+		snapshot_views(k, inits, 5, &before);
 		for (uint64_t n = 1;; n++) {
 			k->mem.fail_at = k->mem.allocs + n;
 			child = PIDSIM_NO_TASK;
@@ -435,7 +374,7 @@ static void test_pidns_enomem_changes_nothing(void **state)
 				break;
 			fails++;
 			assert_true(child == PIDSIM_NO_TASK);
-			assert_unchanged(k, inits, 5, &before);
+			ASSERT_UNCHANGED(&before);
 		}
 		k->mem.fail_at = 0;
 		/* round 0: container, pidmap, task, pid, page, table, refs */
@@ -454,7 +393,7 @@ static void test_pidns_enomem_changes_nothing(void **state)
  * each task has a number at that level. */
 static void test_pidns_siblings_isolated(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "pidns", 0);
 	pidsim_tid host = pidsim_host_init(k), a, b, in_a, in_b, found;
 
 	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &a);
@@ -500,7 +439,7 @@ static void reuse_and_notify(pidsim_kernel *k, pidsim_tid host, pidsim_tid c,
  */
 static void test_pidns_owner_never_reaches_reused_number(void **state)
 {
-	pidsim_kernel *k = boot(state, 5);
+	pidsim_kernel *k = boot_kernel(state, "pidns", 5);
 	pidsim_tid host = pidsim_host_init(k), c, d, owner, to = 1;
 	int obj[2], st;
 
@@ -564,7 +503,7 @@ static void test_pidns_bytes_grow_with_depth(void **state)
  * levels above lose exactly those numbers. */
 static void test_pidns_middle_exit_zaps_below(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "pidns", 0);
 	pidsim_tid inits[5], keep;
 	struct pidsim_census c;
 	int st, ps[16];
@@ -592,22 +531,22 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pidns_design_info),
-		cmocka_unit_test_teardown(test_pidns_numbers_at_every_level, teardown),
-		cmocka_unit_test_teardown(test_pidns_lookup_cost_flat_in_depth, teardown),
+		cmocka_unit_test_teardown(test_pidns_numbers_at_every_level, kernel_teardown),
+		cmocka_unit_test_teardown(test_pidns_lookup_cost_flat_in_depth, kernel_teardown),
 		cmocka_unit_test_teardown(test_pidns_pid_objects_cached_per_level,
-					  teardown),
-		cmocka_unit_test_teardown(test_pidns_level_33_refused, teardown),
-		cmocka_unit_test_teardown(test_pidns_ancestor_kills_and_waits, teardown),
-		cmocka_unit_test_teardown(test_pidns_host_full_fails_every_level, teardown),
+					  kernel_teardown),
+		cmocka_unit_test_teardown(test_pidns_level_33_refused, kernel_teardown),
+		cmocka_unit_test_teardown(test_pidns_ancestor_kills_and_waits, kernel_teardown),
+		cmocka_unit_test_teardown(test_pidns_host_full_fails_every_level, kernel_teardown),
 		cmocka_unit_test_teardown(test_pidns_middle_level_full_fails_every_level,
-					  teardown),
-		cmocka_unit_test_teardown(test_pidns_set_pid_max, teardown),
-		cmocka_unit_test_teardown(test_pidns_enomem_changes_nothing, teardown),
-		cmocka_unit_test_teardown(test_pidns_siblings_isolated, teardown),
+					  kernel_teardown),
+		cmocka_unit_test_teardown(test_pidns_set_pid_max, kernel_teardown),
+		cmocka_unit_test_teardown(test_pidns_enomem_changes_nothing, kernel_teardown),
+		cmocka_unit_test_teardown(test_pidns_siblings_isolated, kernel_teardown),
 		cmocka_unit_test_teardown(test_pidns_owner_never_reaches_reused_number,
-					  teardown),
+					  kernel_teardown),
 		cmocka_unit_test(test_pidns_bytes_grow_with_depth),
-		cmocka_unit_test_teardown(test_pidns_middle_exit_zaps_below, teardown),
+		cmocka_unit_test_teardown(test_pidns_middle_exit_zaps_below, kernel_teardown),
 	};
 
 	return cmocka_run_group_tests_name("pidns", tests, NULL, NULL);

@@ -1,15 +1,10 @@
 /* test_pidtab.c - the pid table, a radix tree (lib/pidtab.h). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
+#include "fixture.h"
 #include "pidtab.h"
 
 #define N 5000

@@ -1,42 +1,16 @@
 /* test_vpid.c - what is particular to PID virtualization (lib/vpid_model.c):
  * the internal pid space the host sees, the counted conversions, the one
  * range shared by all containers, owners kept as internal numbers. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <errno.h>
 
-#include "internal.h"
 #include "vpid.h"
-
-static pidsim_kernel *boot(void **state, int pid_max)
-{
-	pidsim_kernel *k;
-
-	assert_int_equal(pidsim_kernel_create("vpid", pid_max, &k), 0);
-	*state = k;
-	return k;
-}
-
-static int teardown(void **state)
-{
-	pidsim_kernel_destroy(*state);
-	return 0;
-}
-
-static struct ps_task *task_of(pidsim_kernel *k, pidsim_tid t)
-{
-	return ps_ref_resolve(&k->refs, t);
-}
+#include "white.h"
 
 /* The host sees a container's tasks by their internal pids, which are
  * what the container's vpids convert to. */
 static void test_vpid_host_sees_internal_pids(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "vpid", 0);
 	pidsim_tid host = pidsim_host_init(k), init, c, found;
 	int glue = pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init);
 	int c_vpid = pidsim_fork(k, init, 0, &c);
@@ -59,7 +33,7 @@ static void test_vpid_host_sees_internal_pids(void **state)
 /* Every crossing in a container pays a conversion; the host pays none. */
 static void test_vpid_conversions_counted(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "vpid", 0);
 	pidsim_tid host = pidsim_host_init(k), init, c;
 	struct pidsim_stats s;
 
@@ -90,26 +64,25 @@ static void test_vpid_conversions_counted(void **state)
  * used it up, a container with free vpids still cannot fork. */
 static void test_vpid_shared_range(void **state)
 {
-	pidsim_kernel *k = boot(state, 10);
+	pidsim_kernel *k = boot_kernel(state, "vpid", 10);
 	pidsim_tid host = pidsim_host_init(k), init, t;
-	struct pidsim_census before, after;
+	struct snap before;
 
 	assert_true(pidsim_kernel_design(k)->flags & PIDSIM_D_SHARED_RANGE);
 	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init);
 	while (pidsim_fork(k, host, 0, &t) > 0)
 		;
-	pidsim_census_get(k, &before);
-	assert_int_equal(before.tasks, 9);
+	snapshot_views(k, (const pidsim_tid[]){ host, init }, 2, &before);
+	assert_int_equal(before.census.tasks, 9);
 	assert_int_equal(pidsim_fork(k, init, 0, &t), -EAGAIN);
-	pidsim_census_get(k, &after);
-	assert_memory_equal(&before, &after, sizeof before);
+	ASSERT_UNCHANGED(&before);
 }
 
 /* A nested container's init has a glue vpid in its parent container,
  * converted like any other. */
 static void test_vpid_nested_glue(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "vpid", 0);
 	pidsim_tid host = pidsim_host_init(k), a, b, x;
 	struct ps_container *outer;
 
@@ -127,7 +100,7 @@ static void test_vpid_nested_glue(void **state)
  * number reused, notify reaches the new task. */
 static void test_vpid_owner_is_a_number(void **state)
 {
-	pidsim_kernel *k = boot(state, 4);
+	pidsim_kernel *k = boot_kernel(state, "vpid", 4);
 	pidsim_tid host = pidsim_host_init(k), a, b, c, to;
 	int obj, st;
 
@@ -146,11 +119,11 @@ static void test_vpid_owner_is_a_number(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_vpid_host_sees_internal_pids, teardown),
-		cmocka_unit_test_teardown(test_vpid_conversions_counted, teardown),
-		cmocka_unit_test_teardown(test_vpid_shared_range, teardown),
-		cmocka_unit_test_teardown(test_vpid_nested_glue, teardown),
-		cmocka_unit_test_teardown(test_vpid_owner_is_a_number, teardown),
+		cmocka_unit_test_teardown(test_vpid_host_sees_internal_pids, kernel_teardown),
+		cmocka_unit_test_teardown(test_vpid_conversions_counted, kernel_teardown),
+		cmocka_unit_test_teardown(test_vpid_shared_range, kernel_teardown),
+		cmocka_unit_test_teardown(test_vpid_nested_glue, kernel_teardown),
+		cmocka_unit_test_teardown(test_vpid_owner_is_a_number, kernel_teardown),
 	};
 
 	return cmocka_run_group_tests_name("vpid", tests, NULL, NULL);

@@ -1,45 +1,19 @@
 /* test_vpid_openvz.c - the OpenVZ patch's own behaviour
  * (lib/vpid_openvz_model.c): linear vpids, the skipped VPID_BIT, the
  * switch to sparse mode, no nesting. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <errno.h>
 #include <string.h>
 
-#include "internal.h"
 #include "vpid_openvz.h"
+#include "white.h"
 
 #define VPID_BIT 1024
-
-static pidsim_kernel *boot(void **state, int pid_max)
-{
-	pidsim_kernel *k;
-
-	assert_int_equal(pidsim_kernel_create("vpid-openvz", pid_max, &k), 0);
-	*state = k;
-	return k;
-}
-
-static int teardown(void **state)
-{
-	pidsim_kernel_destroy(*state);
-	return 0;
-}
-
-static struct ps_container *ct_of(pidsim_kernel *k, pidsim_tid t)
-{
-	return ((struct ps_task *)ps_ref_resolve(&k->refs, t))->ct;
-}
 
 /* In linear mode init is vpid 1 and every other task's vpid is its
  * internal pid with bit 10 set: internal pid + 1024. */
 static void test_openvz_linear_vpid_is_pid_plus_1024(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "vpid-openvz", 0);
 	pidsim_tid host = pidsim_host_init(k), init, t;
 
 	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init);
@@ -50,7 +24,7 @@ static void test_openvz_linear_vpid_is_pid_plus_1024(void **state)
 
 		assert_int_equal(vpid, pid + VPID_BIT);
 		assert_int_equal(pidsim_getpid(k, t), vpid);
-		assert_false(ps_openvz_is_sparse(ct_of(k, t)));
+		assert_false(ps_openvz_is_sparse(task_of(k, t)->ct));
 	}
 }
 
@@ -58,7 +32,7 @@ static void test_openvz_linear_vpid_is_pid_plus_1024(void **state)
  * pid_max 4096 gives 2048 - 1 numbers, not 4095. */
 static void test_openvz_bit10_never_handed_out(void **state)
 {
-	pidsim_kernel *k = boot(state, 4096);
+	pidsim_kernel *k = boot_kernel(state, "vpid-openvz", 4096);
 	pidsim_tid host = pidsim_host_init(k), t;
 	int n = 1, pid;
 
@@ -74,7 +48,7 @@ static void test_openvz_bit10_never_handed_out(void **state)
  * container; later forks still work, through the hash. */
 static void test_openvz_sparse_switch_keeps_results(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "vpid-openvz", 0);
 	pidsim_tid host = pidsim_host_init(k), init, t[6], x;
 	int before[16], after[16], n, m, vpids[6], st;
 
@@ -84,8 +58,8 @@ static void test_openvz_sparse_switch_keeps_results(void **state)
 	pidsim_exit(k, t[5], 7);			/* a zombie */
 	n = pidsim_ps(k, init, before, 16);
 
-	assert_int_equal(ps_openvz_set_sparse(k, ct_of(k, init)), 0);
-	assert_true(ps_openvz_is_sparse(ct_of(k, init)));
+	assert_int_equal(ps_openvz_set_sparse(k, task_of(k, init)->ct), 0);
+	assert_true(ps_openvz_is_sparse(task_of(k, init)->ct));
 	m = pidsim_ps(k, init, after, 16);
 	assert_int_equal(m, n);
 	assert_memory_equal(before, after, (size_t)n * sizeof *before);
@@ -100,48 +74,46 @@ static void test_openvz_sparse_switch_keeps_results(void **state)
 	/* A new task gets a vpid from the container's own allocator. */
 	assert_int_equal(pidsim_fork(k, init, 0, &x), 2);
 	assert_int_equal(pidsim_kill(k, init, 2, 0), 0);
-	assert_int_equal(ps_openvz_set_sparse(k, ct_of(k, init)), 0);
-	assert_int_equal(ps_openvz_set_sparse(k, ct_of(k, host)), -EINVAL);
+	assert_int_equal(ps_openvz_set_sparse(k, task_of(k, init)->ct), 0);
+	assert_int_equal(ps_openvz_set_sparse(k, task_of(k, host)->ct), -EINVAL);
 }
 
 /* A failed switch (out of memory) leaves the container linear and whole. */
 static void test_openvz_sparse_switch_enomem(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "vpid-openvz", 0);
 	pidsim_tid host = pidsim_host_init(k), init, t;
-	struct pidsim_stats s0, s1;
+	struct snap before;
 
 	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init);
 	pidsim_fork(k, init, 0, &t);
-	pidsim_stats_get(k, &s0);
+	snapshot_views(k, (const pidsim_tid[]){ host, init, t }, 3, &before);
 	k->mem.fail_at = k->mem.allocs + 1;
-	assert_int_equal(ps_openvz_set_sparse(k, ct_of(k, init)), -ENOMEM);
-	pidsim_stats_get(k, &s1);
-	assert_false(ps_openvz_is_sparse(ct_of(k, init)));
-	assert_int_equal(s0.bytes, s1.bytes);
+	assert_int_equal(ps_openvz_set_sparse(k, task_of(k, init)->ct), -ENOMEM);
+	ASSERT_UNCHANGED(&before);
+	assert_false(ps_openvz_is_sparse(task_of(k, init)->ct));
 	assert_int_equal(pidsim_getpid(k, t), pidsim_pid_of(k, host, t) + VPID_BIT);
 }
 
 /* A container cannot create a container: -EPERM, nothing changed. */
 static void test_openvz_no_nesting(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "vpid-openvz", 0);
 	pidsim_tid host = pidsim_host_init(k), init, t;
-	struct pidsim_census c0, c1;
+	struct snap before;
 
 	assert_int_equal(pidsim_kernel_design(k)->max_level, 1);
 	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init);
-	pidsim_census_get(k, &c0);
+	snapshot_views(k, (const pidsim_tid[]){ host, init }, 2, &before);
 	assert_int_equal(pidsim_fork(k, init, PIDSIM_CLONE_NEWPID, &t), -EPERM);
-	pidsim_census_get(k, &c1);
-	assert_memory_equal(&c0, &c1, sizeof c0);
+	ASSERT_UNCHANGED(&before);
 }
 
 /* With pid_max 1025 a linear vpid could not stay below pid_max, so a
  * container holds its init alone (min_ct_pid_max, below). */
 static void test_openvz_small_pid_max_container(void **state)
 {
-	pidsim_kernel *k = boot(state, 1025);
+	pidsim_kernel *k = boot_kernel(state, "vpid-openvz", 1025);
 	pidsim_tid host = pidsim_host_init(k), init, t;
 
 	assert_true(pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init) > 0);
@@ -158,10 +130,9 @@ static void test_openvz_min_ct_pid_max_matches_fork(void **state)
 
 	assert_true(min > 2);
 	for (int pid_max = min - 1; pid_max <= min; pid_max++) {
-		pidsim_kernel *k = boot(state, pid_max);
+		pidsim_kernel *k = boot_kernel(state, "vpid-openvz", pid_max);
 		pidsim_tid host = pidsim_host_init(k), init, x, t;
-		struct pidsim_census c0, c1;
-		struct pidsim_stats s0, s1;
+		struct snap before;
 		int ret;
 
 		/* init takes internal pid 3; pid 2 is free again */
@@ -169,20 +140,16 @@ static void test_openvz_min_ct_pid_max_matches_fork(void **state)
 		assert_true(pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init) > 0);
 		assert_int_equal(pidsim_kill(k, host, 2, 9), 0);
 		assert_int_equal(pidsim_wait(k, host, 2, NULL), 2);
-		pidsim_census_get(k, &c0);
-		pidsim_stats_get(k, &s0);
+		snapshot_views(k, (const pidsim_tid[]){ host, init }, 2, &before);
 		ret = pidsim_fork(k, init, 0, &t);
 		if (pid_max < min) {
 			assert_int_equal(ret, -EAGAIN);
-			pidsim_census_get(k, &c1);
-			pidsim_stats_get(k, &s1);
-			assert_memory_equal(&c0, &c1, sizeof c0);
-			assert_int_equal(s0.bytes, s1.bytes);
+			ASSERT_UNCHANGED(&before);
 			assert_true(pidsim_fork(k, host, 0, &t) > 0);
 		} else {
 			assert_int_equal(ret, 2 + VPID_BIT);
 		}
-		teardown(state);
+		kernel_teardown(state);
 	}
 	*state = NULL;
 }
@@ -191,7 +158,7 @@ static void test_openvz_min_ct_pid_max_matches_fork(void **state)
  * the container's own init, is not visible by it. */
 static void test_openvz_linear_lookup_checks_container(void **state)
 {
-	pidsim_kernel *k = boot(state, 0);
+	pidsim_kernel *k = boot_kernel(state, "vpid-openvz", 0);
 	pidsim_tid host = pidsim_host_init(k), a, b, ta, x;
 	int init_pid;
 
@@ -210,14 +177,14 @@ static void test_openvz_linear_lookup_checks_container(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_openvz_linear_vpid_is_pid_plus_1024, teardown),
-		cmocka_unit_test_teardown(test_openvz_bit10_never_handed_out, teardown),
-		cmocka_unit_test_teardown(test_openvz_sparse_switch_keeps_results, teardown),
-		cmocka_unit_test_teardown(test_openvz_sparse_switch_enomem, teardown),
-		cmocka_unit_test_teardown(test_openvz_no_nesting, teardown),
-		cmocka_unit_test_teardown(test_openvz_small_pid_max_container, teardown),
-		cmocka_unit_test_teardown(test_openvz_min_ct_pid_max_matches_fork, teardown),
-		cmocka_unit_test_teardown(test_openvz_linear_lookup_checks_container, teardown),
+		cmocka_unit_test_teardown(test_openvz_linear_vpid_is_pid_plus_1024, kernel_teardown),
+		cmocka_unit_test_teardown(test_openvz_bit10_never_handed_out, kernel_teardown),
+		cmocka_unit_test_teardown(test_openvz_sparse_switch_keeps_results, kernel_teardown),
+		cmocka_unit_test_teardown(test_openvz_sparse_switch_enomem, kernel_teardown),
+		cmocka_unit_test_teardown(test_openvz_no_nesting, kernel_teardown),
+		cmocka_unit_test_teardown(test_openvz_small_pid_max_container, kernel_teardown),
+		cmocka_unit_test_teardown(test_openvz_min_ct_pid_max_matches_fork, kernel_teardown),
+		cmocka_unit_test_teardown(test_openvz_linear_lookup_checks_container, kernel_teardown),
 	};
 
 	return cmocka_run_group_tests_name("vpid-openvz", tests, NULL, NULL);

@@ -1,12 +1,7 @@
 /* test_weakref.c - weak task references (lib/weakref.c). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <stdlib.h>
 
+#include "fixture.h"
 #include "weakref.h"
 
 struct fixture {
