@@ -51,7 +51,12 @@
 #include "pidsim_image.h"
 #include "scenario.h"
 
-enum { OC_RAN, OC_NOTRUN, OC_NOPID };
+/* How far a statement got on a design (struct outcome.how). */
+enum {
+	OUTCOME_RAN,		/* the call was made */
+	OUTCOME_NOT_RUN,	/* an earlier line left no kernel or no label */
+	OUTCOME_NO_PID,		/* a label's task has no number in the view */
+};
 
 #define MAX_EFFECTS 8	/* labels a cell lists as died or gone */
 
@@ -66,71 +71,91 @@ enum { OC_RAN, OC_NOTRUN, OC_NOPID };
 
 /* What one statement gave on one design. */
 struct outcome {
-	int how;		/* OC_* */
-	unsigned cause;		/* OC_NOTRUN: the line that left nothing to run on */
-	int missing;		/* OC_NOTRUN, OC_NOPID: the label; -1: the kernel */
+	int how;		/* OUTCOME_* */
+	unsigned cause;		/* OUTCOME_NOT_RUN: the line that left nothing to run on */
+	int missing;		/* OUTCOME_NOT_RUN, OUTCOME_NO_PID: the label; -1: the kernel */
 	int ret;		/* the call's return value */
 	int nr;			/* the number shown: a pid, a count */
 	int label;		/* the task the result names; -1 */
 	int status;		/* wait: the wait status */
 	int state;		/* resolve: pidsim_task_state() */
-	size_t bytes;		/* checkpoint: the image's size */
+	size_t bytes;		/* checkpoint: the checkpoint image's size */
 	char limit[64];		/* a limit the design records; "" */
 	bool over;		/* the task budget refused the statement */
 	int *pids, *plabels;	/* ps: the pids and the labels they name */
 	bool *used;		/* ps: scratch for matching an expected list */
 	size_t n, cap;
-	int *died, *gone;	/* labels that became zombies / were released */
+	int *died, *gone;	/* labels that became zombies / were released:
+				 * room for one entry per label */
 	size_t nr_died, nr_gone;
 	struct sc_cost cost;
 };
 
 /* A task a restore made, shown by the label of the task it was
  * checkpointed from; its deaths and release are effects as a label's are. */
-struct shadow {
+struct restored_task {
 	pidsim_tid t;
-	int image, label, before;
+	int kernel;		/* the kernel it lives in */
+	int label;		/* the label it is shown by */
+	int state_before;	/* its state before the statement */
 };
 
-/* One design's run. */
-struct drun {
-	const struct pidsim_design_info *info;
-	pidsim_kernel *k[PIDSIM_SC_MAX_IMAGES];
-	unsigned kdown[PIDSIM_SC_MAX_IMAGES];	/* line its boot failed */
-	pidsim_tid *tid;	/* per label: its task; PIDSIM_NO_TASK: unbound */
-	int *obj;		/* per label: its object id; -1: unbound */
-	void **img;		/* per label: a checkpoint's bytes; NULL: none */
-	size_t *img_len;
-	int **img_lab;		/* per label: its tasks' labels, image order */
-	int *oimg;		/* per object label: the kernel image its object
-				 * moved to (migrate); -1: its own */
-	struct shadow *sh;	/* restored tasks shown by a label */
-	size_t nr_sh, cap_sh;
-	bool *nested;		/* per container init: a restore nested a
+/* A checkpoint image a label holds (`checkpoint ... -> IMAGE`). */
+struct held_ckpt {
+	void *bytes;		/* pidsim_checkpoint()'s image; NULL: none */
+	size_t len;
+	int *labels;		/* its tasks' labels, in image order; -1: none */
+	size_t nr_tasks;
+	bool tree;		/* a tree image: a restore as a container
+				 * adds an init */
+};
+
+/* What one label of the file stands for on one design, and what the run
+ * remembers about it.  Which fields mean something depends on the label's
+ * kind (sc->labels[].kind). */
+struct label_state {
+	pidsim_tid tid;		/* a task or alias: its task; PIDSIM_NO_TASK:
+				 * unbound */
+	int obj;		/* an object: its id; -1: unbound */
+	int obj_kernel;		/* an object: the kernel it moved to with its
+				 * owner (migrate); -1: its own */
+	struct held_ckpt ckpt;	/* a checkpoint image */
+	int parent_ct;		/* a container init: its parent container's
+				 * init; -1 */
+	bool has_nested;	/* a container init: a restore nested a
 				 * container in it */
-	size_t *img_n;		/* per label: its tasks */
-	bool *img_tree;		/* per label: a tree image (a restore as a
-				 * container adds an init) */
-	size_t img_tasks;	/* tasks in every image held: the budget's */
-	size_t nlabels;
-	unsigned *unbound;	/* per label: the line that failed to bind it */
-	int *before;		/* per label: state before the statement */
-	unsigned *death;	/* per label: the line its task died at; 0 */
-	int *pct;		/* per container init: its parent container; -1 */
+	unsigned unbound_at;	/* the line that failed to bind it; 0 */
+	int state_before;	/* a task: its state before the statement */
+	unsigned died_at;	/* a task: the line it died at; 0 */
+	unsigned diverged_at;	/* the line its state left the reference
+				 * design's, before the current statement; 0 */
+};
+
+/* One design's run.  kernel[] and the tables by handle are per kernel of
+ * the file (sc->images[]); labels[] is per label of the file. */
+struct design_run {
+	const struct pidsim_design_info *info;
+	pidsim_kernel *kernel[PIDSIM_SC_MAX_IMAGES];	/* NULL: not booted */
+	unsigned boot_failed[PIDSIM_SC_MAX_IMAGES];	/* the line its boot failed */
+	struct sc_tidmap label_by_tid[PIDSIM_SC_MAX_IMAGES];	/* handle -> label */
+	struct label_state *labels;
+	size_t nr_labels;
 	int *live;		/* task labels whose task may exist */
 	size_t nr_live;
-	struct sc_tidmap names[PIDSIM_SC_MAX_IMAGES];	/* per image: handle -> label */
-	unsigned taint;		/* line its state left the reference's; 0 */
-	unsigned *split;	/* per label: the line its state left the
-				 * reference's, before the current statement; 0 */
-	struct outcome oc;
+	struct restored_task *restored;	/* tasks a restore made, shown by a label */
+	size_t nr_restored, cap_restored;
+	size_t ckpt_tasks;	/* tasks in every checkpoint image held: the
+				 * task budget's */
+	unsigned diverged_at;	/* the line its state left the reference
+				 * design's; 0 */
+	struct outcome outcome;
 	uint64_t peak;
 };
 
 struct run {
 	const struct pidsim_scenario *sc;
-	struct drun *d;
-	size_t nd;
+	struct design_run *designs;	/* designs[0]: the reference */
+	size_t nr_designs;
 	struct sc_table tab;
 	struct pidsim_sc_summary sum;
 	FILE *out;		/* the transcript; NULL: none */
@@ -145,71 +170,47 @@ struct run {
 
 /* ---- Set-up ------------------------------------------------------------- */
 
-static int drun_init(struct drun *d, const struct pidsim_design_info *info,
-		     size_t nl)
+/* Nothing bound yet: labels[] and the lists that hold labels have room for
+ * every label of the file (at least one). */
+static int design_run_init(struct design_run *d, const struct pidsim_design_info *info,
+			   size_t nr_labels)
 {
-	size_t n = nl ? nl : 1;
+	size_t n = nr_labels ? nr_labels : 1;
 
 	d->info = info;
-	d->nlabels = n;
-	d->tid = calloc(n, sizeof *d->tid);
-	d->obj = malloc(n * sizeof *d->obj);
-	d->img = calloc(n, sizeof *d->img);
-	d->img_len = calloc(n, sizeof *d->img_len);
-	d->img_lab = calloc(n, sizeof *d->img_lab);
-	d->oimg = malloc(n * sizeof *d->oimg);
-	d->nested = calloc(n, sizeof *d->nested);
-	d->img_n = calloc(n, sizeof *d->img_n);
-	d->img_tree = calloc(n, sizeof *d->img_tree);
-	d->unbound = calloc(n, sizeof *d->unbound);
-	d->before = calloc(n, sizeof *d->before);
-	d->death = calloc(n, sizeof *d->death);
-	d->split = calloc(n, sizeof *d->split);
-	d->pct = malloc(n * sizeof *d->pct);
+	d->nr_labels = n;
+	d->labels = calloc(n, sizeof *d->labels);
 	d->live = malloc(n * sizeof *d->live);
-	d->oc.died = malloc(n * sizeof *d->oc.died);
-	d->oc.gone = malloc(n * sizeof *d->oc.gone);
-	if (!d->tid || !d->obj || !d->unbound || !d->before || !d->death ||
-	    !d->split || !d->pct || !d->live || !d->oc.died || !d->oc.gone ||
-	    !d->img || !d->img_len || !d->img_lab || !d->img_n || !d->img_tree ||
-	    !d->oimg || !d->nested)
+	d->outcome.died = malloc(n * sizeof *d->outcome.died);
+	d->outcome.gone = malloc(n * sizeof *d->outcome.gone);
+	if (!d->labels || !d->live || !d->outcome.died || !d->outcome.gone)
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		d->obj[i] = d->pct[i] = d->oimg[i] = -1;
+	for (size_t i = 0; i < n; i++) {
+		d->labels[i].obj = -1;
+		d->labels[i].obj_kernel = -1;
+		d->labels[i].parent_ct = -1;
+	}
 	return 0;
 }
 
-static void drun_fini(struct drun *d)
+static void design_run_fini(struct design_run *d)
 {
-	for (size_t i = 0; i < PIDSIM_SC_MAX_IMAGES; i++)
-		pidsim_kernel_destroy(d->k[i]);
-	free(d->tid);
-	free(d->obj);
-	for (size_t i = 0; d->img && i < d->nlabels; i++)
-		pidsim_image_free(d->img[i]);
-	for (size_t i = 0; d->img_lab && i < d->nlabels; i++)
-		free(d->img_lab[i]);
-	free(d->img);
-	free(d->img_len);
-	free(d->img_lab);
-	free(d->img_n);
-	free(d->img_tree);
-	free(d->oimg);
-	free(d->sh);
-	free(d->nested);
-	free(d->unbound);
-	free(d->before);
-	free(d->death);
-	free(d->split);
-	free(d->pct);
+	for (size_t i = 0; i < PIDSIM_SC_MAX_IMAGES; i++) {
+		pidsim_kernel_destroy(d->kernel[i]);
+		sc_tidmap_free(&d->label_by_tid[i]);
+	}
+	for (size_t i = 0; d->labels && i < d->nr_labels; i++) {
+		pidsim_image_free(d->labels[i].ckpt.bytes);
+		free(d->labels[i].ckpt.labels);
+	}
+	free(d->labels);
 	free(d->live);
-	free(d->oc.died);
-	free(d->oc.gone);
-	free(d->oc.pids);
-	free(d->oc.plabels);
-	free(d->oc.used);
-	for (size_t i = 0; i < PIDSIM_SC_MAX_IMAGES; i++)
-		sc_tidmap_free(&d->names[i]);
+	free(d->restored);
+	free(d->outcome.died);
+	free(d->outcome.gone);
+	free(d->outcome.pids);
+	free(d->outcome.plabels);
+	free(d->outcome.used);
 }
 
 /* ---- Labels and handles ----------------------------------------------------- */
@@ -219,58 +220,84 @@ static bool is_task_label(const struct run *r, int label)
 	return r->sc->labels[label].kind == PIDSIM_SC_TASK;
 }
 
-static const char *lname(const struct run *r, int label)
+static const char *label_name(const struct run *r, int label)
 {
 	return r->sc->labels[label].name;
 }
 
-/* The task label a handle of image belongs to, or -1.  (Handles are per
- * image: two images may hand out the same value.) */
-static int label_of(const struct drun *d, int image, pidsim_tid t)
+/* The task label a handle of kernel belongs to, or -1.  (Handles are per
+ * kernel: two kernels may hand out the same value.) */
+static int label_of(const struct design_run *d, int kernel, pidsim_tid t)
 {
-	return sc_tidmap_get(&d->names[image], t);
+	return sc_tidmap_get(&d->label_by_tid[kernel], t);
 }
 
 /* A new task under its label: it is looked up by handle from now on. */
-static int bind_task(struct run *r, struct drun *d, int label, pidsim_tid t)
+static int bind_task(struct run *r, struct design_run *d, int label, pidsim_tid t)
 {
-	d->tid[label] = t;
+	d->labels[label].tid = t;
 	if (!is_task_label(r, label))
 		return 0;
 	d->live[d->nr_live++] = label;
-	return sc_tidmap_put(&d->names[r->sc->labels[label].image], t, label);
+	return sc_tidmap_put(&d->label_by_tid[r->sc->labels[label].image], t, label);
 }
 
 /* The label that cur sees as nr names, or -1; not counted as cost. */
-static int label_of_nr(struct drun *d, int image, pidsim_tid cur,
+static int label_of_nr(struct design_run *d, int kernel, pidsim_tid cur,
 		       pidsim_tid ct, int nr)
 {
-	pidsim_kernel *k = d->k[image];
+	pidsim_kernel *k = d->kernel[kernel];
 	pidsim_tid t;
 	int err;
 
 	if (nr <= 0)
 		return -1;
 	err = ct ? pidsim_find_in(k, cur, ct, nr, &t) : pidsim_find(k, cur, nr, &t);
-	return err ? -1 : label_of(d, image, t);
+	return err ? -1 : label_of(d, kernel, t);
 }
 
 /* ---- Costs --------------------------------------------------------------- */
 
-static void cost_done(pidsim_kernel *k, const struct pidsim_stats *s0,
-		      struct drun *d)
+/* What k counted since s0, and the bytes it holds now; notes k's peak. */
+static struct sc_cost cost_since(pidsim_kernel *k, const struct pidsim_stats *s0,
+				 struct design_run *d)
 {
 	struct pidsim_stats s;
 
 	pidsim_stats_get(k, &s);
-	d->oc.cost = (struct sc_cost){
+	if (s.peak_bytes > d->peak)
+		d->peak = s.peak_bytes;
+	return (struct sc_cost){
 		.lookups = s.lookups - s0->lookups,
 		.conversions = s.conversions - s0->conversions,
 		.hash_probes = s.hash_probes - s0->hash_probes,
 		.bytes = s.bytes,
 	};
-	if (s.peak_bytes > d->peak)
-		d->peak = s.peak_bytes;
+}
+
+/* Add c's counters to sum's (the bytes are not a count: left alone). */
+static void cost_sum(struct sc_cost *sum, const struct sc_cost *c)
+{
+	sum->lookups += c->lookups;
+	sum->conversions += c->conversions;
+	sum->hash_probes += c->hash_probes;
+}
+
+/* The statement's cost: what k counted since s0, and the bytes after. */
+static void cost_done(pidsim_kernel *k, const struct pidsim_stats *s0,
+		      struct design_run *d)
+{
+	d->outcome.cost = cost_since(k, s0, d);
+}
+
+/* Add what k counted since s0 to the statement's cost (a migrate counts
+ * on both kernels; the bytes shown stay the target's). */
+static void cost_add(pidsim_kernel *k, const struct pidsim_stats *s0,
+		     struct design_run *d)
+{
+	struct sc_cost c = cost_since(k, s0, d);
+
+	cost_sum(&d->outcome.cost, &c);
 }
 
 /* ---- Effects: which labelled tasks a statement killed or released ----------- */
@@ -282,65 +309,70 @@ static bool changes_state(enum pidsim_sc_kind kind)
 	       kind == PIDSIM_SC_CHURN || kind == PIDSIM_SC_MIGRATE;
 }
 
-static int task_state(const struct run *r, const struct drun *d, int label)
+static int task_state(const struct run *r, const struct design_run *d, int label)
 {
-	pidsim_kernel *k = d->k[r->sc->labels[label].image];
+	pidsim_kernel *k = d->kernel[r->sc->labels[label].image];
+	pidsim_tid t = d->labels[label].tid;
 
-	return k && d->tid[label] ? pidsim_task_state(k, d->tid[label]) : 0;
+	return k && t ? pidsim_task_state(k, t) : 0;
 }
 
-static void effects_before(const struct run *r, struct drun *d)
+static void effects_before(const struct run *r, struct design_run *d)
 {
 	for (size_t i = 0; i < d->nr_live; i++)
-		d->before[d->live[i]] = task_state(r, d, d->live[i]);
-	for (size_t i = 0; i < d->nr_sh; i++)
-		d->sh[i].before = pidsim_task_state(d->k[d->sh[i].image], d->sh[i].t);
+		d->labels[d->live[i]].state_before = task_state(r, d, d->live[i]);
+	for (size_t i = 0; i < d->nr_restored; i++) {
+		struct restored_task *task = &d->restored[i];
+
+		task->state_before = pidsim_task_state(d->kernel[task->kernel], task->t);
+	}
 }
 
 /* The same for the tasks restores made; a label's lists have room for
  * one entry per label. */
-static void shadow_effects(struct drun *d)
+static void restored_effects(struct design_run *d)
 {
-	struct outcome *oc = &d->oc;
+	struct outcome *outcome = &d->outcome;
 	size_t kept = 0;
 
-	for (size_t i = 0; i < d->nr_sh; i++) {
-		struct shadow *sh = &d->sh[i];
-		int now = pidsim_task_state(d->k[sh->image], sh->t);
+	for (size_t i = 0; i < d->nr_restored; i++) {
+		struct restored_task *task = &d->restored[i];
+		int now = pidsim_task_state(d->kernel[task->kernel], task->t);
 
-		if (now < 0 && oc->nr_gone < d->nlabels)
-			oc->gone[oc->nr_gone++] = sh->label;
-		else if (now == PIDSIM_ZOMBIE && sh->before == PIDSIM_RUNNING &&
-			 oc->nr_died < d->nlabels)
-			oc->died[oc->nr_died++] = sh->label;
+		if (now < 0 && outcome->nr_gone < d->nr_labels)
+			outcome->gone[outcome->nr_gone++] = task->label;
+		else if (now == PIDSIM_ZOMBIE && task->state_before == PIDSIM_RUNNING &&
+			 outcome->nr_died < d->nr_labels)
+			outcome->died[outcome->nr_died++] = task->label;
 		if (now >= 0)
-			d->sh[kept++] = *sh;
+			d->restored[kept++] = *task;
 	}
-	d->nr_sh = kept;
+	d->nr_restored = kept;
 }
 
 /* Compare with effects_before(), note when each task died (two designs
  * whose tasks died at different lines have diverged, even if the tasks
  * are all zombies now), and drop released tasks from live. */
-static void effects_after(const struct run *r, struct drun *d, unsigned line)
+static void effects_after(const struct run *r, struct design_run *d, unsigned line)
 {
-	struct outcome *oc = &d->oc;
+	struct outcome *outcome = &d->outcome;
 	size_t kept = 0;
 
 	for (size_t i = 0; i < d->nr_live; i++) {
 		int l = d->live[i], now = task_state(r, d, l);
+		struct label_state *ls = &d->labels[l];
 
 		if (now < 0)
-			oc->gone[oc->nr_gone++] = l;
-		else if (now == PIDSIM_ZOMBIE && d->before[l] == PIDSIM_RUNNING)
-			oc->died[oc->nr_died++] = l;
-		if (now != d->before[l] && d->before[l] == PIDSIM_RUNNING)
-			d->death[l] = line;
+			outcome->gone[outcome->nr_gone++] = l;
+		else if (now == PIDSIM_ZOMBIE && ls->state_before == PIDSIM_RUNNING)
+			outcome->died[outcome->nr_died++] = l;
+		if (now != ls->state_before && ls->state_before == PIDSIM_RUNNING)
+			ls->died_at = line;
 		if (now >= 0)
 			d->live[kept++] = l;
 	}
 	d->nr_live = kept;
-	shadow_effects(d);
+	restored_effects(d);
 }
 
 /* ---- Running one statement ------------------------------------------------- */
@@ -360,29 +392,29 @@ static size_t used_labels(const struct pidsim_sc_stmt *st, int out[4])
 
 /* Whether the statement has a kernel and bound labels to run on; if not,
  * the outcome says why. */
-static bool can_run(const struct run *r, struct drun *d, const struct pidsim_sc_stmt *st)
+static bool can_run(const struct run *r, struct design_run *d, const struct pidsim_sc_stmt *st)
 {
-	struct outcome *oc = &d->oc;
+	struct outcome *outcome = &d->outcome;
 	int labels[4];
 	size_t n = used_labels(st, labels);
 
-	if (!d->k[st->image]) {
-		oc->how = OC_NOTRUN;
-		oc->cause = d->kdown[st->image];
-		oc->missing = -1;
+	if (!d->kernel[st->image]) {
+		outcome->how = OUTCOME_NOT_RUN;
+		outcome->cause = d->boot_failed[st->image];
+		outcome->missing = -1;
 		return false;
 	}
 	for (size_t i = 0; i < n; i++) {
 		int l = labels[i];
 		enum pidsim_sc_label_kind kind = r->sc->labels[l].kind;
-		bool bound = kind == PIDSIM_SC_OBJECT ? d->obj[l] >= 0 :
-			     kind == PIDSIM_SC_IMAGE ? d->img[l] != NULL :
-			     d->tid[l] != PIDSIM_NO_TASK;
+		bool bound = kind == PIDSIM_SC_OBJECT ? d->labels[l].obj >= 0 :
+			     kind == PIDSIM_SC_IMAGE ? d->labels[l].ckpt.bytes != NULL :
+			     d->labels[l].tid != PIDSIM_NO_TASK;
 
 		if (!bound) {
-			oc->how = OC_NOTRUN;
-			oc->cause = d->unbound[l];
-			oc->missing = l;
+			outcome->how = OUTCOME_NOT_RUN;
+			outcome->cause = d->labels[l].unbound_at;
+			outcome->missing = l;
 			return false;
 		}
 	}
@@ -390,9 +422,9 @@ static bool can_run(const struct run *r, struct drun *d, const struct pidsim_sc_
 }
 
 /* The number a statement's pid stands for in the caller's view: the raw
- * number, or the number its label has there.  false (and OC_NOPID) when
+ * number, or the number its label has there.  false (and OUTCOME_NO_PID) when
  * the label's task has no number there: invisible, or released. */
-static bool pid_number(struct drun *d, pidsim_kernel *k,
+static bool pid_number(struct design_run *d, pidsim_kernel *k,
 		       const struct pidsim_sc_stmt *st, int *nr)
 {
 	const struct pidsim_sc_pid *pid = &st->pid;
@@ -403,16 +435,16 @@ static bool pid_number(struct drun *d, pidsim_kernel *k,
 		*nr = pid->nr;
 		return true;
 	}
-	viewer = pid->ct >= 0 ? d->tid[pid->ct] : d->tid[st->who];
-	t = d->tid[pid->label];
+	viewer = pid->ct >= 0 ? d->labels[pid->ct].tid : d->labels[st->who].tid;
+	t = d->labels[pid->label].tid;
 	n = pidsim_pid_of(k, viewer, t);
 	if (n > 0) {
 		*nr = n;
 		return true;
 	}
 	if (n == 0 || pidsim_task_state(k, t) < 0) {
-		d->oc.how = OC_NOPID;
-		d->oc.missing = pid->label;
+		d->outcome.how = OUTCOME_NO_PID;
+		d->outcome.missing = pid->label;
 		return false;
 	}
 	/* The viewer makes no calls (it is a zombie).  A container's init is
@@ -423,12 +455,12 @@ static bool pid_number(struct drun *d, pidsim_kernel *k,
 }
 
 /* Record that the outcome is a limit the design states: "max_level 32". */
-static void note_limit(struct drun *d, const char *what, int v)
+static void note_limit(struct design_run *d, const char *what, int v)
 {
 	if (v >= 0)
-		snprintf(d->oc.limit, sizeof d->oc.limit, "%s %d", what, v);
+		snprintf(d->outcome.limit, sizeof d->outcome.limit, "%s %d", what, v);
 	else
-		snprintf(d->oc.limit, sizeof d->oc.limit, "%s", what);
+		snprintf(d->outcome.limit, sizeof d->outcome.limit, "%s", what);
 }
 
 /* ---- The limits of the run ------------------------------------------------- */
@@ -444,16 +476,16 @@ static size_t tasks_on(const pidsim_kernel *k)
 /* Whether need more tasks, where have are, would pass the task budget; if
  * so the statement does nothing and gives E2BIG, a recorded limit, and
  * the label it would have defined is unbound from this line on. */
-static bool over_budget(const struct run *r, struct drun *d,
+static bool over_budget(const struct run *r, struct design_run *d,
 			const struct pidsim_sc_stmt *st, size_t have, size_t need)
 {
 	if (have + need <= r->max_tasks)
 		return false;
-	d->oc.ret = d->oc.nr = -E2BIG;
-	d->oc.over = true;
+	d->outcome.ret = d->outcome.nr = -E2BIG;
+	d->outcome.over = true;
 	note_limit(d, "max_tasks", (int)r->max_tasks);
 	if (st->def >= 0)
-		d->unbound[st->def] = st->line;
+		d->labels[st->def].unbound_at = st->line;
 	return true;
 }
 
@@ -483,7 +515,7 @@ static bool below_min_ct_pid_max(pidsim_kernel *k, pidsim_tid cur, unsigned flag
 }
 
 /* Whether a failed fork hit a limit the design records. */
-static void fork_limit(struct drun *d, pidsim_kernel *k, pidsim_tid cur,
+static void fork_limit(struct design_run *d, pidsim_kernel *k, pidsim_tid cur,
 		       unsigned flags, int ret)
 {
 	const struct pidsim_design_info *info = pidsim_kernel_design(k);
@@ -504,7 +536,7 @@ static void fork_limit(struct drun *d, pidsim_kernel *k, pidsim_tid cur,
 
 /* An image runs the design under test, or the one its kernel statement
  * names (design D). */
-static int run_kernel(struct run *r, struct drun *d, const struct pidsim_sc_stmt *st)
+static int run_kernel(struct run *r, struct design_run *d, const struct pidsim_sc_stmt *st)
 {
 	const char *fixed = r->sc->images[st->image].design;
 	const struct pidsim_design_info *info =
@@ -513,71 +545,71 @@ static int run_kernel(struct run *r, struct drun *d, const struct pidsim_sc_stmt
 	pidsim_kernel *k;
 	int ret = pidsim_kernel_create(info->name, st->arg, &k);
 
-	d->oc.ret = ret;
+	d->outcome.ret = ret;
 	if (ret) {
-		d->kdown[st->image] = st->line;
+		d->boot_failed[st->image] = st->line;
 		if (ret == -EINVAL && st->arg > info->max_pid_max)
 			note_limit(d, "max_pid_max", info->max_pid_max);
 		return ret == -ENOMEM ? ret : 0;
 	}
-	d->k[st->image] = k;
+	d->kernel[st->image] = k;
 	cost_done(k, &s0, d);
-	d->oc.label = st->def;
+	d->outcome.label = st->def;
 	return bind_task(r, d, st->def, pidsim_host_init(k));
 }
 
-static int run_fork(struct run *r, struct drun *d, pidsim_kernel *k,
+static int run_fork(struct run *r, struct design_run *d, pidsim_kernel *k,
 		    const struct pidsim_sc_stmt *st)
 {
-	pidsim_tid cur = d->tid[st->who], child = PIDSIM_NO_TASK;
+	pidsim_tid cur = d->labels[st->who].tid, child = PIDSIM_NO_TASK;
 	struct pidsim_stats s0;
 	int ret, err = 0, ct = -1;
 
 	pidsim_stats_get(k, &s0);
 	ret = pidsim_fork(k, cur, (unsigned)st->arg, &child);
 	cost_done(k, &s0, d);
-	d->oc.ret = d->oc.nr = ret;
+	d->outcome.ret = d->outcome.nr = ret;
 	if (ret < 0) {
-		d->unbound[st->def] = st->line;
+		d->labels[st->def].unbound_at = st->line;
 		fork_limit(d, k, cur, (unsigned)st->arg, ret);
 		return ret == -ENOMEM ? ret : 0;
 	}
-	d->oc.label = st->def;
+	d->outcome.label = st->def;
 	if (st->arg & PIDSIM_CLONE_NEWPID) {
 		pidsim_tid pc;
 
 		if (pidsim_container_of(k, cur, &pc) == 0)
 			ct = label_of(d, st->image, pc);
-		d->pct[st->def] = ct;
+		d->labels[st->def].parent_ct = ct;
 	}
 	err = bind_task(r, d, st->def, child);
 	return err;
 }
 
-static void run_wait(struct drun *d, pidsim_kernel *k, pidsim_tid cur, int nr)
+static void run_wait(struct design_run *d, pidsim_kernel *k, pidsim_tid cur, int nr)
 {
 	int status = 0;
 
-	d->oc.ret = d->oc.nr = pidsim_wait(k, cur, nr, &status);
-	d->oc.status = status;
+	d->outcome.ret = d->outcome.nr = pidsim_wait(k, cur, nr, &status);
+	d->outcome.status = status;
 }
 
-static void run_kill(struct drun *d, pidsim_kernel *k, const struct pidsim_sc_stmt *st,
+static void run_kill(struct design_run *d, pidsim_kernel *k, const struct pidsim_sc_stmt *st,
 		     int nr)
 {
-	pidsim_tid cur = d->tid[st->who];
+	pidsim_tid cur = d->labels[st->who].tid;
 
 	if (st->pid.ct >= 0)
-		d->oc.ret = pidsim_kill_in(k, cur, d->tid[st->pid.ct], nr, st->arg);
+		d->outcome.ret = pidsim_kill_in(k, cur, d->labels[st->pid.ct].tid, nr, st->arg);
 	else
-		d->oc.ret = pidsim_kill(k, cur, nr, st->arg);
-	d->oc.nr = d->oc.ret;
+		d->outcome.ret = pidsim_kill(k, cur, nr, st->arg);
+	d->outcome.nr = d->outcome.ret;
 }
 
 /* Fork, exit and reap count children, one at a time: moves the caller's
  * allocator on, as a busy system does between two events.  Needs room for
  * one task under the budget; stops early when the time limit passes. */
-static void run_churn(struct run *r, struct drun *d, pidsim_kernel *k,
+static void run_churn(struct run *r, struct design_run *d, pidsim_kernel *k,
 		      const struct pidsim_sc_stmt *st, pidsim_tid cur, int count)
 {
 	int done = 0, ret = 0;
@@ -599,117 +631,124 @@ static void run_churn(struct run *r, struct drun *d, pidsim_kernel *k,
 		if (ret >= 0)
 			done++;
 	}
-	d->oc.ret = ret < 0 ? ret : done;
-	d->oc.nr = done;
+	d->outcome.ret = ret < 0 ? ret : done;
+	d->outcome.nr = done;
 	if (ret == -EAGAIN)
 		fork_limit(d, k, cur, 0, ret);
 }
 
 /* ps: room for every task; the count can be no larger. */
-static int run_ps(struct drun *d, pidsim_kernel *k, const struct pidsim_sc_stmt *st)
+static int run_ps(struct design_run *d, pidsim_kernel *k, const struct pidsim_sc_stmt *st)
 {
-	struct outcome *oc = &d->oc;
-	pidsim_tid cur = d->tid[st->who];
+	struct outcome *outcome = &d->outcome;
+	pidsim_tid cur = d->labels[st->who].tid;
 	struct pidsim_census c;
 	int ret;
 
 	pidsim_census_get(k, &c);
-	if (c.tasks + 1 > oc->cap) {
+	if (c.tasks + 1 > outcome->cap) {
 		size_t cap = c.tasks + 1;
-		int *p = realloc(oc->pids, cap * sizeof *p), *l = NULL;
+		int *p = realloc(outcome->pids, cap * sizeof *p), *l = NULL;
 		bool *u = NULL;
 
 		if (p)
-			oc->pids = p;
-		if (p && (l = realloc(oc->plabels, cap * sizeof *l)))
-			oc->plabels = l;
-		if (l && (u = realloc(oc->used, cap * sizeof *u)))
-			oc->used = u;
+			outcome->pids = p;
+		if (p && (l = realloc(outcome->plabels, cap * sizeof *l)))
+			outcome->plabels = l;
+		if (l && (u = realloc(outcome->used, cap * sizeof *u)))
+			outcome->used = u;
 		if (!u)
 			return -ENOMEM;
-		oc->cap = cap;
+		outcome->cap = cap;
 	}
 	if (st->ct >= 0)
-		ret = pidsim_ps_in(k, cur, d->tid[st->ct], oc->pids, oc->cap);
+		ret = pidsim_ps_in(k, cur, d->labels[st->ct].tid, outcome->pids, outcome->cap);
 	else
-		ret = pidsim_ps(k, cur, oc->pids, oc->cap);
-	oc->ret = oc->nr = ret;
-	oc->n = ret < 0 ? 0 : (size_t)ret < oc->cap ? (size_t)ret : oc->cap;
+		ret = pidsim_ps(k, cur, outcome->pids, outcome->cap);
+	outcome->ret = outcome->nr = ret;
+	outcome->n = ret < 0 ? 0 : (size_t)ret < outcome->cap ? (size_t)ret : outcome->cap;
 	return 0;
 }
 
-static int run_ref(struct run *r, struct drun *d, pidsim_kernel *k,
+static int run_ref(struct run *r, struct design_run *d, pidsim_kernel *k,
 		   const struct pidsim_sc_stmt *st, int nr)
 {
-	pidsim_tid cur = d->tid[st->who], t = PIDSIM_NO_TASK;
+	pidsim_tid cur = d->labels[st->who].tid, t = PIDSIM_NO_TASK;
 	int ret;
 
 	if (st->pid.ct >= 0)
-		ret = pidsim_find_in(k, cur, d->tid[st->pid.ct], nr, &t);
+		ret = pidsim_find_in(k, cur, d->labels[st->pid.ct].tid, nr, &t);
 	else
 		ret = pidsim_find(k, cur, nr, &t);
-	d->oc.ret = d->oc.nr = ret;
+	d->outcome.ret = d->outcome.nr = ret;
 	if (ret < 0) {
-		d->unbound[st->def] = st->line;
+		d->labels[st->def].unbound_at = st->line;
 		return 0;
 	}
-	d->oc.label = label_of(d, st->image, t);
+	d->outcome.label = label_of(d, st->image, t);
 	return bind_task(r, d, st->def, t);
 }
 
-static void run_resolve(struct drun *d, pidsim_kernel *k, const struct pidsim_sc_stmt *st)
+static void run_resolve(struct design_run *d, pidsim_kernel *k, const struct pidsim_sc_stmt *st)
 {
-	pidsim_tid t = d->tid[st->pid.label];
+	pidsim_tid t = d->labels[st->pid.label].tid;
 
-	d->oc.state = pidsim_task_state(k, t);
-	d->oc.nr = pidsim_pid_of(k, d->tid[st->who], t);
-	d->oc.ret = d->oc.state < 0 ? d->oc.state : d->oc.nr;
-	d->oc.label = label_of(d, st->image, t);
+	d->outcome.state = pidsim_task_state(k, t);
+	d->outcome.nr = pidsim_pid_of(k, d->labels[st->who].tid, t);
+	d->outcome.ret = d->outcome.state < 0 ? d->outcome.state : d->outcome.nr;
+	d->outcome.label = label_of(d, st->image, t);
 }
 
-static void run_setown(struct drun *d, pidsim_kernel *k, const struct pidsim_sc_stmt *st,
+static void run_setown(struct design_run *d, pidsim_kernel *k, const struct pidsim_sc_stmt *st,
 		       int nr)
 {
-	int ret = pidsim_setown(k, d->tid[st->who], nr);
+	int ret = pidsim_setown(k, d->labels[st->who].tid, nr);
 
-	d->oc.ret = d->oc.nr = ret;
+	d->outcome.ret = d->outcome.nr = ret;
 	if (ret >= 0)
-		d->obj[st->def] = ret;
+		d->labels[st->def].obj = ret;
 	else
-		d->unbound[st->def] = st->line;
+		d->labels[st->def].unbound_at = st->line;
 }
 
-static void run_notify(struct drun *d, pidsim_kernel *k, const struct pidsim_sc_stmt *st)
+/* The kernel an object's statement runs on: the statement's, or the one
+ * the object moved to with its owner (migrate). */
+static int obj_kernel_of(const struct design_run *d, const struct pidsim_sc_stmt *st)
 {
-	int image = d->oimg[st->obj] >= 0 ? d->oimg[st->obj] : st->image;
+	int moved = d->labels[st->obj].obj_kernel;
+
+	return moved >= 0 ? moved : st->image;
+}
+
+static void run_notify(struct design_run *d, pidsim_kernel *k, const struct pidsim_sc_stmt *st)
+{
 	pidsim_tid to = PIDSIM_NO_TASK;
 
 	if (st->kind == PIDSIM_SC_CLOSE) {
-		d->oc.ret = d->oc.nr = pidsim_owner_close(k, d->obj[st->obj]);
+		d->outcome.ret = d->outcome.nr = pidsim_owner_close(k, d->labels[st->obj].obj);
 		return;
 	}
-	d->oc.ret = d->oc.nr = pidsim_notify(k, d->obj[st->obj], st->arg, &to);
-	d->oc.label = label_of(d, image, to);
+	d->outcome.ret = d->outcome.nr = pidsim_notify(k, d->labels[st->obj].obj, st->arg, &to);
+	d->outcome.label = label_of(d, obj_kernel_of(d, st), to);
 }
 
-/* ---- Migration (pidsim_image.h) ---------------------------------------------- */
+/* ---- Checkpoint, restore, migrate (pidsim_image.h) -------------------------- */
 
-/* Add what k counted since s0 to the statement's cost (a migrate counts
- * on both images). */
-static void cost_add(pidsim_kernel *k, const struct pidsim_stats *s0, struct drun *d)
+/* Whether whole containers or task trees are checkpointed (tree). */
+static unsigned ckpt_what(const struct pidsim_sc_stmt *st)
 {
-	struct pidsim_stats s;
+	return (unsigned)st->arg & PIDSIM_SC_TREE ? PIDSIM_CKPT_TREE : PIDSIM_CKPT_CONTAINER;
+}
 
-	pidsim_stats_get(k, &s);
-	d->oc.cost.lookups += s.lookups - s0->lookups;
-	d->oc.cost.conversions += s.conversions - s0->conversions;
-	d->oc.cost.hash_probes += s.hash_probes - s0->hash_probes;
-	if (s.peak_bytes > d->peak)
-		d->peak = s.peak_bytes;
+/* Whether a restore makes a new container or goes into one (into). */
+static unsigned restore_mode(const struct pidsim_sc_stmt *st)
+{
+	return (unsigned)st->arg & PIDSIM_SC_INTO ? PIDSIM_RESTORE_INTO
+						   : PIDSIM_RESTORE_CONTAINER;
 }
 
 /* Whether a failed restore hit a limit the target's design records. */
-static void restore_limit(struct drun *d, pidsim_kernel *k, int ret)
+static void restore_limit(struct design_run *d, pidsim_kernel *k, int ret)
 {
 	const struct pidsim_design_info *info = pidsim_kernel_design(k);
 
@@ -721,116 +760,134 @@ static void restore_limit(struct drun *d, pidsim_kernel *k, int ret)
 		note_limit(d, "shared pid range full", -1);
 }
 
-/* Room for the handles of a tree of k: no more than k's tasks. */
-static pidsim_tid *tree_room(pidsim_kernel *k, struct pidsim_tree *tree)
+/* Room for the handles of a tree of k: no more than k's tasks, and at
+ * least at_least (a checkpoint image's tasks, for a restore). */
+static pidsim_tid *tree_room(pidsim_kernel *k, size_t at_least,
+			     struct pidsim_tree *tree)
 {
-	struct pidsim_census c;
+	size_t tasks = tasks_on(k);
 
-	pidsim_census_get(k, &c);
-	tree->cap = c.tasks;
-	return calloc(c.tasks ? c.tasks : 1, sizeof(pidsim_tid));
+	tree->cap = tasks > at_least ? tasks : at_least;
+	return calloc(tree->cap ? tree->cap : 1, sizeof(pidsim_tid));
+}
+
+static void tree_free(struct pidsim_tree *tree)
+{
+	free(tree->src);
+	free(tree->dst);
+	free(tree->src_obj);
+	free(tree->dst_obj);
 }
 
 /* The labels of a checkpointed tree's tasks, in image order (-1: none),
  * so that the tasks a restore makes of them can be shown by them. */
-static int *tree_labels(const struct drun *d, int image, const struct pidsim_tree *tree)
+static int *tree_labels(const struct design_run *d, int kernel,
+			const struct pidsim_tree *tree)
 {
-	int *lab = malloc((tree->nr_tasks ? tree->nr_tasks : 1) * sizeof *lab);
+	int *labels = malloc((tree->nr_tasks ? tree->nr_tasks : 1) * sizeof *labels);
 
-	for (size_t i = 0; lab && i < tree->nr_tasks; i++)
-		lab[i] = label_of(d, image, tree->src[i]);
-	return lab;
+	for (size_t i = 0; labels && i < tree->nr_tasks; i++)
+		labels[i] = label_of(d, kernel, tree->src[i]);
+	return labels;
 }
 
-/* Show the tasks a restore made by the labels of the tasks they were
- * checkpointed from (the top keeps the statement's own label). */
-static int name_restored(struct drun *d, int image, const int *lab, size_t n,
-			 const struct pidsim_tree *tree)
+/* A task a restore made, to be shown by label from now on: 0, -ENOMEM. */
+static int add_restored(struct design_run *d, int kernel, pidsim_tid t, int label)
 {
+	if (sc_tidmap_put(&d->label_by_tid[kernel], t, label))
+		return -ENOMEM;
+	if (d->nr_restored == d->cap_restored) {
+		size_t cap = d->cap_restored ? 2 * d->cap_restored : 16;
+		struct restored_task *p = realloc(d->restored, cap * sizeof *p);
+
+		if (!p)
+			return -ENOMEM;
+		d->restored = p;
+		d->cap_restored = cap;
+	}
+	d->restored[d->nr_restored++] = (struct restored_task){ t, kernel, label, 0 };
+	return 0;
+}
+
+/* Show the tasks a restore made by labels[0..n), the labels of the tasks
+ * they were checkpointed from (the top keeps the statement's own label). */
+static int name_restored(struct design_run *d, int kernel, const int *labels,
+			 size_t n, const struct pidsim_tree *tree)
+{
+	pidsim_kernel *k = d->kernel[kernel];
 	pidsim_tid ct, top_ct = PIDSIM_NO_TASK;
 	int view;
 
 	/* A container restored inside another: the view it was restored
 	 * in has containers nested in it now. */
-	pidsim_container_of(d->k[image], tree->top, &top_ct);
-	view = label_of(d, image, top_ct);
+	pidsim_container_of(k, tree->top, &top_ct);
+	view = label_of(d, kernel, top_ct);
 	for (size_t i = 0; view >= 0 && i < tree->nr_tasks && i < tree->cap; i++)
 		if (tree->dst[i] != tree->top &&
-		    pidsim_container_of(d->k[image], tree->dst[i], &ct) == 0 &&
-		    ct == tree->dst[i])
-			d->nested[view] = true;
-	for (size_t i = 0; lab && i < n && i < tree->nr_tasks; i++) {
-		if (lab[i] < 0 || tree->dst[i] == tree->top)
+		    pidsim_container_of(k, tree->dst[i], &ct) == 0 && ct == tree->dst[i])
+			d->labels[view].has_nested = true;
+	for (size_t i = 0; labels && i < n && i < tree->nr_tasks; i++) {
+		if (labels[i] < 0 || tree->dst[i] == tree->top)
 			continue;
-		if (sc_tidmap_put(&d->names[image], tree->dst[i], lab[i]))
+		if (add_restored(d, kernel, tree->dst[i], labels[i]))
 			return -ENOMEM;
-		if (d->nr_sh == d->cap_sh) {
-			size_t cap = d->cap_sh ? 2 * d->cap_sh : 16;
-			struct shadow *p = realloc(d->sh, cap * sizeof *p);
-
-			if (!p)
-				return -ENOMEM;
-			d->sh = p;
-			d->cap_sh = cap;
-		}
-		d->sh[d->nr_sh++] = (struct shadow){ tree->dst[i], image, lab[i], 0 };
 	}
 	return 0;
 }
 
-static int run_checkpoint(const struct run *r, struct drun *d, pidsim_kernel *k,
+/* checkpoint WHO ROOT [tree] -> IMAGE: the label holds the checkpoint
+ * image from now on, unless the task budget for images refuses it. */
+static int run_checkpoint(const struct run *r, struct design_run *d, pidsim_kernel *k,
 			  const struct pidsim_sc_stmt *st)
 {
-	unsigned what = (unsigned)st->arg & PIDSIM_SC_TREE ? PIDSIM_CKPT_TREE
-							    : PIDSIM_CKPT_CONTAINER;
+	unsigned what = ckpt_what(st);
+	struct held_ckpt *ckpt = &d->labels[st->def].ckpt;
 	struct pidsim_tree tree = { 0 };
 	struct pidsim_stats s0;
-	void *img = NULL;
+	void *bytes = NULL;
 	size_t len = 0;
-	int ret;
+	int ret, err = 0;
 
-	tree.src = tree_room(k, &tree);
+	tree.src = tree_room(k, 0, &tree);
 	if (!tree.src)
 		return -ENOMEM;
 	pidsim_stats_get(k, &s0);
-	ret = pidsim_checkpoint(k, d->tid[st->who], d->tid[st->pid.label], what,
-				&img, &len, &tree);
+	ret = pidsim_checkpoint(k, d->labels[st->who].tid, d->labels[st->pid.label].tid,
+				what, &bytes, &len, &tree);
 	cost_done(k, &s0, d);
-	d->oc.ret = d->oc.nr = ret < 0 ? ret : (int)tree.nr_tasks;
+	d->outcome.ret = d->outcome.nr = ret < 0 ? ret : (int)tree.nr_tasks;
 	if (ret < 0) {
-		free(tree.src);
-		d->unbound[st->def] = st->line;
-		return ret == -ENOMEM ? ret : 0;
+		d->labels[st->def].unbound_at = st->line;
+		err = ret == -ENOMEM ? ret : 0;
+	} else if (over_budget(r, d, st, d->ckpt_tasks, tree.nr_tasks)) {
+		pidsim_image_free(bytes);
+	} else {
+		*ckpt = (struct held_ckpt){
+			.bytes = bytes, .len = len, .nr_tasks = tree.nr_tasks,
+			.labels = tree_labels(d, st->image, &tree),
+			.tree = what == PIDSIM_CKPT_TREE,
+		};
+		d->ckpt_tasks += tree.nr_tasks;
+		d->outcome.bytes = len;
+		err = ckpt->labels ? 0 : -ENOMEM;
 	}
-	if (over_budget(r, d, st, d->img_tasks, tree.nr_tasks)) {
-		pidsim_image_free(img);
-		free(tree.src);
-		return 0;
-	}
-	d->img[st->def] = img;
-	d->img_len[st->def] = len;
-	d->img_lab[st->def] = tree_labels(d, st->image, &tree);
-	d->img_n[st->def] = tree.nr_tasks;
-	d->img_tree[st->def] = what == PIDSIM_CKPT_TREE;
-	d->img_tasks += tree.nr_tasks;
-	d->oc.bytes = len;
 	free(tree.src);
-	return d->img_lab[st->def] ? 0 : -ENOMEM;
+	return err;
 }
 
 /* What a restore or a migrate gave: the top's number in the view it was
  * restored under, bound to the statement's label; or why not. */
-static int restored(struct run *r, struct drun *d, pidsim_kernel *k,
-		    const struct pidsim_sc_stmt *st, int ret, pidsim_tid top)
+static int restore_outcome(struct run *r, struct design_run *d, pidsim_kernel *k,
+			   const struct pidsim_sc_stmt *st, int ret, pidsim_tid top)
 {
-	pidsim_tid parent = d->tid[st->kind == PIDSIM_SC_MIGRATE ? st->ct : st->who];
+	pidsim_tid parent = d->labels[st->kind == PIDSIM_SC_MIGRATE ? st->ct : st->who].tid;
 	pidsim_tid ct, pc;
 	int view;
 
-	d->oc.ret = d->oc.nr = ret;
+	d->outcome.ret = d->outcome.nr = ret;
 	if (ret < 0) {
 		if (st->def >= 0)
-			d->unbound[st->def] = st->line;
+			d->labels[st->def].unbound_at = st->line;
 		restore_limit(d, k, ret);
 		return ret == -ENOMEM ? ret : 0;
 	}
@@ -838,27 +895,58 @@ static int restored(struct run *r, struct drun *d, pidsim_kernel *k,
 	if (pidsim_container_of(k, top, &ct) == 0 && ct == top &&
 	    pidsim_container_of(k, parent, &pc) == 0 &&
 	    (view = label_of(d, st->image, pc)) >= 0)
-		d->nested[view] = true;
+		d->labels[view].has_nested = true;
 	if (st->def < 0)
 		return 0;
-	d->oc.label = st->def;
+	d->outcome.label = st->def;
 	return bind_task(r, d, st->def, top);
+}
+
+/* restore WHO IMAGE [into] [-> LABEL]: the checkpoint image the label
+ * holds, rebuilt on k under WHO, its tasks shown by the labels of the
+ * tasks they were checkpointed from. */
+static int run_restore(struct run *r, struct design_run *d, pidsim_kernel *k,
+		       const struct pidsim_sc_stmt *st)
+{
+	const struct held_ckpt *ckpt = &d->labels[st->obj].ckpt;
+	unsigned mode = restore_mode(st);
+	bool adds_init = ckpt->tree && mode == PIDSIM_RESTORE_CONTAINER;
+	struct pidsim_tree tree = { 0 };
+	struct pidsim_stats s0;
+	int ret, err = 0;
+
+	tree.dst = tree_room(k, ckpt->nr_tasks, &tree);
+	if (!tree.dst)
+		return -ENOMEM;
+	if (over_budget(r, d, st, tasks_on(k), ckpt->nr_tasks + adds_init))
+		goto out;
+	pidsim_stats_get(k, &s0);
+	ret = pidsim_restore(k, ckpt->bytes, ckpt->len, d->labels[st->who].tid, mode,
+			     &tree);
+	cost_done(k, &s0, d);
+	err = restore_outcome(r, d, k, st, ret, tree.top);
+	if (!err && ret >= 0)
+		err = name_restored(d, st->image, ckpt->labels, ckpt->nr_tasks, &tree);
+out:
+	free(tree.dst);
+	return err;
 }
 
 /* The stored owners that moved with a migrated tree: their labels name the
  * new objects on the target from now on. */
-static void move_objects(const struct run *r, struct drun *d, int from, int to,
+static void move_objects(const struct run *r, struct design_run *d, int from, int to,
 			 const struct pidsim_tree *tree)
 {
 	for (size_t i = 0; i < tree->nr_objs && i < tree->obj_cap; i++) {
 		for (size_t l = 0; l < r->sc->nr_labels; l++) {
-			int at = d->oimg[l] >= 0 ? d->oimg[l] : r->sc->labels[l].image;
+			struct label_state *ls = &d->labels[l];
+			int at = ls->obj_kernel >= 0 ? ls->obj_kernel : r->sc->labels[l].image;
 
 			if (r->sc->labels[l].kind != PIDSIM_SC_OBJECT || at != from ||
-			    d->obj[l] != tree->src_obj[i])
+			    ls->obj != tree->src_obj[i])
 				continue;
-			d->obj[l] = tree->dst_obj[i];
-			d->oimg[l] = to;
+			ls->obj = tree->dst_obj[i];
+			ls->obj_kernel = to;
 			break;
 		}
 	}
@@ -869,126 +957,88 @@ static void move_objects(const struct run *r, struct drun *d, int from, int to,
  * host init; only when that bound does not fit is it counted, by a
  * checkpoint outside the statement's cost window (changing nothing but
  * src's counters). */
-static bool migrate_over_budget(const struct run *r, struct drun *d, pidsim_kernel *k,
-				pidsim_kernel *src, const struct pidsim_sc_stmt *st,
-				unsigned what, unsigned mode)
+static bool migrate_over_budget(const struct run *r, struct design_run *d, pidsim_kernel *k,
+				pidsim_kernel *src, const struct pidsim_sc_stmt *st)
 {
-	size_t init = what == PIDSIM_CKPT_TREE && mode == PIDSIM_RESTORE_CONTAINER;
+	size_t init = ckpt_what(st) == PIDSIM_CKPT_TREE &&
+		      restore_mode(st) == PIDSIM_RESTORE_CONTAINER;
 	struct pidsim_tree tree = { 0 };
-	void *img = NULL;
+	void *bytes = NULL;
 	size_t len;
 
 	if (tasks_on(k) + tasks_on(src) - 1 + init <= r->max_tasks)
 		return false;
-	if (pidsim_checkpoint(src, d->tid[st->who], d->tid[st->pid.label], what,
-			      &img, &len, &tree) < 0)
+	if (pidsim_checkpoint(src, d->labels[st->who].tid, d->labels[st->pid.label].tid,
+			      ckpt_what(st), &bytes, &len, &tree) < 0)
 		return false;	/* the migrate fails on its own */
-	pidsim_image_free(img);
+	pidsim_image_free(bytes);
 	return over_budget(r, d, st, tasks_on(k), tree.nr_tasks + init);
 }
 
-/* checkpoint, restore, migrate: k is the image the statement's result is
- * read on (the target of a migrate). */
-static int run_migration(struct run *r, struct drun *d, pidsim_kernel *k,
-			 const struct pidsim_sc_stmt *st)
+/* Room for what a migrate from src reports: its tasks on both sides, and
+ * its stored owners (every object of a scenario has a label). */
+static int migrate_room(const struct design_run *d, pidsim_kernel *src,
+			struct pidsim_tree *tree)
 {
-	unsigned what = (unsigned)st->arg & PIDSIM_SC_TREE ? PIDSIM_CKPT_TREE
-							    : PIDSIM_CKPT_CONTAINER;
-	unsigned mode = (unsigned)st->arg & PIDSIM_SC_INTO ? PIDSIM_RESTORE_INTO
-							    : PIDSIM_RESTORE_CONTAINER;
-	int si = r->sc->labels[st->who].image;
-	pidsim_kernel *src = d->k[si];
+	tree->dst = tree_room(src, 0, tree);
+	tree->src = calloc(tree->cap + 1, sizeof *tree->src);
+	tree->obj_cap = d->nr_labels;
+	tree->src_obj = calloc(d->nr_labels, sizeof *tree->src_obj);
+	tree->dst_obj = calloc(d->nr_labels, sizeof *tree->dst_obj);
+	return tree->dst && tree->src && tree->src_obj && tree->dst_obj ? 0 : -ENOMEM;
+}
+
+/* migrate WHO ROOT TARGET [tree] [into] [-> LABEL]: the tree moves from
+ * WHO's kernel to k, under TARGET; the tasks and objects that moved keep
+ * their labels, and its cost counts on both kernels. */
+static int run_migrate(struct run *r, struct design_run *d, pidsim_kernel *k,
+		       const struct pidsim_sc_stmt *st)
+{
+	int from = r->sc->labels[st->who].image, ret, err, *labels = NULL;
+	pidsim_kernel *src = d->kernel[from];
 	struct pidsim_tree tree = { 0 };
-	struct pidsim_stats s0, s0src;
-	int ret, err, *lab = NULL;
+	struct pidsim_stats s0, s0_src;
 
-	if (st->kind == PIDSIM_SC_CHECKPOINT)
-		return run_checkpoint(r, d, k, st);
-	tree.dst = tree_room(st->kind == PIDSIM_SC_RESTORE ? k : src, &tree);
-	if (st->kind == PIDSIM_SC_MIGRATE) {
-		/* every object of a scenario has a label */
-		tree.src = calloc(tree.cap + 1, sizeof *tree.src);
-		tree.obj_cap = d->nlabels;
-		tree.src_obj = calloc(d->nlabels, sizeof *tree.src_obj);
-		tree.dst_obj = calloc(d->nlabels, sizeof *tree.dst_obj);
-	}
-	if (!tree.dst || (st->kind == PIDSIM_SC_MIGRATE &&
-			  (!tree.src || !tree.src_obj || !tree.dst_obj))) {
-		free(tree.dst);
-		free(tree.src);
-		free(tree.src_obj);
-		free(tree.dst_obj);
-		return -ENOMEM;
-	}
+	err = migrate_room(d, src, &tree);
+	if (err)
+		goto out;
+	/* before the budget's checkpoint: its counters count (see
+	 * migrate_over_budget()) */
 	pidsim_stats_get(k, &s0);
-	pidsim_stats_get(src, &s0src);
-	if (st->kind == PIDSIM_SC_RESTORE) {
-		if (d->img_n[st->obj] > tree.cap) {	/* room for the image's tasks */
-			pidsim_tid *p = realloc(tree.dst, d->img_n[st->obj] * sizeof *p);
-
-			if (!p) {
-				free(tree.dst);
-				return -ENOMEM;
-			}
-			tree.dst = p;
-			tree.cap = d->img_n[st->obj];
-			pidsim_stats_get(k, &s0);
-		}
-		if (over_budget(r, d, st, tasks_on(k), d->img_n[st->obj] +
-				(d->img_tree[st->obj] && mode == PIDSIM_RESTORE_CONTAINER))) {
-			free(tree.dst);
-			return 0;
-		}
-		ret = pidsim_restore(k, d->img[st->obj], d->img_len[st->obj],
-				     d->tid[st->who], mode, &tree);
-		cost_done(k, &s0, d);
-		err = restored(r, d, k, st, ret, tree.top);
-		if (!err && ret >= 0)
-			err = name_restored(d, st->image, d->img_lab[st->obj],
-					    d->img_n[st->obj], &tree);
-		free(tree.dst);
-		return err;
-	}
-	if (migrate_over_budget(r, d, k, src, st, what, mode)) {
-		free(tree.dst);
-		free(tree.src);
-		free(tree.src_obj);
-		free(tree.dst_obj);
-		return 0;
-	}
+	pidsim_stats_get(src, &s0_src);
+	if (migrate_over_budget(r, d, k, src, st))
+		goto out;
 	effects_before(r, d);
-	ret = pidsim_migrate(src, d->tid[st->who], d->tid[st->pid.label], what, k,
-			     d->tid[st->ct], mode, &tree);
+	ret = pidsim_migrate(src, d->labels[st->who].tid, d->labels[st->pid.label].tid,
+			     ckpt_what(st), k, d->labels[st->ct].tid, restore_mode(st), &tree);
 	cost_done(k, &s0, d);
 	if (src != k)
-		cost_add(src, &s0src, d);
+		cost_add(src, &s0_src, d);
 	if (ret >= 0) {
-		lab = tree_labels(d, si, &tree);
-		move_objects(r, d, si, st->image, &tree);
+		labels = tree_labels(d, from, &tree);
+		move_objects(r, d, from, st->image, &tree);
 	}
-	err = restored(r, d, k, st, ret, tree.top);
+	err = restore_outcome(r, d, k, st, ret, tree.top);
 	effects_after(r, d, st->line);
 	if (!err && ret >= 0)
-		err = lab ? name_restored(d, st->image, lab, tree.nr_tasks, &tree)
-			  : -ENOMEM;
-	free(lab);
-	free(tree.dst);
-	free(tree.src);
-	free(tree.src_obj);
-	free(tree.dst_obj);
+		err = labels ? name_restored(d, st->image, labels, tree.nr_tasks, &tree)
+			     : -ENOMEM;
+	free(labels);
+out:
+	tree_free(&tree);
 	return err;
 }
 
 /* The call itself, inside the cost window. */
-static int run_call(struct run *r, struct drun *d, pidsim_kernel *k,
+static int run_call(struct run *r, struct design_run *d, pidsim_kernel *k,
 		    const struct pidsim_sc_stmt *st, int nr)
 {
-	pidsim_tid cur = st->who >= 0 ? d->tid[st->who] : PIDSIM_NO_TASK;
-	struct outcome *oc = &d->oc;
+	pidsim_tid cur = st->who >= 0 ? d->labels[st->who].tid : PIDSIM_NO_TASK;
+	struct outcome *outcome = &d->outcome;
 
 	switch (st->kind) {
 	case PIDSIM_SC_EXIT:
-		oc->ret = oc->nr = pidsim_exit(k, cur, st->arg);
+		outcome->ret = outcome->nr = pidsim_exit(k, cur, st->arg);
 		return 0;
 	case PIDSIM_SC_WAIT:
 		run_wait(d, k, cur, nr);
@@ -997,10 +1047,10 @@ static int run_call(struct run *r, struct drun *d, pidsim_kernel *k,
 		run_kill(d, k, st, nr);
 		return 0;
 	case PIDSIM_SC_GETPID:
-		oc->ret = oc->nr = pidsim_getpid(k, cur);
+		outcome->ret = outcome->nr = pidsim_getpid(k, cur);
 		return 0;
 	case PIDSIM_SC_GETPPID:
-		oc->ret = oc->nr = pidsim_getppid(k, cur);
+		outcome->ret = outcome->nr = pidsim_getppid(k, cur);
 		return 0;
 	case PIDSIM_SC_PS:
 		return run_ps(d, k, st);
@@ -1025,62 +1075,63 @@ static int run_call(struct run *r, struct drun *d, pidsim_kernel *k,
 
 /* Name what the call returned: the labels its numbers stand for, and the
  * task a wait released.  Outside the cost window. */
-static void name_results(struct drun *d, const struct pidsim_sc_stmt *st)
+static void name_results(struct design_run *d, const struct pidsim_sc_stmt *st)
 {
-	struct outcome *oc = &d->oc;
-	pidsim_tid cur = st->who >= 0 ? d->tid[st->who] : PIDSIM_NO_TASK;
+	struct outcome *outcome = &d->outcome;
+	pidsim_tid cur = st->who >= 0 ? d->labels[st->who].tid : PIDSIM_NO_TASK;
 
 	if (st->kind == PIDSIM_SC_GETPID || st->kind == PIDSIM_SC_GETPPID)
-		oc->label = label_of_nr(d, st->image, cur, 0, oc->ret);
-	if (st->kind == PIDSIM_SC_WAIT && oc->ret > 0 && oc->nr_gone) {
-		oc->label = oc->gone[0];	/* the one task a wait releases */
-		oc->nr_gone = 0;
+		outcome->label = label_of_nr(d, st->image, cur, 0, outcome->ret);
+	if (st->kind == PIDSIM_SC_WAIT && outcome->ret > 0 && outcome->nr_gone) {
+		outcome->label = outcome->gone[0];	/* the one task a wait releases */
+		outcome->nr_gone = 0;
 	}
-	for (size_t i = 0; st->kind == PIDSIM_SC_EXIT && i < oc->nr_died; i++) {
-		if (oc->died[i] != st->who)
+	for (size_t i = 0; st->kind == PIDSIM_SC_EXIT && i < outcome->nr_died; i++) {
+		if (outcome->died[i] != st->who)
 			continue;	/* the caller's own death goes unsaid */
-		memmove(oc->died + i, oc->died + i + 1,
-			(--oc->nr_died - i) * sizeof *oc->died);
+		memmove(outcome->died + i, outcome->died + i + 1,
+			(--outcome->nr_died - i) * sizeof *outcome->died);
 		break;
 	}
-	for (size_t i = 0; i < oc->n; i++)
-		oc->plabels[i] = label_of_nr(d, st->image, cur,
-					     st->ct >= 0 ? d->tid[st->ct] : 0,
-					     oc->pids[i]);
+	for (size_t i = 0; i < outcome->n; i++)
+		outcome->plabels[i] = label_of_nr(d, st->image, cur,
+					     st->ct >= 0 ? d->labels[st->ct].tid : 0,
+					     outcome->pids[i]);
 }
 
-/* Run statement st on design d, leaving the outcome in d->oc. */
-static int run_stmt(struct run *r, struct drun *d, const struct pidsim_sc_stmt *st)
+/* Run statement st on design d, leaving the outcome in d->outcome. */
+static int run_stmt(struct run *r, struct design_run *d, const struct pidsim_sc_stmt *st)
 {
-	struct outcome *oc = &d->oc;
+	struct outcome *outcome = &d->outcome;
 	struct pidsim_stats s0;
 	pidsim_kernel *k;
 	int nr = 0, err;
 
-	*oc = (struct outcome){ .label = -1, .missing = -1, .pids = oc->pids,
-				.plabels = oc->plabels, .used = oc->used,
-				.cap = oc->cap, .died = oc->died, .gone = oc->gone };
+	*outcome = (struct outcome){ .label = -1, .missing = -1, .pids = outcome->pids,
+				.plabels = outcome->plabels, .used = outcome->used,
+				.cap = outcome->cap, .died = outcome->died, .gone = outcome->gone };
 	if (st->kind == PIDSIM_SC_KERNEL)
 		return run_kernel(r, d, st);
 	if (!can_run(r, d, st)) {
 		if (st->def >= 0)
-			d->unbound[st->def] = oc->cause;
+			d->labels[st->def].unbound_at = outcome->cause;
 		return 0;
 	}
-	k = d->k[st->image];
-	if ((st->kind == PIDSIM_SC_NOTIFY || st->kind == PIDSIM_SC_CLOSE) &&
-	    d->oimg[st->obj] >= 0)
-		k = d->k[d->oimg[st->obj]];	/* it moved with its owner */
+	k = d->kernel[st->kind == PIDSIM_SC_NOTIFY || st->kind == PIDSIM_SC_CLOSE ?
+		      obj_kernel_of(d, st) : st->image];
 	pidsim_stats_get(k, &s0);
-	oc->cost.bytes = s0.bytes;	/* what a statement that runs no call shows */
+	outcome->cost.bytes = s0.bytes;	/* what a statement that runs no call shows */
 	if (st->kind == PIDSIM_SC_FORK)
 		return over_budget(r, d, st, tasks_on(k), 1) ? 0 : run_fork(r, d, k, st);
-	if (st->kind == PIDSIM_SC_CHECKPOINT || st->kind == PIDSIM_SC_RESTORE ||
-	    st->kind == PIDSIM_SC_MIGRATE)
-		return run_migration(r, d, k, st);
+	if (st->kind == PIDSIM_SC_CHECKPOINT)
+		return run_checkpoint(r, d, k, st);
+	if (st->kind == PIDSIM_SC_RESTORE)
+		return run_restore(r, d, k, st);
+	if (st->kind == PIDSIM_SC_MIGRATE)
+		return run_migrate(r, d, k, st);
 	if (st->kind != PIDSIM_SC_RESOLVE && !pid_number(d, k, st, &nr)) {
 		if (st->def >= 0)
-			d->unbound[st->def] = st->line;
+			d->labels[st->def].unbound_at = st->line;
 		return 0;
 	}
 	if (changes_state(st->kind))
@@ -1100,7 +1151,7 @@ static int run_stmt(struct run *r, struct drun *d, const struct pidsim_sc_stmt *
 static void put_pid(struct sc_buf *b, const struct run *r, int nr, int label)
 {
 	if (label >= 0)
-		sc_buf_printf(b, "%d(%s)", nr, lname(r, label));
+		sc_buf_printf(b, "%d(%s)", nr, label_name(r, label));
 	else
 		sc_buf_printf(b, "%d", nr);
 }
@@ -1110,7 +1161,7 @@ static void put_named(struct sc_buf *b, const struct run *r, int nr, int label,
 		      bool named)
 {
 	if (named && label >= 0)
-		sc_buf_printf(b, "%s", lname(r, label));
+		sc_buf_printf(b, "%s", label_name(r, label));
 	else
 		put_pid(b, r, nr, label);
 }
@@ -1143,51 +1194,51 @@ static void put_labels(struct sc_buf *b, const struct run *r, int *l, size_t n,
 
 	qsort(l, n, sizeof *l, cmp_int);
 	for (size_t i = 0; i < show; i++)
-		sc_buf_printf(b, " %s", lname(r, l[i]));
+		sc_buf_printf(b, " %s", label_name(r, l[i]));
 	if (show < n)
 		sc_buf_printf(b, " +%zu more", n - show);
 }
 
 /* The labels a statement killed and released: " {died a b; gone c}". */
-static void put_effects(struct sc_buf *b, const struct run *r, struct outcome *oc,
+static void put_effects(struct sc_buf *b, const struct run *r, struct outcome *outcome,
 			bool brief)
 {
-	if (!oc->nr_died && !oc->nr_gone)
+	if (!outcome->nr_died && !outcome->nr_gone)
 		return;
 	sc_buf_printf(b, " {");
-	if (oc->nr_died)
+	if (outcome->nr_died)
 		sc_buf_printf(b, "died");
-	put_labels(b, r, oc->died, oc->nr_died, brief);
-	if (oc->nr_gone)
-		sc_buf_printf(b, "%sgone", oc->nr_died ? "; " : "");
-	put_labels(b, r, oc->gone, oc->nr_gone, brief);
+	put_labels(b, r, outcome->died, outcome->nr_died, brief);
+	if (outcome->nr_gone)
+		sc_buf_printf(b, "%sgone", outcome->nr_died ? "; " : "");
+	put_labels(b, r, outcome->gone, outcome->nr_gone, brief);
 	sc_buf_printf(b, "}");
 }
 
 /* A ps list; sorted by label when named (the order of numbers is what a
  * renumbering design changes). */
-static void put_list(struct sc_buf *b, const struct run *r, const struct outcome *oc,
+static void put_list(struct sc_buf *b, const struct run *r, const struct outcome *outcome,
 		     bool named)
 {
 	int *order = NULL;
 
-	if (named && oc->n) {
-		order = malloc(oc->n * sizeof *order);
+	if (named && outcome->n) {
+		order = malloc(outcome->n * sizeof *order);
 		if (!order) {
 			b->oom = true;
 			return;
 		}
-		for (size_t i = 0; i < oc->n; i++)
-			order[i] = oc->plabels[i] >= 0 ? oc->plabels[i] : -1 - oc->pids[i];
-		qsort(order, oc->n, sizeof *order, cmp_int);
+		for (size_t i = 0; i < outcome->n; i++)
+			order[i] = outcome->plabels[i] >= 0 ? outcome->plabels[i] : -1 - outcome->pids[i];
+		qsort(order, outcome->n, sizeof *order, cmp_int);
 	}
 	sc_buf_printf(b, "[");
-	for (size_t i = 0; i < oc->n; i++) {
+	for (size_t i = 0; i < outcome->n; i++) {
 		sc_buf_printf(b, i ? " " : "");
 		if (order)
 			put_named(b, r, -1 - order[i], order[i], true);
 		else
-			put_pid(b, r, oc->pids[i], oc->plabels[i]);
+			put_pid(b, r, outcome->pids[i], outcome->plabels[i]);
 	}
 	sc_buf_printf(b, "]");
 	free(order);
@@ -1197,52 +1248,52 @@ static void put_list(struct sc_buf *b, const struct run *r, const struct outcome
  * compares numbers and labels, or the one that compares up to renaming
  * (named). */
 static void put_outcome(struct sc_buf *b, const struct run *r,
-			const struct pidsim_sc_stmt *st, struct outcome *oc,
+			const struct pidsim_sc_stmt *st, struct outcome *outcome,
 			bool named, bool brief)
 {
-	if (oc->how == OC_NOTRUN) {
-		sc_buf_printf(b, "- (line %u)", oc->cause);
+	if (outcome->how == OUTCOME_NOT_RUN) {
+		sc_buf_printf(b, "- (line %u)", outcome->cause);
 		return;
 	}
-	if (oc->how == OC_NOPID) {
+	if (outcome->how == OUTCOME_NO_PID) {
 		sc_buf_printf(b, "nopid");
 		return;
 	}
 	if (st->kind == PIDSIM_SC_RESOLVE) {
-		sc_buf_printf(b, "%s", sc_state_name(oc->state));
-		if (oc->state >= 0 && oc->nr >= 0)
+		sc_buf_printf(b, "%s", sc_state_name(outcome->state));
+		if (outcome->state >= 0 && outcome->nr >= 0)
 			sc_buf_printf(b, " ");
-		if (oc->state >= 0 && oc->nr >= 0)
-			put_named(b, r, oc->nr, oc->nr ? oc->label : -1, named);
-		else if (oc->state >= 0)
-			sc_buf_printf(b, " %s", pidsim_errname(oc->nr));
-	} else if (st->kind == PIDSIM_SC_KERNEL && oc->ret == 0) {
+		if (outcome->state >= 0 && outcome->nr >= 0)
+			put_named(b, r, outcome->nr, outcome->nr ? outcome->label : -1, named);
+		else if (outcome->state >= 0)
+			sc_buf_printf(b, " %s", pidsim_errname(outcome->nr));
+	} else if (st->kind == PIDSIM_SC_KERNEL && outcome->ret == 0) {
 		sc_buf_printf(b, "booted");
-	} else if (oc->ret < 0) {
-		sc_buf_printf(b, "%s", pidsim_errname(oc->ret));
-		if (st->kind == PIDSIM_SC_CHURN && oc->nr)
-			sc_buf_printf(b, " after %d", oc->nr);
+	} else if (outcome->ret < 0) {
+		sc_buf_printf(b, "%s", pidsim_errname(outcome->ret));
+		if (st->kind == PIDSIM_SC_CHURN && outcome->nr)
+			sc_buf_printf(b, " after %d", outcome->nr);
 	} else if (st->kind == PIDSIM_SC_PS) {
-		put_list(b, r, oc, named);
+		put_list(b, r, outcome, named);
 	} else if (st->kind == PIDSIM_SC_CHECKPOINT) {
 		/* the size is the design's (pidns keeps more numbers): shown,
 		 * not compared */
-		sc_buf_printf(b, "%d tasks", oc->nr);
+		sc_buf_printf(b, "%d tasks", outcome->nr);
 		if (brief)
-			sc_buf_printf(b, ", %zu bytes", oc->bytes);
+			sc_buf_printf(b, ", %zu bytes", outcome->bytes);
 	} else if (st->kind == PIDSIM_SC_REF || st->kind == PIDSIM_SC_NOTIFY) {
 		sc_buf_printf(b, "%s %s", st->kind == PIDSIM_SC_REF ? "found" : "reached",
-			      oc->label >= 0 ? lname(r, oc->label) : "?");
-	} else if (oc->label >= 0 && oc->ret > 0) {
-		put_named(b, r, oc->ret, oc->label, named);
+			      outcome->label >= 0 ? label_name(r, outcome->label) : "?");
+	} else if (outcome->label >= 0 && outcome->ret > 0) {
+		put_named(b, r, outcome->ret, outcome->label, named);
 	} else {
-		sc_buf_printf(b, "%d", oc->ret);
+		sc_buf_printf(b, "%d", outcome->ret);
 	}
-	if (st->kind == PIDSIM_SC_WAIT && oc->ret > 0)
-		put_status(b, oc->status);
-	if (oc->limit[0] && brief)	/* a note for the reader, not a result */
-		sc_buf_printf(b, " [limit: %s]", oc->limit);
-	put_effects(b, r, oc, brief);
+	if (st->kind == PIDSIM_SC_WAIT && outcome->ret > 0)
+		put_status(b, outcome->status);
+	if (outcome->limit[0] && brief)	/* a note for the reader, not a result */
+		sc_buf_printf(b, " [limit: %s]", outcome->limit);
+	put_effects(b, r, outcome, brief);
 }
 
 /* ---- Expects ----------------------------------------------------------------- */
@@ -1255,14 +1306,14 @@ static bool selected(const struct pidsim_sc_sel *sel, const struct pidsim_design
 }
 
 /* Whether the task the result names is label's (which may be an alias). */
-static bool names_label(const struct run *r, const struct drun *d, int result,
+static bool names_label(const struct run *r, const struct design_run *d, int result,
 			int label)
 {
-	return result >= 0 && d->tid[label] && d->tid[label] == d->tid[result] &&
+	return result >= 0 && d->labels[label].tid && d->labels[label].tid == d->labels[result].tid &&
 	       r->sc->labels[label].image == r->sc->labels[result].image;
 }
 
-static bool item_matches(const struct run *r, const struct drun *d,
+static bool item_matches(const struct run *r, const struct design_run *d,
 			 const struct pidsim_sc_item *it, int nr, int label)
 {
 	return (it->nr == -1 || it->nr == nr) &&
@@ -1270,76 +1321,76 @@ static bool item_matches(const struct run *r, const struct drun *d,
 }
 
 /* Every expected pid matches a different pid of the list, in any order. */
-static bool list_matches(const struct run *r, const struct drun *d,
+static bool list_matches(const struct run *r, const struct design_run *d,
 			 const struct pidsim_sc_match *m)
 {
-	const struct outcome *oc = &d->oc;
-	bool *u = oc->used, ok = m->list_len == oc->n;
+	const struct outcome *outcome = &d->outcome;
+	bool *u = outcome->used, ok = m->list_len == outcome->n;
 
-	for (size_t j = 0; ok && j < oc->n; j++)
+	for (size_t j = 0; ok && j < outcome->n; j++)
 		u[j] = false;
 
 	for (size_t i = 0; ok && i < m->list_len; i++) {
 		const struct pidsim_sc_item *it = &r->sc->items[m->list + i];
 		size_t j;
 
-		for (j = 0; j < oc->n; j++)
-			if (!u[j] && item_matches(r, d, it, oc->pids[j], oc->plabels[j]))
+		for (j = 0; j < outcome->n; j++)
+			if (!u[j] && item_matches(r, d, it, outcome->pids[j], outcome->plabels[j]))
 				break;
-		ok = j < oc->n;
+		ok = j < outcome->n;
 		if (ok)
 			u[j] = true;
 	}
 	return ok;
 }
 
-static bool status_matches(const struct pidsim_sc_match *m, const struct outcome *oc)
+static bool status_matches(const struct pidsim_sc_match *m, const struct outcome *outcome)
 {
-	int sig = oc->status & 0x7f;
+	int sig = outcome->status & 0x7f;
 
-	if (oc->ret <= 0)
+	if (outcome->ret <= 0)
 		return false;
 	if (m->what & PIDSIM_SC_M_EXITED)
-		return sig == 0 && ((oc->status >> 8) & 0xff) == m->code;
+		return sig == 0 && ((outcome->status >> 8) & 0xff) == m->code;
 	return sig != 0 && sig == m->sig;
 }
 
 /* One alternative: every check it makes holds. */
-static bool match(const struct run *r, const struct drun *d, const struct pidsim_sc_match *m)
+static bool match(const struct run *r, const struct design_run *d, const struct pidsim_sc_match *m)
 {
-	const struct outcome *oc = &d->oc;
+	const struct outcome *outcome = &d->outcome;
 	unsigned w = m->what;
 
-	if ((oc->how == OC_NOPID) != !!(w & PIDSIM_SC_M_NOPID))
+	if ((outcome->how == OUTCOME_NO_PID) != !!(w & PIDSIM_SC_M_NOPID))
 		return false;
-	if (oc->how == OC_NOPID)
+	if (outcome->how == OUTCOME_NO_PID)
 		return true;
-	if ((w & PIDSIM_SC_M_NR) && oc->nr != m->nr)
+	if ((w & PIDSIM_SC_M_NR) && outcome->nr != m->nr)
 		return false;
-	if ((w & PIDSIM_SC_M_LABEL) && !names_label(r, d, oc->label, m->label))
+	if ((w & PIDSIM_SC_M_LABEL) && !names_label(r, d, outcome->label, m->label))
 		return false;
-	if ((w & PIDSIM_SC_M_ERR) && oc->ret != -m->err)
+	if ((w & PIDSIM_SC_M_ERR) && outcome->ret != -m->err)
 		return false;
-	if ((w & PIDSIM_SC_M_OK) && oc->ret < 0)
+	if ((w & PIDSIM_SC_M_OK) && outcome->ret < 0)
 		return false;
-	if ((w & PIDSIM_SC_M_LIMIT) && !oc->limit[0])
+	if ((w & PIDSIM_SC_M_LIMIT) && !outcome->limit[0])
 		return false;
-	if ((w & PIDSIM_SC_M_STATE) && oc->state != m->state &&
-	    !(m->state < 0 && oc->state < 0))
+	if ((w & PIDSIM_SC_M_STATE) && outcome->state != m->state &&
+	    !(m->state < 0 && outcome->state < 0))
 		return false;
-	if ((w & (PIDSIM_SC_M_EXITED | PIDSIM_SC_M_KILLED)) && !status_matches(m, oc))
+	if ((w & (PIDSIM_SC_M_EXITED | PIDSIM_SC_M_KILLED)) && !status_matches(m, outcome))
 		return false;
 	return !(w & PIDSIM_SC_M_LIST) || list_matches(r, d, m);
 }
 
 /* An expect on one design: its cell, and whether it failed. */
-static const char *check_expect(struct run *r, const struct drun *d,
+static const char *check_expect(struct run *r, const struct design_run *d,
 				const struct pidsim_sc_stmt *st, bool *failed)
 {
 	*failed = false;
 	if (!selected(&st->sel, d->info))
 		return "";
-	if (d->oc.how == OC_NOTRUN)
+	if (d->outcome.how == OUTCOME_NOT_RUN)
 		return "skip";
 	r->sum.expects++;
 	for (size_t i = 0; i < st->nr_alts; i++)
@@ -1354,13 +1405,13 @@ static const char *check_expect(struct run *r, const struct drun *d,
 
 /* The container whose view the statement reads numbers in, as a label of
  * its init; -1 for none (notify, kernel) or a caller that is gone. */
-static int view_of(const struct drun *d, const struct pidsim_sc_stmt *st)
+static int view_of(const struct design_run *d, const struct pidsim_sc_stmt *st)
 {
 	int viewer = st->pid.ct >= 0 ? st->pid.ct : st->ct >= 0 ? st->ct : st->who;
-	pidsim_kernel *k = st->image >= 0 ? d->k[st->image] : NULL;
+	pidsim_kernel *k = st->image >= 0 ? d->kernel[st->image] : NULL;
 	pidsim_tid ct;
 
-	if (viewer < 0 || !k || pidsim_container_of(k, d->tid[viewer], &ct))
+	if (viewer < 0 || !k || pidsim_container_of(k, d->labels[viewer].tid, &ct))
 		return -1;
 	return label_of(d, st->image, ct);
 }
@@ -1371,12 +1422,12 @@ static bool is_host(const struct run *r, int ct)
 }
 
 /* Whether a container has had a container nested in it. */
-static bool has_children(const struct run *r, const struct drun *d, int ct)
+static bool has_children(const struct run *r, const struct design_run *d, int ct)
 {
-	if (ct >= 0 && d->nested[ct])
+	if (ct >= 0 && d->labels[ct].has_nested)
 		return true;
 	for (size_t i = 0; i < r->sc->nr_labels; i++)
-		if (d->pct[i] == ct)
+		if (d->labels[i].parent_ct == ct)
 			return true;
 	return false;
 }
@@ -1397,7 +1448,7 @@ static void put_flag_list(struct sc_buf *b, unsigned flags)
 /* How d's flags among mask stand against the reference a's, in
  * parentheses: "(with hierarchical; without shared-range, unlike vpid)";
  * a flag both have is said to be shared ("renumbers, like vpid"). */
-static void put_flags(struct sc_buf *b, const struct drun *a, const struct drun *d,
+static void put_flags(struct sc_buf *b, const struct design_run *a, const struct design_run *d,
 		      unsigned mask)
 {
 	unsigned fa = a->info->flags, fd = d->info->flags;
@@ -1435,17 +1486,17 @@ static void put_flags(struct sc_buf *b, const struct drun *a, const struct drun 
 
 /* Explanations from how the run went: a statement that could not run, or
  * a limit.  false when none applies. */
-static bool explain_by_run(struct sc_buf *b, const struct drun *a, const struct drun *d)
+static bool explain_by_run(struct sc_buf *b, const struct design_run *a, const struct design_run *d)
 {
-	const struct outcome *oa = &a->oc, *od = &d->oc;
+	const struct outcome *oa = &a->outcome, *od = &d->outcome;
 	const char *ref = a->info->name;
 
-	if (od->how == OC_NOTRUN) {
+	if (od->how == OUTCOME_NOT_RUN) {
 		sc_buf_printf(b, "follows line %u, which left nothing to run on",
 			      od->cause);
 		return true;
 	}
-	if (oa->how == OC_NOTRUN) {
+	if (oa->how == OUTCOME_NOT_RUN) {
 		sc_buf_printf(b, "%s did not run: line %u left it nothing to run on",
 			      ref, oa->cause);
 		return true;
@@ -1471,7 +1522,7 @@ static bool explain_by_run(struct sc_buf *b, const struct drun *a, const struct 
 /* Rule 9: a notify reaches what the stored owner names, a number or a
  * weak reference.  Only when the two designs store the owner differently
  * (whatever else diverged before); both numbers: see explain(). */
-static bool explain_owner(struct sc_buf *b, const struct drun *a, const struct drun *d,
+static bool explain_owner(struct sc_buf *b, const struct design_run *a, const struct design_run *d,
 			  const struct pidsim_sc_stmt *st)
 {
 	unsigned fa = a->info->flags, fd = d->info->flags;
@@ -1500,33 +1551,33 @@ static bool has_label(const int *v, size_t n, int l)
  * statement names, the task either result names, or one that only one of
  * the results lists (died, gone, or in a ps list; a task both list is not
  * what differs).  0 when none has; *which: its label. */
-static unsigned split_line(const struct drun *a, const struct drun *d,
+static unsigned split_line(const struct design_run *a, const struct design_run *d,
 			   const struct pidsim_sc_stmt *st, int *which)
 {
-	const struct outcome *oc[2] = { &a->oc, &d->oc };
+	const struct outcome *outcome[2] = { &a->outcome, &d->outcome };
 	int used[4];
 	size_t n = used_labels(st, used);
 	unsigned best = 0;
 
 #define CONSIDER(l) do {							\
 		int l_ = (l);							\
-		if (l_ >= 0 && (size_t)l_ < d->nlabels && d->split[l_] &&	\
-		    (!best || d->split[l_] < best)) {				\
-			best = d->split[l_];					\
+		if (l_ >= 0 && (size_t)l_ < d->nr_labels && d->labels[l_].diverged_at &&	\
+		    (!best || d->labels[l_].diverged_at < best)) {				\
+			best = d->labels[l_].diverged_at;					\
 			*which = l_;						\
 		}								\
 	} while (0)
 #define CONSIDER_ONE_SIDED(field, count) do {				\
-		for (size_t i_ = 0; i_ < oc[s]->count; i_++)			\
-			if (!has_label(oc[!s]->field, oc[!s]->count,		\
-				       oc[s]->field[i_]))			\
-				CONSIDER(oc[s]->field[i_]);			\
+		for (size_t i_ = 0; i_ < outcome[s]->count; i_++)			\
+			if (!has_label(outcome[!s]->field, outcome[!s]->count,		\
+				       outcome[s]->field[i_]))			\
+				CONSIDER(outcome[s]->field[i_]);			\
 	} while (0)
 
 	for (size_t i = 0; i < n; i++)
 		CONSIDER(used[i]);
 	for (size_t s = 0; s < 2; s++) {
-		CONSIDER(oc[s]->label);
+		CONSIDER(outcome[s]->label);
 		CONSIDER_ONE_SIDED(died, nr_died);
 		CONSIDER_ONE_SIDED(gone, nr_gone);
 		CONSIDER_ONE_SIDED(plabels, n);
@@ -1537,8 +1588,8 @@ static unsigned split_line(const struct drun *a, const struct drun *d,
 }
 
 /* Explanations from the designs' flags, for a statement read in view. */
-static bool explain_by_flags(struct sc_buf *b, const struct run *r, const struct drun *a,
-			     const struct drun *d, const struct pidsim_sc_stmt *st, int view)
+static bool explain_by_flags(struct sc_buf *b, const struct run *r, const struct design_run *a,
+			     const struct design_run *d, const struct pidsim_sc_stmt *st, int view)
 {
 	unsigned fa = a->info->flags, fd = d->info->flags;
 	unsigned why_host = ((fa ^ fd) | ((fa | fd) & PIDSIM_D_RENUMBERS)) & HOST_FLAGS;
@@ -1551,10 +1602,10 @@ static bool explain_by_flags(struct sc_buf *b, const struct run *r, const struct
 	if (((fa | fd) & PIDSIM_D_HIERARCHICAL) && view >= 0 && has_children(r, a, view)) {
 		if (fd & PIDSIM_D_HIERARCHICAL)
 			sc_buf_printf(b, "hierarchical: %s's view includes nested "
-				      "containers", lname(r, view));
+				      "containers", label_name(r, view));
 		else
 			sc_buf_printf(b, "not hierarchical: %s's view leaves out nested "
-				      "containers, as %s's does not", lname(r, view),
+				      "containers, as %s's does not", label_name(r, view),
 				      a->info->name);
 		return true;
 	}
@@ -1588,18 +1639,18 @@ static bool explain_by_flags(struct sc_buf *b, const struct run *r, const struct
  * consequence of an earlier allowed divergence (a task killed on one
  * design and not on the other) is not the host view's doing.
  */
-static bool explain(struct sc_buf *b, const struct run *r, const struct drun *a,
-		    const struct drun *d, const struct pidsim_sc_stmt *st)
+static bool explain(struct sc_buf *b, const struct run *r, const struct design_run *a,
+		    const struct design_run *d, const struct pidsim_sc_stmt *st)
 {
 	int view = view_of(a, st), which = -1;
 	unsigned split;
 
 	if (explain_by_run(b, a, d) || explain_owner(b, a, d, st))
 		return true;
-	split = d->taint ? split_line(a, d, st, &which) : 0;
+	split = d->diverged_at ? split_line(a, d, st, &which) : 0;
 	if (split) {
 		sc_buf_printf(b, "follows line %u, where %s diverged", split,
-			      lname(r, which));
+			      label_name(r, which));
 		return true;
 	}
 	if (st->kind == PIDSIM_SC_NOTIFY &&
@@ -1610,8 +1661,8 @@ static bool explain(struct sc_buf *b, const struct run *r, const struct drun *a,
 	}
 	if (explain_by_flags(b, r, a, d, st, view))
 		return true;
-	if (d->taint) {
-		sc_buf_printf(b, "follows the divergence at line %u", d->taint);
+	if (d->diverged_at) {
+		sc_buf_printf(b, "follows the divergence at line %u", d->diverged_at);
 		return true;
 	}
 	if (is_host(r, view))
@@ -1619,18 +1670,18 @@ static bool explain(struct sc_buf *b, const struct run *r, const struct drun *a,
 			      "flag says why");
 	else
 		sc_buf_printf(b, "VIOLATION: inside '%s' every design must agree",
-			      view >= 0 ? lname(r, view) : "?");
+			      view >= 0 ? label_name(r, view) : "?");
 	return false;
 }
 
 /* d's outcome as text: a cell (brief), or a key for comparison (up to
  * renaming when named). */
-static char *text_of(const struct run *r, struct drun *d, const struct pidsim_sc_stmt *st,
+static char *text_of(const struct run *r, struct design_run *d, const struct pidsim_sc_stmt *st,
 		     bool named, bool brief)
 {
 	struct sc_buf b = { 0 };
 
-	put_outcome(&b, r, st, &d->oc, named, brief);
+	put_outcome(&b, r, st, &d->outcome, named, brief);
 	return sc_buf_take(&b);
 }
 
@@ -1640,14 +1691,14 @@ static int group_reasons(const struct run *r, char **why, char **note)
 {
 	struct sc_buf b = { 0 };
 
-	for (size_t i = 1; i < r->nd; i++) {
+	for (size_t i = 1; i < r->nr_designs; i++) {
 		if (!why[i])
 			continue;
-		sc_buf_printf(&b, "%s%s", b.len ? "; " : "", r->d[i].info->name);
-		for (size_t j = i + 1; j < r->nd; j++) {
+		sc_buf_printf(&b, "%s%s", b.len ? "; " : "", r->designs[i].info->name);
+		for (size_t j = i + 1; j < r->nr_designs; j++) {
 			if (!why[j] || strcmp(why[i], why[j]))
 				continue;
-			sc_buf_printf(&b, ", %s", r->d[j].info->name);
+			sc_buf_printf(&b, ", %s", r->designs[j].info->name);
 			free(why[j]);
 			why[j] = NULL;
 		}
@@ -1664,12 +1715,12 @@ static int group_reasons(const struct run *r, char **why, char **note)
 /* Compare every design with the first; mark and classify each difference. */
 static int compare(struct run *r, const struct pidsim_sc_stmt *st, struct sc_row *row)
 {
-	struct drun *a = &r->d[0];
-	char **why = calloc(r->nd, sizeof *why);
+	struct design_run *a = &r->designs[0];
+	char **why = calloc(r->nr_designs, sizeof *why);
 	int err = why ? 0 : -ENOMEM;
 
-	for (size_t i = 1; !err && i < r->nd; i++) {
-		struct drun *d = &r->d[i];
+	for (size_t i = 1; !err && i < r->nr_designs; i++) {
+		struct design_run *d = &r->designs[i];
 		bool named = (a->info->flags | d->info->flags) & PIDSIM_D_RENUMBERS;
 		char *ka = text_of(r, a, st, named, false);
 		char *kd = text_of(r, d, st, named, false);
@@ -1696,7 +1747,7 @@ static int compare(struct run *r, const struct pidsim_sc_stmt *st, struct sc_row
 	}
 	if (!err)
 		err = group_reasons(r, why, &row->note);
-	for (size_t i = 0; why && i < r->nd; i++)
+	for (size_t i = 0; why && i < r->nr_designs; i++)
 		free(why[i]);
 	free(why);
 	return err;
@@ -1706,48 +1757,48 @@ static int compare(struct run *r, const struct pidsim_sc_stmt *st, struct sc_row
  * that exists on both or neither, a task in the same state (a zombie: one
  * that died at the same line, so that its exit status can be the same).
  * An alias is the file's reference, not kernel state. */
-static bool same_state(const struct run *r, const struct drun *a,
-		       const struct drun *d, size_t l)
+static bool same_state(const struct run *r, const struct design_run *a,
+		       const struct design_run *d, size_t l)
 {
 	if (r->sc->labels[l].kind == PIDSIM_SC_ALIAS)
 		return true;
 	if (r->sc->labels[l].kind == PIDSIM_SC_OBJECT)
-		return (a->obj[l] >= 0) == (d->obj[l] >= 0);
+		return (a->labels[l].obj >= 0) == (d->labels[l].obj >= 0);
 	int sa = task_state(r, a, (int)l);
 
 	return sa == task_state(r, d, (int)l) &&
-	       (sa != PIDSIM_ZOMBIE || a->death[l] == d->death[l]);
+	       (sa != PIDSIM_ZOMBIE || a->labels[l].died_at == d->labels[l].died_at);
 }
 
 /* After a statement that changes state: note the first line where d's
  * tasks stopped matching the reference's, and forget it once they match
  * again.  A statement that only defines a label, on images that match,
  * needs only that label compared. */
-static void track_divergence(const struct run *r, struct drun *d,
+static void track_divergence(const struct run *r, struct design_run *d,
 			     const struct pidsim_sc_stmt *st)
 {
-	const struct drun *a = &r->d[0];
+	const struct design_run *a = &r->designs[0];
 	bool same = true;
 
-	if (!d->taint && !changes_state(st->kind)) {
+	if (!d->diverged_at && !changes_state(st->kind)) {
 		if (!same_state(r, a, d, (size_t)st->def))
-			d->taint = st->line;
+			d->diverged_at = st->line;
 		return;
 	}
 	/* A restore into a view that gave the tree other numbers here than
 	 * in the reference: the same tasks, numbered apart from now on. */
 	if ((st->kind == PIDSIM_SC_RESTORE || st->kind == PIDSIM_SC_MIGRATE) &&
-	    ((unsigned)st->arg & PIDSIM_SC_INTO) && !d->taint &&
-	    (a->oc.ret != d->oc.ret || a->oc.nr != d->oc.nr)) {
-		d->taint = st->line;
+	    ((unsigned)st->arg & PIDSIM_SC_INTO) && !d->diverged_at &&
+	    (a->outcome.ret != d->outcome.ret || a->outcome.nr != d->outcome.nr)) {
+		d->diverged_at = st->line;
 		return;
 	}
 	for (size_t l = 0; same && l < r->sc->nr_labels; l++)
 		same = same_state(r, a, d, l);
 	if (same)
-		d->taint = 0;
-	else if (!d->taint)
-		d->taint = st->line;
+		d->diverged_at = 0;
+	else if (!d->diverged_at)
+		d->diverged_at = st->line;
 }
 
 /* After a statement: note, per label, the line where its state on d left
@@ -1755,18 +1806,18 @@ static void track_divergence(const struct run *r, struct drun *d,
  * own differences were classified before this, so a later one that
  * involves the label follows that line.  Only a statement that changes
  * state can change a label's but its own. */
-static void track_labels(const struct run *r, struct drun *d,
+static void track_labels(const struct run *r, struct design_run *d,
 			 const struct pidsim_sc_stmt *st)
 {
-	const struct drun *a = &r->d[0];
+	const struct design_run *a = &r->designs[0];
 	size_t from = changes_state(st->kind) ? 0 : (size_t)st->def;
 	size_t to = changes_state(st->kind) ? r->sc->nr_labels : from + 1;
 
 	for (size_t l = from; l < to; l++) {
 		if (same_state(r, a, d, l))
-			d->split[l] = 0;
-		else if (!d->split[l])
-			d->split[l] = st->line;
+			d->labels[l].diverged_at = 0;
+		else if (!d->labels[l].diverged_at)
+			d->labels[l].diverged_at = st->line;
 	}
 }
 
@@ -1776,18 +1827,18 @@ static int do_expect(struct run *r, const struct pidsim_sc_stmt *st, struct sc_r
 {
 	struct sc_buf note = { 0 };
 
-	for (size_t i = 0; i < r->nd; i++) {
+	for (size_t i = 0; i < r->nr_designs; i++) {
 		bool failed;
 
 		struct sc_buf cell = { 0 };
 
-		sc_buf_printf(&cell, "%s", check_expect(r, &r->d[i], st, &failed));
+		sc_buf_printf(&cell, "%s", check_expect(r, &r->designs[i], st, &failed));
 		row->cells[i] = sc_buf_take(&cell);
 		if (!row->cells[i])
 			return -ENOMEM;
 		if (failed)
 			sc_buf_printf(&note, "%sexpect failed on %s", note.len ? "; " : "",
-				      r->d[i].info->name);
+				      r->designs[i].info->name);
 		row->violation |= failed;
 	}
 	if (note.oom)
@@ -1801,9 +1852,9 @@ static int do_expect(struct run *r, const struct pidsim_sc_stmt *st, struct sc_r
 static void name_view(const struct run *r, const struct pidsim_sc_stmt *st,
 		      struct sc_row *row)
 {
-	int view = view_of(&r->d[0], st);
+	int view = view_of(&r->designs[0], st);
 	const char *name = st->kind == PIDSIM_SC_NOTIFY || st->kind == PIDSIM_SC_CLOSE ?
-			   "(kernel)" : view >= 0 ? lname(r, view) : "-";
+			   "(kernel)" : view >= 0 ? label_name(r, view) : "-";
 
 	snprintf(row->view, sizeof row->view, "%s", name);
 }
@@ -1814,8 +1865,8 @@ static int do_stmt(struct run *r, const struct pidsim_sc_stmt *st, struct sc_row
 	int err;
 
 	name_view(r, st, row);
-	for (size_t i = 0; i < r->nd; i++) {
-		struct drun *d = &r->d[i];
+	for (size_t i = 0; i < r->nr_designs; i++) {
+		struct design_run *d = &r->designs[i];
 
 		if (out_of_time(r))
 			return -ETIMEDOUT;
@@ -1827,20 +1878,20 @@ static int do_stmt(struct run *r, const struct pidsim_sc_stmt *st, struct sc_row
 		row->cells[i] = text_of(r, d, st, false, true);
 		if (!row->cells[i])
 			return -ENOMEM;
-		row->cost[i] = d->oc.cost;
-		over |= d->oc.over;
+		row->cost[i] = d->outcome.cost;
+		over |= d->outcome.over;
 	}
 	r->sum.statements++;
 	row->has_cost = true;
 	if (over && !r->sum.over_budget++)
 		r->sum.budget_line = st->line;
-	if (r->nd < 2)
+	if (r->nr_designs < 2)
 		return 0;
 	err = compare(r, st, row);
-	for (size_t i = 1; !err && i < r->nd; i++)
+	for (size_t i = 1; !err && i < r->nr_designs; i++)
 		if (changes_state(st->kind) || st->def >= 0) {
-			track_labels(r, &r->d[i], st);
-			track_divergence(r, &r->d[i], st);
+			track_labels(r, &r->designs[i], st);
+			track_divergence(r, &r->designs[i], st);
 		}
 	return err;
 }
@@ -1851,18 +1902,18 @@ static uint64_t work_ahead(const struct run *r, const struct pidsim_sc_stmt *st)
 {
 	uint64_t w = 0;
 
-	for (size_t i = 0; i < r->nd; i++) {
-		const struct drun *d = &r->d[i];
+	for (size_t i = 0; i < r->nr_designs; i++) {
+		const struct design_run *d = &r->designs[i];
 		int who = st->who >= 0 ? r->sc->labels[st->who].image : -1;
 
 		w++;
 		if (st->kind == PIDSIM_SC_CHURN)
 			w += (unsigned)st->arg;
 		else if (st->kind == PIDSIM_SC_RESTORE)
-			w += d->img_n[st->obj];
+			w += d->labels[st->obj].ckpt.nr_tasks;
 		else if ((st->kind == PIDSIM_SC_PS || st->kind == PIDSIM_SC_CHECKPOINT ||
-			  st->kind == PIDSIM_SC_MIGRATE) && who >= 0 && d->k[who])
-			w += tasks_on(d->k[who]);
+			  st->kind == PIDSIM_SC_MIGRATE) && who >= 0 && d->kernel[who])
+			w += tasks_on(d->kernel[who]);
 	}
 	return w;
 }
@@ -1903,10 +1954,10 @@ static int run_all(struct run *r)
 		if (!r->tab.rows[i].asked)
 			return -ENOMEM;
 	}
-	for (size_t i = 0; i < r->nd; i++)
+	for (size_t i = 0; i < r->nr_designs; i++)
 		for (size_t m = 0; m < sc->nr_images && !err; m++)
 			if (sc->images[m].stmt == (size_t)-1)	/* the implicit host */
-				err = run_kernel(r, &r->d[i], &(struct pidsim_sc_stmt){
+				err = run_kernel(r, &r->designs[i], &(struct pidsim_sc_stmt){
 					.kind = PIDSIM_SC_KERNEL, .image = (int)m,
 					.def = sc->images[m].init });
 	for (size_t i = 0; i < sc->nr_stmts && !err; i++) {
@@ -1925,14 +1976,14 @@ static int pick_designs(struct run *r, const char *design)
 
 	if (!all && !pidsim_design_find(design))
 		return -ENOENT;
-	r->nd = all ? n : 1;
-	r->d = calloc(r->nd, sizeof *r->d);
-	if (!r->d)
+	r->nr_designs = all ? n : 1;
+	r->designs = calloc(r->nr_designs, sizeof *r->designs);
+	if (!r->designs)
 		return -ENOMEM;
-	for (size_t i = 0; i < r->nd; i++) {
+	for (size_t i = 0; i < r->nr_designs; i++) {
 		const struct pidsim_design_info *info =
 			all ? pidsim_design_at(i) : pidsim_design_find(design);
-		int err = drun_init(&r->d[i], info, r->sc->nr_labels);
+		int err = design_run_init(&r->designs[i], info, r->sc->nr_labels);
 
 		if (err)
 			return err;
@@ -1942,10 +1993,10 @@ static int pick_designs(struct run *r, const char *design)
 
 static void totals(struct run *r)
 {
-	for (size_t i = 0; i < r->nd; i++) {
+	for (size_t i = 0; i < r->nr_designs; i++) {
 		struct sc_cost *t = &r->tab.total[i];
 
-		r->tab.peak[i] = r->d[i].peak;
+		r->tab.peak[i] = r->designs[i].peak;
 		for (size_t s = 0; s < r->tab.nr_done; s++) {
 			const struct sc_cost *c = &r->tab.rows[s].cost[i];
 
@@ -1967,21 +2018,21 @@ static int run_start(struct run *r, const char *design)
 
 	r->sum.max_tasks = r->max_tasks;
 	if (!err)
-		err = sc_table_init(&r->tab, r->sc->nr_stmts, r->nd);
-	for (size_t i = 0; !err && i < r->nd; i++)
-		r->tab.designs[i] = r->d[i].info;
+		err = sc_table_init(&r->tab, r->sc->nr_stmts, r->nr_designs);
+	for (size_t i = 0; !err && i < r->nr_designs; i++)
+		r->tab.designs[i] = r->designs[i].info;
 	r->tab_ok = !err;
 	if (!err)
 		err = run_all(r);
-	r->sum.designs = r->nd;
+	r->sum.designs = r->nr_designs;
 	return err;
 }
 
 static void run_fini(struct run *r)
 {
-	for (size_t i = 0; r->d && i < r->nd; i++)
-		drun_fini(&r->d[i]);
-	free(r->d);
+	for (size_t i = 0; r->designs && i < r->nr_designs; i++)
+		design_run_fini(&r->designs[i]);
+	free(r->designs);
 	sc_table_free(&r->tab);
 }
 
@@ -2038,6 +2089,7 @@ int pidsim_sc_run_image(const struct pidsim_scenario *sc, const char *design,
 			struct pidsim_sc_summary *sum)
 {
 	struct run r = { .sc = sc, .max_tasks = PIDSIM_SC_MAX_TASKS_DEFAULT };
+	struct held_ckpt *ckpt;
 	int l, err;
 
 	if (!sc || !design || !image || !buf || !len)
@@ -2047,12 +2099,13 @@ int pidsim_sc_run_image(const struct pidsim_scenario *sc, const char *design,
 	    strcmp(design, "all") == 0)
 		return -ENOENT;
 	err = run_start(&r, design);
-	if (!err && !r.d[0].img[l])
+	ckpt = err ? NULL : &r.designs[0].labels[l].ckpt;
+	if (ckpt && !ckpt->bytes)
 		err = -ESRCH;
 	if (!err) {
-		*buf = r.d[0].img[l];
-		*len = r.d[0].img_len[l];
-		r.d[0].img[l] = NULL;
+		*buf = ckpt->bytes;
+		*len = ckpt->len;
+		ckpt->bytes = NULL;
 		if (sum)
 			*sum = r.sum;
 	}
