@@ -49,14 +49,7 @@
 #include <time.h>
 
 #include "pidsim_image.h"
-#include "scenario.h"
-
-/* How far a statement got on a design (struct outcome.how). */
-enum {
-	OUTCOME_RAN,		/* the call was made */
-	OUTCOME_NOT_RUN,	/* an earlier line left no kernel or no label */
-	OUTCOME_NO_PID,		/* a label's task has no number in the view */
-};
+#include "run.h"
 
 #define MAX_EFFECTS 8	/* labels a cell lists as died or gone */
 
@@ -69,111 +62,12 @@ enum {
 /* How often churn looks at the clock, in iterations. */
 #define CHURN_CLOCK 256
 
-/* What one statement gave on one design. */
-struct outcome {
-	int how;		/* OUTCOME_* */
-	unsigned cause;		/* OUTCOME_NOT_RUN: the line that left nothing to run on */
-	int missing;		/* OUTCOME_NOT_RUN, OUTCOME_NO_PID: the label; -1: the kernel */
-	int ret;		/* the call's return value */
-	int nr;			/* the number shown: a pid, a count */
-	int label;		/* the task the result names; -1 */
-	int status;		/* wait: the wait status */
-	int state;		/* resolve: pidsim_task_state() */
-	size_t bytes;		/* checkpoint: the checkpoint image's size */
-	char limit[64];		/* a limit the design records; "" */
-	bool over;		/* the task budget refused the statement */
-	int *pids, *plabels;	/* ps: the pids and the labels they name */
-	bool *used;		/* ps: scratch for matching an expected list */
-	size_t n, cap;
-	int *died, *gone;	/* labels that became zombies / were released:
-				 * room for one entry per label */
-	size_t nr_died, nr_gone;
-	struct sc_cost cost;
-};
-
-/* A task a restore made, shown by the label of the task it was
- * checkpointed from; its deaths and release are effects as a label's are. */
-struct restored_task {
-	pidsim_tid t;
-	int kernel;		/* the kernel it lives in */
-	int label;		/* the label it is shown by */
-	int state_before;	/* its state before the statement */
-};
-
-/* A checkpoint image a label holds (`checkpoint ... -> IMAGE`). */
-struct held_ckpt {
-	void *bytes;		/* pidsim_checkpoint()'s image; NULL: none */
-	size_t len;
-	int *labels;		/* its tasks' labels, in image order; -1: none */
-	size_t nr_tasks;
-	bool tree;		/* a tree image: a restore as a container
-				 * adds an init */
-};
-
-/* What one label of the file stands for on one design, and what the run
- * remembers about it.  Which fields mean something depends on the label's
- * kind (sc->labels[].kind). */
-struct label_state {
-	pidsim_tid tid;		/* a task or alias: its task; PIDSIM_NO_TASK:
-				 * unbound */
-	int obj;		/* an object: its id; -1: unbound */
-	int obj_kernel;		/* an object: the kernel it moved to with its
-				 * owner (migrate); -1: its own */
-	struct held_ckpt ckpt;	/* a checkpoint image */
-	int parent_ct;		/* a container init: its parent container's
-				 * init; -1 */
-	bool has_nested;	/* a container init: a restore nested a
-				 * container in it */
-	unsigned unbound_at;	/* the line that failed to bind it; 0 */
-	int state_before;	/* a task: its state before the statement */
-	unsigned died_at;	/* a task: the line it died at; 0 */
-	unsigned diverged_at;	/* the line its state left the reference
-				 * design's, before the current statement; 0 */
-};
-
-/* One design's run.  kernel[] and the tables by handle are per kernel of
- * the file (sc->images[]); labels[] is per label of the file. */
-struct design_run {
-	const struct pidsim_design_info *info;
-	pidsim_kernel *kernel[PIDSIM_SC_MAX_IMAGES];	/* NULL: not booted */
-	unsigned boot_failed[PIDSIM_SC_MAX_IMAGES];	/* the line its boot failed */
-	struct sc_tidmap label_by_tid[PIDSIM_SC_MAX_IMAGES];	/* handle -> label */
-	struct label_state *labels;
-	size_t nr_labels;
-	int *live;		/* task labels whose task may exist */
-	size_t nr_live;
-	struct restored_task *restored;	/* tasks a restore made, shown by a label */
-	size_t nr_restored, cap_restored;
-	size_t ckpt_tasks;	/* tasks in every checkpoint image held: the
-				 * task budget's */
-	unsigned diverged_at;	/* the line its state left the reference
-				 * design's; 0 */
-	struct outcome outcome;
-	uint64_t peak;
-};
-
-struct run {
-	const struct pidsim_scenario *sc;
-	struct design_run *designs;	/* designs[0]: the reference */
-	size_t nr_designs;
-	struct sc_table tab;
-	struct pidsim_sc_summary sum;
-	FILE *out;		/* the transcript; NULL: none */
-	unsigned max_tasks;	/* the task budget */
-	bool has_deadline;
-	struct timespec deadline;	/* CLOCK_MONOTONIC */
-	bool timed_out;
-	bool tab_ok;		/* the table is set up: it can be printed */
-	bool streaming;		/* rows go out as they finish */
-	uint64_t work;		/* task operations so far (STREAM_WORK) */
-};
-
 /* ---- Set-up ------------------------------------------------------------- */
 
 /* Nothing bound yet: labels[] and the lists that hold labels have room for
  * every label of the file (at least one). */
-static int design_run_init(struct design_run *d, const struct pidsim_design_info *info,
-			   size_t nr_labels)
+int run_design_init(struct design_run *d, const struct pidsim_design_info *info,
+		    size_t nr_labels)
 {
 	size_t n = nr_labels ? nr_labels : 1;
 
@@ -193,7 +87,7 @@ static int design_run_init(struct design_run *d, const struct pidsim_design_info
 	return 0;
 }
 
-static void design_run_fini(struct design_run *d)
+void run_design_fini(struct design_run *d)
 {
 	for (size_t i = 0; i < PIDSIM_SC_MAX_IMAGES; i++) {
 		pidsim_kernel_destroy(d->kernel[i]);
@@ -215,25 +109,15 @@ static void design_run_fini(struct design_run *d)
 
 /* ---- Labels and handles ----------------------------------------------------- */
 
-static bool is_task_label(const struct run *r, int label)
-{
-	return r->sc->labels[label].kind == PIDSIM_SC_TASK;
-}
-
-static const char *label_name(const struct run *r, int label)
-{
-	return r->sc->labels[label].name;
-}
-
 /* The task label a handle of kernel belongs to, or -1.  (Handles are per
  * kernel: two kernels may hand out the same value.) */
-static int label_of(const struct design_run *d, int kernel, pidsim_tid t)
+int run_label_of(const struct design_run *d, int kernel, pidsim_tid t)
 {
 	return sc_tidmap_get(&d->label_by_tid[kernel], t);
 }
 
 /* A new task under its label: it is looked up by handle from now on. */
-static int bind_task(struct run *r, struct design_run *d, int label, pidsim_tid t)
+int run_bind_task(struct run *r, struct design_run *d, int label, pidsim_tid t)
 {
 	d->labels[label].tid = t;
 	if (!is_task_label(r, label))
@@ -243,8 +127,8 @@ static int bind_task(struct run *r, struct design_run *d, int label, pidsim_tid 
 }
 
 /* The label that cur sees as nr names, or -1; not counted as cost. */
-static int label_of_nr(struct design_run *d, int kernel, pidsim_tid cur,
-		       pidsim_tid ct, int nr)
+int run_label_of_nr(struct design_run *d, int kernel, pidsim_tid cur,
+		pidsim_tid ct, int nr)
 {
 	pidsim_kernel *k = d->kernel[kernel];
 	pidsim_tid t;
@@ -253,7 +137,7 @@ static int label_of_nr(struct design_run *d, int kernel, pidsim_tid cur,
 	if (nr <= 0)
 		return -1;
 	err = ct ? pidsim_find_in(k, cur, ct, nr, &t) : pidsim_find(k, cur, nr, &t);
-	return err ? -1 : label_of(d, kernel, t);
+	return err ? -1 : run_label_of(d, kernel, t);
 }
 
 /* ---- Costs --------------------------------------------------------------- */
@@ -276,7 +160,7 @@ static struct sc_cost cost_since(pidsim_kernel *k, const struct pidsim_stats *s0
 }
 
 /* Add c's counters to sum's (the bytes are not a count: left alone). */
-static void cost_sum(struct sc_cost *sum, const struct sc_cost *c)
+void run_cost_sum(struct sc_cost *sum, const struct sc_cost *c)
 {
 	sum->lookups += c->lookups;
 	sum->conversions += c->conversions;
@@ -284,32 +168,25 @@ static void cost_sum(struct sc_cost *sum, const struct sc_cost *c)
 }
 
 /* The statement's cost: what k counted since s0, and the bytes after. */
-static void cost_done(pidsim_kernel *k, const struct pidsim_stats *s0,
-		      struct design_run *d)
+void run_cost_done(pidsim_kernel *k, const struct pidsim_stats *s0,
+	       struct design_run *d)
 {
 	d->outcome.cost = cost_since(k, s0, d);
 }
 
 /* Add what k counted since s0 to the statement's cost (a migrate counts
  * on both kernels; the bytes shown stay the target's). */
-static void cost_add(pidsim_kernel *k, const struct pidsim_stats *s0,
-		     struct design_run *d)
+void run_cost_add(pidsim_kernel *k, const struct pidsim_stats *s0,
+	      struct design_run *d)
 {
 	struct sc_cost c = cost_since(k, s0, d);
 
-	cost_sum(&d->outcome.cost, &c);
+	run_cost_sum(&d->outcome.cost, &c);
 }
 
 /* ---- Effects: which labelled tasks a statement killed or released ----------- */
 
-static bool changes_state(enum pidsim_sc_kind kind)
-{
-	return kind == PIDSIM_SC_EXIT || kind == PIDSIM_SC_WAIT ||
-	       kind == PIDSIM_SC_KILL || kind == PIDSIM_SC_NOTIFY ||
-	       kind == PIDSIM_SC_CHURN || kind == PIDSIM_SC_MIGRATE;
-}
-
-static int task_state(const struct run *r, const struct design_run *d, int label)
+int run_task_state(const struct run *r, const struct design_run *d, int label)
 {
 	pidsim_kernel *k = d->kernel[r->sc->labels[label].image];
 	pidsim_tid t = d->labels[label].tid;
@@ -317,10 +194,10 @@ static int task_state(const struct run *r, const struct design_run *d, int label
 	return k && t ? pidsim_task_state(k, t) : 0;
 }
 
-static void effects_before(const struct run *r, struct design_run *d)
+void run_effects_before(const struct run *r, struct design_run *d)
 {
 	for (size_t i = 0; i < d->nr_live; i++)
-		d->labels[d->live[i]].state_before = task_state(r, d, d->live[i]);
+		d->labels[d->live[i]].state_before = run_task_state(r, d, d->live[i]);
 	for (size_t i = 0; i < d->nr_restored; i++) {
 		struct restored_task *task = &d->restored[i];
 
@@ -350,16 +227,16 @@ static void restored_effects(struct design_run *d)
 	d->nr_restored = kept;
 }
 
-/* Compare with effects_before(), note when each task died (two designs
+/* Compare with run_effects_before(), note when each task died (two designs
  * whose tasks died at different lines have diverged, even if the tasks
  * are all zombies now), and drop released tasks from live. */
-static void effects_after(const struct run *r, struct design_run *d, unsigned line)
+void run_effects_after(const struct run *r, struct design_run *d, unsigned line)
 {
 	struct outcome *outcome = &d->outcome;
 	size_t kept = 0;
 
 	for (size_t i = 0; i < d->nr_live; i++) {
-		int l = d->live[i], now = task_state(r, d, l);
+		int l = d->live[i], now = run_task_state(r, d, l);
 		struct label_state *ls = &d->labels[l];
 
 		if (now < 0)
@@ -378,7 +255,7 @@ static void effects_after(const struct run *r, struct design_run *d, unsigned li
 /* ---- Running one statement ------------------------------------------------- */
 
 /* Every label the statement uses, for the check that each is bound. */
-static size_t used_labels(const struct pidsim_sc_stmt *st, int out[4])
+size_t run_used_labels(const struct pidsim_sc_stmt *st, int out[4])
 {
 	int cand[4] = { st->who, st->pid.label, st->pid.ct,
 			st->ct >= 0 ? st->ct : st->obj };
@@ -396,7 +273,7 @@ static bool can_run(const struct run *r, struct design_run *d, const struct pids
 {
 	struct outcome *outcome = &d->outcome;
 	int labels[4];
-	size_t n = used_labels(st, labels);
+	size_t n = run_used_labels(st, labels);
 
 	if (!d->kernel[st->image]) {
 		outcome->how = OUTCOME_NOT_RUN;
@@ -455,7 +332,7 @@ static bool pid_number(struct design_run *d, pidsim_kernel *k,
 }
 
 /* Record that the outcome is a limit the design states: "max_level 32". */
-static void note_limit(struct design_run *d, const char *what, int v)
+void run_note_limit(struct design_run *d, const char *what, int v)
 {
 	if (v >= 0)
 		snprintf(d->outcome.limit, sizeof d->outcome.limit, "%s %d", what, v);
@@ -465,7 +342,7 @@ static void note_limit(struct design_run *d, const char *what, int v)
 
 /* ---- The limits of the run ------------------------------------------------- */
 
-static size_t tasks_on(const pidsim_kernel *k)
+size_t run_tasks_on(const pidsim_kernel *k)
 {
 	struct pidsim_census c;
 
@@ -476,21 +353,21 @@ static size_t tasks_on(const pidsim_kernel *k)
 /* Whether need more tasks, where have are, would pass the task budget; if
  * so the statement does nothing and gives E2BIG, a recorded limit, and
  * the label it would have defined is unbound from this line on. */
-static bool over_budget(const struct run *r, struct design_run *d,
-			const struct pidsim_sc_stmt *st, size_t have, size_t need)
+bool run_over_budget(const struct run *r, struct design_run *d,
+		 const struct pidsim_sc_stmt *st, size_t have, size_t need)
 {
 	if (have + need <= r->max_tasks)
 		return false;
 	d->outcome.ret = d->outcome.nr = -E2BIG;
 	d->outcome.over = true;
-	note_limit(d, "max_tasks", (int)r->max_tasks);
+	run_note_limit(d, "max_tasks", (int)r->max_tasks);
 	if (st->def >= 0)
 		d->labels[st->def].unbound_at = st->line;
 	return true;
 }
 
 /* Whether the time limit has passed; once it has, it stays passed. */
-static bool out_of_time(struct run *r)
+bool run_out_of_time(struct run *r)
 {
 	struct timespec now;
 
@@ -515,8 +392,8 @@ static bool below_min_ct_pid_max(pidsim_kernel *k, pidsim_tid cur, unsigned flag
 }
 
 /* Whether a failed fork hit a limit the design records. */
-static void fork_limit(struct design_run *d, pidsim_kernel *k, pidsim_tid cur,
-		       unsigned flags, int ret)
+void run_fork_limit(struct design_run *d, pidsim_kernel *k, pidsim_tid cur,
+		unsigned flags, int ret)
 {
 	const struct pidsim_design_info *info = pidsim_kernel_design(k);
 	struct pidsim_census c;
@@ -524,19 +401,28 @@ static void fork_limit(struct design_run *d, pidsim_kernel *k, pidsim_tid cur,
 	pidsim_census_get(k, &c);
 	if ((flags & PIDSIM_CLONE_NEWPID) && ret == info->level_errno &&
 	    pidsim_level_of(k, cur) >= info->max_level)
-		note_limit(d, "max_level", info->max_level);
+		run_note_limit(d, "max_level", info->max_level);
 	else if ((flags & PIDSIM_CLONE_NEWPID) && ret == -EAGAIN &&
 		 info->max_containers && c.containers - 1 >= info->max_containers)
-		note_limit(d, "max_containers", (int)info->max_containers);
+		run_note_limit(d, "max_containers", (int)info->max_containers);
 	else if (ret == -EAGAIN && below_min_ct_pid_max(k, cur, flags))
-		note_limit(d, "min_ct_pid_max", info->min_ct_pid_max);
+		run_note_limit(d, "min_ct_pid_max", info->min_ct_pid_max);
 	else if (ret == -EAGAIN && (info->flags & PIDSIM_D_SHARED_RANGE))
-		note_limit(d, "shared pid range full", -1);
+		run_note_limit(d, "shared pid range full", -1);
+}
+
+/* Whether a kernel that failed to boot with pid_max asked past the
+ * design's max_pid_max. */
+void run_boot_limit(struct design_run *d, const struct pidsim_design_info *info,
+		    int pid_max, int ret)
+{
+	if (ret == -EINVAL && pid_max > info->max_pid_max)
+		run_note_limit(d, "max_pid_max", info->max_pid_max);
 }
 
 /* An image runs the design under test, or the one its kernel statement
  * names (design D). */
-static int run_kernel(struct run *r, struct design_run *d, const struct pidsim_sc_stmt *st)
+int run_kernel(struct run *r, struct design_run *d, const struct pidsim_sc_stmt *st)
 {
 	const char *fixed = r->sc->images[st->image].design;
 	const struct pidsim_design_info *info =
@@ -548,14 +434,13 @@ static int run_kernel(struct run *r, struct design_run *d, const struct pidsim_s
 	d->outcome.ret = ret;
 	if (ret) {
 		d->boot_failed[st->image] = st->line;
-		if (ret == -EINVAL && st->arg > info->max_pid_max)
-			note_limit(d, "max_pid_max", info->max_pid_max);
+		run_boot_limit(d, info, st->arg, ret);
 		return ret == -ENOMEM ? ret : 0;
 	}
 	d->kernel[st->image] = k;
-	cost_done(k, &s0, d);
+	run_cost_done(k, &s0, d);
 	d->outcome.label = st->def;
-	return bind_task(r, d, st->def, pidsim_host_init(k));
+	return run_bind_task(r, d, st->def, pidsim_host_init(k));
 }
 
 static int run_fork(struct run *r, struct design_run *d, pidsim_kernel *k,
@@ -567,11 +452,11 @@ static int run_fork(struct run *r, struct design_run *d, pidsim_kernel *k,
 
 	pidsim_stats_get(k, &s0);
 	ret = pidsim_fork(k, cur, (unsigned)st->arg, &child);
-	cost_done(k, &s0, d);
+	run_cost_done(k, &s0, d);
 	d->outcome.ret = d->outcome.nr = ret;
 	if (ret < 0) {
 		d->labels[st->def].unbound_at = st->line;
-		fork_limit(d, k, cur, (unsigned)st->arg, ret);
+		run_fork_limit(d, k, cur, (unsigned)st->arg, ret);
 		return ret == -ENOMEM ? ret : 0;
 	}
 	d->outcome.label = st->def;
@@ -579,10 +464,10 @@ static int run_fork(struct run *r, struct design_run *d, pidsim_kernel *k,
 		pidsim_tid pc;
 
 		if (pidsim_container_of(k, cur, &pc) == 0)
-			ct = label_of(d, st->image, pc);
+			ct = run_label_of(d, st->image, pc);
 		d->labels[st->def].parent_ct = ct;
 	}
-	err = bind_task(r, d, st->def, child);
+	err = run_bind_task(r, d, st->def, child);
 	return err;
 }
 
@@ -614,10 +499,10 @@ static void run_churn(struct run *r, struct design_run *d, pidsim_kernel *k,
 {
 	int done = 0, ret = 0;
 
-	if (over_budget(r, d, st, tasks_on(k), 1))
+	if (run_over_budget(r, d, st, run_tasks_on(k), 1))
 		return;
 	while (done < count && ret >= 0) {
-		if (done % CHURN_CLOCK == CHURN_CLOCK - 1 && out_of_time(r))
+		if (done % CHURN_CLOCK == CHURN_CLOCK - 1 && run_out_of_time(r))
 			return;
 		pidsim_tid c;
 		int nr = pidsim_fork(k, cur, 0, &c);
@@ -634,7 +519,7 @@ static void run_churn(struct run *r, struct design_run *d, pidsim_kernel *k,
 	d->outcome.ret = ret < 0 ? ret : done;
 	d->outcome.nr = done;
 	if (ret == -EAGAIN)
-		fork_limit(d, k, cur, 0, ret);
+		run_fork_limit(d, k, cur, 0, ret);
 }
 
 /* ps: room for every task; the count can be no larger. */
@@ -685,8 +570,8 @@ static int run_ref(struct run *r, struct design_run *d, pidsim_kernel *k,
 		d->labels[st->def].unbound_at = st->line;
 		return 0;
 	}
-	d->outcome.label = label_of(d, st->image, t);
-	return bind_task(r, d, st->def, t);
+	d->outcome.label = run_label_of(d, st->image, t);
+	return run_bind_task(r, d, st->def, t);
 }
 
 static void run_resolve(struct design_run *d, pidsim_kernel *k, const struct pidsim_sc_stmt *st)
@@ -696,7 +581,7 @@ static void run_resolve(struct design_run *d, pidsim_kernel *k, const struct pid
 	d->outcome.state = pidsim_task_state(k, t);
 	d->outcome.nr = pidsim_pid_of(k, d->labels[st->who].tid, t);
 	d->outcome.ret = d->outcome.state < 0 ? d->outcome.state : d->outcome.nr;
-	d->outcome.label = label_of(d, st->image, t);
+	d->outcome.label = run_label_of(d, st->image, t);
 }
 
 static void run_setown(struct design_run *d, pidsim_kernel *k, const struct pidsim_sc_stmt *st,
@@ -729,7 +614,7 @@ static void run_notify(struct design_run *d, pidsim_kernel *k, const struct pids
 		return;
 	}
 	d->outcome.ret = d->outcome.nr = pidsim_notify(k, d->labels[st->obj].obj, st->arg, &to);
-	d->outcome.label = label_of(d, obj_kernel_of(d, st), to);
+	d->outcome.label = run_label_of(d, obj_kernel_of(d, st), to);
 }
 
 /* ---- Checkpoint, restore, migrate (pidsim_image.h) -------------------------- */
@@ -748,16 +633,16 @@ static unsigned restore_mode(const struct pidsim_sc_stmt *st)
 }
 
 /* Whether a failed restore hit a limit the target's design records. */
-static void restore_limit(struct design_run *d, pidsim_kernel *k, int ret)
+void run_restore_limit(struct design_run *d, pidsim_kernel *k, int ret)
 {
 	const struct pidsim_design_info *info = pidsim_kernel_design(k);
 
 	if (ret == info->level_errno)
-		note_limit(d, "max_level", info->max_level);
+		run_note_limit(d, "max_level", info->max_level);
 	else if (ret == -EAGAIN && info->max_containers)
-		note_limit(d, "max_containers", (int)info->max_containers);
+		run_note_limit(d, "max_containers", (int)info->max_containers);
 	else if (ret == -EAGAIN && (info->flags & PIDSIM_D_SHARED_RANGE))
-		note_limit(d, "shared pid range full", -1);
+		run_note_limit(d, "shared pid range full", -1);
 }
 
 /* Room for the handles of a tree of k: no more than k's tasks, and at
@@ -765,7 +650,7 @@ static void restore_limit(struct design_run *d, pidsim_kernel *k, int ret)
 static pidsim_tid *tree_room(pidsim_kernel *k, size_t at_least,
 			     struct pidsim_tree *tree)
 {
-	size_t tasks = tasks_on(k);
+	size_t tasks = run_tasks_on(k);
 
 	tree->cap = tasks > at_least ? tasks : at_least;
 	return calloc(tree->cap ? tree->cap : 1, sizeof(pidsim_tid));
@@ -787,7 +672,7 @@ static int *tree_labels(const struct design_run *d, int kernel,
 	int *labels = malloc((tree->nr_tasks ? tree->nr_tasks : 1) * sizeof *labels);
 
 	for (size_t i = 0; labels && i < tree->nr_tasks; i++)
-		labels[i] = label_of(d, kernel, tree->src[i]);
+		labels[i] = run_label_of(d, kernel, tree->src[i]);
 	return labels;
 }
 
@@ -821,7 +706,7 @@ static int name_restored(struct design_run *d, int kernel, const int *labels,
 	/* A container restored inside another: the view it was restored
 	 * in has containers nested in it now. */
 	pidsim_container_of(k, tree->top, &top_ct);
-	view = label_of(d, kernel, top_ct);
+	view = run_label_of(d, kernel, top_ct);
 	for (size_t i = 0; view >= 0 && i < tree->nr_tasks && i < tree->cap; i++)
 		if (tree->dst[i] != tree->top &&
 		    pidsim_container_of(k, tree->dst[i], &ct) == 0 && ct == tree->dst[i])
@@ -837,8 +722,8 @@ static int name_restored(struct design_run *d, int kernel, const int *labels,
 
 /* checkpoint WHO ROOT [tree] -> IMAGE: the label holds the checkpoint
  * image from now on, unless the task budget for images refuses it. */
-static int run_checkpoint(const struct run *r, struct design_run *d, pidsim_kernel *k,
-			  const struct pidsim_sc_stmt *st)
+int run_checkpoint(const struct run *r, struct design_run *d, pidsim_kernel *k,
+		   const struct pidsim_sc_stmt *st)
 {
 	unsigned what = ckpt_what(st);
 	struct held_ckpt *ckpt = &d->labels[st->def].ckpt;
@@ -854,12 +739,12 @@ static int run_checkpoint(const struct run *r, struct design_run *d, pidsim_kern
 	pidsim_stats_get(k, &s0);
 	ret = pidsim_checkpoint(k, d->labels[st->who].tid, d->labels[st->pid.label].tid,
 				what, &bytes, &len, &tree);
-	cost_done(k, &s0, d);
+	run_cost_done(k, &s0, d);
 	d->outcome.ret = d->outcome.nr = ret < 0 ? ret : (int)tree.nr_tasks;
 	if (ret < 0) {
 		d->labels[st->def].unbound_at = st->line;
 		err = ret == -ENOMEM ? ret : 0;
-	} else if (over_budget(r, d, st, d->ckpt_tasks, tree.nr_tasks)) {
+	} else if (run_over_budget(r, d, st, d->ckpt_tasks, tree.nr_tasks)) {
 		pidsim_image_free(bytes);
 	} else {
 		*ckpt = (struct held_ckpt){
@@ -888,25 +773,25 @@ static int restore_outcome(struct run *r, struct design_run *d, pidsim_kernel *k
 	if (ret < 0) {
 		if (st->def >= 0)
 			d->labels[st->def].unbound_at = st->line;
-		restore_limit(d, k, ret);
+		run_restore_limit(d, k, ret);
 		return ret == -ENOMEM ? ret : 0;
 	}
 	/* A new container: its parent's view has a container nested in it. */
 	if (pidsim_container_of(k, top, &ct) == 0 && ct == top &&
 	    pidsim_container_of(k, parent, &pc) == 0 &&
-	    (view = label_of(d, st->image, pc)) >= 0)
+	    (view = run_label_of(d, st->image, pc)) >= 0)
 		d->labels[view].has_nested = true;
 	if (st->def < 0)
 		return 0;
 	d->outcome.label = st->def;
-	return bind_task(r, d, st->def, top);
+	return run_bind_task(r, d, st->def, top);
 }
 
 /* restore WHO IMAGE [into] [-> LABEL]: the checkpoint image the label
  * holds, rebuilt on k under WHO, its tasks shown by the labels of the
  * tasks they were checkpointed from. */
-static int run_restore(struct run *r, struct design_run *d, pidsim_kernel *k,
-		       const struct pidsim_sc_stmt *st)
+int run_restore(struct run *r, struct design_run *d, pidsim_kernel *k,
+		const struct pidsim_sc_stmt *st)
 {
 	const struct held_ckpt *ckpt = &d->labels[st->obj].ckpt;
 	unsigned mode = restore_mode(st);
@@ -918,12 +803,12 @@ static int run_restore(struct run *r, struct design_run *d, pidsim_kernel *k,
 	tree.dst = tree_room(k, ckpt->nr_tasks, &tree);
 	if (!tree.dst)
 		return -ENOMEM;
-	if (over_budget(r, d, st, tasks_on(k), ckpt->nr_tasks + adds_init))
+	if (run_over_budget(r, d, st, run_tasks_on(k), ckpt->nr_tasks + adds_init))
 		goto out;
 	pidsim_stats_get(k, &s0);
 	ret = pidsim_restore(k, ckpt->bytes, ckpt->len, d->labels[st->who].tid, mode,
 			     &tree);
-	cost_done(k, &s0, d);
+	run_cost_done(k, &s0, d);
 	err = restore_outcome(r, d, k, st, ret, tree.top);
 	if (!err && ret >= 0)
 		err = name_restored(d, st->image, ckpt->labels, ckpt->nr_tasks, &tree);
@@ -966,13 +851,13 @@ static bool migrate_over_budget(const struct run *r, struct design_run *d, pidsi
 	void *bytes = NULL;
 	size_t len;
 
-	if (tasks_on(k) + tasks_on(src) - 1 + init <= r->max_tasks)
+	if (run_tasks_on(k) + run_tasks_on(src) - 1 + init <= r->max_tasks)
 		return false;
 	if (pidsim_checkpoint(src, d->labels[st->who].tid, d->labels[st->pid.label].tid,
 			      ckpt_what(st), &bytes, &len, &tree) < 0)
 		return false;	/* the migrate fails on its own */
 	pidsim_image_free(bytes);
-	return over_budget(r, d, st, tasks_on(k), tree.nr_tasks + init);
+	return run_over_budget(r, d, st, run_tasks_on(k), tree.nr_tasks + init);
 }
 
 /* Room for what a migrate from src reports: its tasks on both sides, and
@@ -991,8 +876,8 @@ static int migrate_room(const struct design_run *d, pidsim_kernel *src,
 /* migrate WHO ROOT TARGET [tree] [into] [-> LABEL]: the tree moves from
  * WHO's kernel to k, under TARGET; the tasks and objects that moved keep
  * their labels, and its cost counts on both kernels. */
-static int run_migrate(struct run *r, struct design_run *d, pidsim_kernel *k,
-		       const struct pidsim_sc_stmt *st)
+int run_migrate(struct run *r, struct design_run *d, pidsim_kernel *k,
+		const struct pidsim_sc_stmt *st)
 {
 	int from = r->sc->labels[st->who].image, ret, err, *labels = NULL;
 	pidsim_kernel *src = d->kernel[from];
@@ -1008,18 +893,18 @@ static int run_migrate(struct run *r, struct design_run *d, pidsim_kernel *k,
 	pidsim_stats_get(src, &s0_src);
 	if (migrate_over_budget(r, d, k, src, st))
 		goto out;
-	effects_before(r, d);
+	run_effects_before(r, d);
 	ret = pidsim_migrate(src, d->labels[st->who].tid, d->labels[st->pid.label].tid,
 			     ckpt_what(st), k, d->labels[st->ct].tid, restore_mode(st), &tree);
-	cost_done(k, &s0, d);
+	run_cost_done(k, &s0, d);
 	if (src != k)
-		cost_add(src, &s0_src, d);
+		run_cost_add(src, &s0_src, d);
 	if (ret >= 0) {
 		labels = tree_labels(d, from, &tree);
 		move_objects(r, d, from, st->image, &tree);
 	}
 	err = restore_outcome(r, d, k, st, ret, tree.top);
-	effects_after(r, d, st->line);
+	run_effects_after(r, d, st->line);
 	if (!err && ret >= 0)
 		err = labels ? name_restored(d, st->image, labels, tree.nr_tasks, &tree)
 			     : -ENOMEM;
@@ -1081,7 +966,7 @@ static void name_results(struct design_run *d, const struct pidsim_sc_stmt *st)
 	pidsim_tid cur = st->who >= 0 ? d->labels[st->who].tid : PIDSIM_NO_TASK;
 
 	if (st->kind == PIDSIM_SC_GETPID || st->kind == PIDSIM_SC_GETPPID)
-		outcome->label = label_of_nr(d, st->image, cur, 0, outcome->ret);
+		outcome->label = run_label_of_nr(d, st->image, cur, 0, outcome->ret);
 	if (st->kind == PIDSIM_SC_WAIT && outcome->ret > 0 && outcome->nr_gone) {
 		outcome->label = outcome->gone[0];	/* the one task a wait releases */
 		outcome->nr_gone = 0;
@@ -1094,13 +979,13 @@ static void name_results(struct design_run *d, const struct pidsim_sc_stmt *st)
 		break;
 	}
 	for (size_t i = 0; i < outcome->n; i++)
-		outcome->plabels[i] = label_of_nr(d, st->image, cur,
+		outcome->plabels[i] = run_label_of_nr(d, st->image, cur,
 					     st->ct >= 0 ? d->labels[st->ct].tid : 0,
 					     outcome->pids[i]);
 }
 
 /* Run statement st on design d, leaving the outcome in d->outcome. */
-static int run_stmt(struct run *r, struct design_run *d, const struct pidsim_sc_stmt *st)
+int run_stmt(struct run *r, struct design_run *d, const struct pidsim_sc_stmt *st)
 {
 	struct outcome *outcome = &d->outcome;
 	struct pidsim_stats s0;
@@ -1122,7 +1007,7 @@ static int run_stmt(struct run *r, struct design_run *d, const struct pidsim_sc_
 	pidsim_stats_get(k, &s0);
 	outcome->cost.bytes = s0.bytes;	/* what a statement that runs no call shows */
 	if (st->kind == PIDSIM_SC_FORK)
-		return over_budget(r, d, st, tasks_on(k), 1) ? 0 : run_fork(r, d, k, st);
+		return run_over_budget(r, d, st, run_tasks_on(k), 1) ? 0 : run_fork(r, d, k, st);
 	if (st->kind == PIDSIM_SC_CHECKPOINT)
 		return run_checkpoint(r, d, k, st);
 	if (st->kind == PIDSIM_SC_RESTORE)
@@ -1135,12 +1020,12 @@ static int run_stmt(struct run *r, struct design_run *d, const struct pidsim_sc_
 		return 0;
 	}
 	if (changes_state(st->kind))
-		effects_before(r, d);
+		run_effects_before(r, d);
 	pidsim_stats_get(k, &s0);
 	err = run_call(r, d, k, st, nr);
-	cost_done(k, &s0, d);
+	run_cost_done(k, &s0, d);
 	if (changes_state(st->kind))
-		effects_after(r, d, st->line);
+		run_effects_after(r, d, st->line);
 	name_results(d, st);
 	return err;
 }
@@ -1405,7 +1290,7 @@ static const char *check_expect(struct run *r, const struct design_run *d,
 
 /* The container whose view the statement reads numbers in, as a label of
  * its init; -1 for none (notify, kernel) or a caller that is gone. */
-static int view_of(const struct design_run *d, const struct pidsim_sc_stmt *st)
+int run_view_of(const struct design_run *d, const struct pidsim_sc_stmt *st)
 {
 	int viewer = st->pid.ct >= 0 ? st->pid.ct : st->ct >= 0 ? st->ct : st->who;
 	pidsim_kernel *k = st->image >= 0 ? d->kernel[st->image] : NULL;
@@ -1413,7 +1298,7 @@ static int view_of(const struct design_run *d, const struct pidsim_sc_stmt *st)
 
 	if (viewer < 0 || !k || pidsim_container_of(k, d->labels[viewer].tid, &ct))
 		return -1;
-	return label_of(d, st->image, ct);
+	return run_label_of(d, st->image, ct);
 }
 
 static bool is_host(const struct run *r, int ct)
@@ -1556,7 +1441,7 @@ static unsigned split_line(const struct design_run *a, const struct design_run *
 {
 	const struct outcome *outcome[2] = { &a->outcome, &d->outcome };
 	int used[4];
-	size_t n = used_labels(st, used);
+	size_t n = run_used_labels(st, used);
 	unsigned best = 0;
 
 #define CONSIDER(l) do {							\
@@ -1642,7 +1527,7 @@ static bool explain_by_flags(struct sc_buf *b, const struct run *r, const struct
 static bool explain(struct sc_buf *b, const struct run *r, const struct design_run *a,
 		    const struct design_run *d, const struct pidsim_sc_stmt *st)
 {
-	int view = view_of(a, st), which = -1;
+	int view = run_view_of(a, st), which = -1;
 	unsigned split;
 
 	if (explain_by_run(b, a, d) || explain_owner(b, a, d, st))
@@ -1676,8 +1561,8 @@ static bool explain(struct sc_buf *b, const struct run *r, const struct design_r
 
 /* d's outcome as text: a cell (brief), or a key for comparison (up to
  * renaming when named). */
-static char *text_of(const struct run *r, struct design_run *d, const struct pidsim_sc_stmt *st,
-		     bool named, bool brief)
+char *run_outcome_text(const struct run *r, struct design_run *d, const struct pidsim_sc_stmt *st,
+	      bool named, bool brief)
 {
 	struct sc_buf b = { 0 };
 
@@ -1722,8 +1607,8 @@ static int compare(struct run *r, const struct pidsim_sc_stmt *st, struct sc_row
 	for (size_t i = 1; !err && i < r->nr_designs; i++) {
 		struct design_run *d = &r->designs[i];
 		bool named = (a->info->flags | d->info->flags) & PIDSIM_D_RENUMBERS;
-		char *ka = text_of(r, a, st, named, false);
-		char *kd = text_of(r, d, st, named, false);
+		char *ka = run_outcome_text(r, a, st, named, false);
+		char *kd = run_outcome_text(r, d, st, named, false);
 		bool same = ka && kd && strcmp(ka, kd) == 0, oom = !ka || !kd, allowed;
 		struct sc_buf b = { 0 };
 
@@ -1764,9 +1649,9 @@ static bool same_state(const struct run *r, const struct design_run *a,
 		return true;
 	if (r->sc->labels[l].kind == PIDSIM_SC_OBJECT)
 		return (a->labels[l].obj >= 0) == (d->labels[l].obj >= 0);
-	int sa = task_state(r, a, (int)l);
+	int sa = run_task_state(r, a, (int)l);
 
-	return sa == task_state(r, d, (int)l) &&
+	return sa == run_task_state(r, d, (int)l) &&
 	       (sa != PIDSIM_ZOMBIE || a->labels[l].died_at == d->labels[l].died_at);
 }
 
@@ -1821,9 +1706,23 @@ static void track_labels(const struct run *r, struct design_run *d,
 	}
 }
 
+/* After st ran on every design: compare, then track where each design's
+ * state left the reference's. */
+int run_compare(struct run *r, const struct pidsim_sc_stmt *st, struct sc_row *row)
+{
+	int err = compare(r, st, row);
+
+	for (size_t i = 1; !err && i < r->nr_designs; i++)
+		if (changes_state(st->kind) || st->def >= 0) {
+			track_labels(r, &r->designs[i], st);
+			track_divergence(r, &r->designs[i], st);
+		}
+	return err;
+}
+
 /* ---- The run ---------------------------------------------------------------- */
 
-static int do_expect(struct run *r, const struct pidsim_sc_stmt *st, struct sc_row *row)
+int run_expect(struct run *r, const struct pidsim_sc_stmt *st, struct sc_row *row)
 {
 	struct sc_buf note = { 0 };
 
@@ -1852,7 +1751,7 @@ static int do_expect(struct run *r, const struct pidsim_sc_stmt *st, struct sc_r
 static void name_view(const struct run *r, const struct pidsim_sc_stmt *st,
 		      struct sc_row *row)
 {
-	int view = view_of(&r->designs[0], st);
+	int view = run_view_of(&r->designs[0], st);
 	const char *name = st->kind == PIDSIM_SC_NOTIFY || st->kind == PIDSIM_SC_CLOSE ?
 			   "(kernel)" : view >= 0 ? label_name(r, view) : "-";
 
@@ -1868,14 +1767,14 @@ static int do_stmt(struct run *r, const struct pidsim_sc_stmt *st, struct sc_row
 	for (size_t i = 0; i < r->nr_designs; i++) {
 		struct design_run *d = &r->designs[i];
 
-		if (out_of_time(r))
+		if (run_out_of_time(r))
 			return -ETIMEDOUT;
 		err = run_stmt(r, d, st);
 		if (err)
 			return err;
 		if (r->timed_out)	/* churn stopped part way */
 			return -ETIMEDOUT;
-		row->cells[i] = text_of(r, d, st, false, true);
+		row->cells[i] = run_outcome_text(r, d, st, false, true);
 		if (!row->cells[i])
 			return -ENOMEM;
 		row->cost[i] = d->outcome.cost;
@@ -1885,15 +1784,7 @@ static int do_stmt(struct run *r, const struct pidsim_sc_stmt *st, struct sc_row
 	row->has_cost = true;
 	if (over && !r->sum.over_budget++)
 		r->sum.budget_line = st->line;
-	if (r->nr_designs < 2)
-		return 0;
-	err = compare(r, st, row);
-	for (size_t i = 1; !err && i < r->nr_designs; i++)
-		if (changes_state(st->kind) || st->def >= 0) {
-			track_labels(r, &r->designs[i], st);
-			track_divergence(r, &r->designs[i], st);
-		}
-	return err;
+	return r->nr_designs < 2 ? 0 : run_compare(r, st, row);
 }
 
 /* The task operations a statement is about to make on every design, at
@@ -1913,7 +1804,7 @@ static uint64_t work_ahead(const struct run *r, const struct pidsim_sc_stmt *st)
 			w += d->labels[st->obj].ckpt.nr_tasks;
 		else if ((st->kind == PIDSIM_SC_PS || st->kind == PIDSIM_SC_CHECKPOINT ||
 			  st->kind == PIDSIM_SC_MIGRATE) && who >= 0 && d->kernel[who])
-			w += tasks_on(d->kernel[who]);
+			w += run_tasks_on(d->kernel[who]);
 	}
 	return w;
 }
@@ -1934,9 +1825,9 @@ static int run_one(struct run *r, size_t i)
 			return err;
 	}
 	r->work += ahead;
-	if (out_of_time(r))
+	if (run_out_of_time(r))
 		return -ETIMEDOUT;
-	err = st->kind == PIDSIM_SC_EXPECT ? do_expect(r, st, row) : do_stmt(r, st, row);
+	err = st->kind == PIDSIM_SC_EXPECT ? run_expect(r, st, row) : do_stmt(r, st, row);
 	if (err)
 		return err;
 	r->tab.nr_done = i + 1;
@@ -1983,7 +1874,7 @@ static int pick_designs(struct run *r, const char *design)
 	for (size_t i = 0; i < r->nr_designs; i++) {
 		const struct pidsim_design_info *info =
 			all ? pidsim_design_at(i) : pidsim_design_find(design);
-		int err = design_run_init(&r->designs[i], info, r->sc->nr_labels);
+		int err = run_design_init(&r->designs[i], info, r->sc->nr_labels);
 
 		if (err)
 			return err;
@@ -2002,9 +1893,7 @@ static void totals(struct run *r)
 
 			if (!r->tab.rows[s].has_cost)
 				continue;
-			t->lookups += c->lookups;
-			t->conversions += c->conversions;
-			t->hash_probes += c->hash_probes;
+			run_cost_sum(t, c);
 			t->bytes = c->bytes;
 		}
 	}
@@ -2031,7 +1920,7 @@ static int run_start(struct run *r, const char *design)
 static void run_fini(struct run *r)
 {
 	for (size_t i = 0; r->designs && i < r->nr_designs; i++)
-		design_run_fini(&r->designs[i]);
+		run_design_fini(&r->designs[i]);
 	free(r->designs);
 	sc_table_free(&r->tab);
 }
