@@ -128,7 +128,7 @@ int run_bind_task(struct run *r, struct design_run *d, int label, pidsim_tid t)
 
 /* The label that cur sees as nr names, or -1; not counted as cost. */
 int run_label_of_nr(struct design_run *d, int kernel, pidsim_tid cur,
-		pidsim_tid ct, int nr)
+		    pidsim_tid ct, int nr)
 {
 	pidsim_kernel *k = d->kernel[kernel];
 	pidsim_tid t;
@@ -169,7 +169,7 @@ void run_cost_sum(struct sc_cost *sum, const struct sc_cost *c)
 
 /* The statement's cost: what k counted since s0, and the bytes after. */
 void run_cost_done(pidsim_kernel *k, const struct pidsim_stats *s0,
-	       struct design_run *d)
+		   struct design_run *d)
 {
 	d->outcome.cost = cost_since(k, s0, d);
 }
@@ -177,7 +177,7 @@ void run_cost_done(pidsim_kernel *k, const struct pidsim_stats *s0,
 /* Add what k counted since s0 to the statement's cost (a migrate counts
  * on both kernels; the bytes shown stay the target's). */
 void run_cost_add(pidsim_kernel *k, const struct pidsim_stats *s0,
-	      struct design_run *d)
+		  struct design_run *d)
 {
 	struct sc_cost c = cost_since(k, s0, d);
 
@@ -331,15 +331,6 @@ static bool pid_number(struct design_run *d, pidsim_kernel *k,
 	return true;
 }
 
-/* Record that the outcome is a limit the design states: "max_level 32". */
-void run_note_limit(struct design_run *d, const char *what, int v)
-{
-	if (v >= 0)
-		snprintf(d->outcome.limit, sizeof d->outcome.limit, "%s %d", what, v);
-	else
-		snprintf(d->outcome.limit, sizeof d->outcome.limit, "%s", what);
-}
-
 /* ---- The limits of the run ------------------------------------------------- */
 
 size_t run_tasks_on(const pidsim_kernel *k)
@@ -354,7 +345,7 @@ size_t run_tasks_on(const pidsim_kernel *k)
  * so the statement does nothing and gives E2BIG, a recorded limit, and
  * the label it would have defined is unbound from this line on. */
 bool run_over_budget(const struct run *r, struct design_run *d,
-		 const struct pidsim_sc_stmt *st, size_t have, size_t need)
+		     const struct pidsim_sc_stmt *st, size_t have, size_t need)
 {
 	if (have + need <= r->max_tasks)
 		return false;
@@ -378,46 +369,6 @@ bool run_out_of_time(struct run *r)
 		       (now.tv_sec == r->deadline.tv_sec &&
 			now.tv_nsec >= r->deadline.tv_nsec);
 	return r->timed_out;
-}
-
-/* Whether a fork(flags) by cur in a container is below the pid_max the
- * design needs there (min_ct_pid_max). */
-static bool below_min_ct_pid_max(pidsim_kernel *k, pidsim_tid cur, unsigned flags)
-{
-	const struct pidsim_design_info *info = pidsim_kernel_design(k);
-
-	return !(flags & PIDSIM_CLONE_NEWPID) && info->min_ct_pid_max &&
-	       pidsim_kernel_pid_max(k) < info->min_ct_pid_max &&
-	       pidsim_level_of(k, cur) > 0;
-}
-
-/* Whether a failed fork hit a limit the design records. */
-void run_fork_limit(struct design_run *d, pidsim_kernel *k, pidsim_tid cur,
-		unsigned flags, int ret)
-{
-	const struct pidsim_design_info *info = pidsim_kernel_design(k);
-	struct pidsim_census c;
-
-	pidsim_census_get(k, &c);
-	if ((flags & PIDSIM_CLONE_NEWPID) && ret == info->level_errno &&
-	    pidsim_level_of(k, cur) >= info->max_level)
-		run_note_limit(d, "max_level", info->max_level);
-	else if ((flags & PIDSIM_CLONE_NEWPID) && ret == -EAGAIN &&
-		 info->max_containers && c.containers - 1 >= info->max_containers)
-		run_note_limit(d, "max_containers", (int)info->max_containers);
-	else if (ret == -EAGAIN && below_min_ct_pid_max(k, cur, flags))
-		run_note_limit(d, "min_ct_pid_max", info->min_ct_pid_max);
-	else if (ret == -EAGAIN && (info->flags & PIDSIM_D_SHARED_RANGE))
-		run_note_limit(d, "shared pid range full", -1);
-}
-
-/* Whether a kernel that failed to boot with pid_max asked past the
- * design's max_pid_max. */
-void run_boot_limit(struct design_run *d, const struct pidsim_design_info *info,
-		    int pid_max, int ret)
-{
-	if (ret == -EINVAL && pid_max > info->max_pid_max)
-		run_note_limit(d, "max_pid_max", info->max_pid_max);
 }
 
 /* An image runs the design under test, or the one its kernel statement
@@ -630,19 +581,6 @@ static unsigned restore_mode(const struct pidsim_sc_stmt *st)
 {
 	return (unsigned)st->arg & PIDSIM_SC_INTO ? PIDSIM_RESTORE_INTO
 						   : PIDSIM_RESTORE_CONTAINER;
-}
-
-/* Whether a failed restore hit a limit the target's design records. */
-void run_restore_limit(struct design_run *d, pidsim_kernel *k, int ret)
-{
-	const struct pidsim_design_info *info = pidsim_kernel_design(k);
-
-	if (ret == info->level_errno)
-		run_note_limit(d, "max_level", info->max_level);
-	else if (ret == -EAGAIN && info->max_containers)
-		run_note_limit(d, "max_containers", (int)info->max_containers);
-	else if (ret == -EAGAIN && (info->flags & PIDSIM_D_SHARED_RANGE))
-		run_note_limit(d, "shared pid range full", -1);
 }
 
 /* Room for the handles of a tree of k: no more than k's tasks, and at
@@ -980,7 +918,7 @@ static void name_results(struct design_run *d, const struct pidsim_sc_stmt *st)
 	}
 	for (size_t i = 0; i < outcome->n; i++)
 		outcome->plabels[i] = run_label_of_nr(d, st->image, cur,
-					     st->ct >= 0 ? d->labels[st->ct].tid : 0,
+						      st->ct >= 0 ? d->labels[st->ct].tid : 0,
 					     outcome->pids[i]);
 }
 
@@ -1562,7 +1500,7 @@ static bool explain(struct sc_buf *b, const struct run *r, const struct design_r
 /* d's outcome as text: a cell (brief), or a key for comparison (up to
  * renaming when named). */
 char *run_outcome_text(const struct run *r, struct design_run *d, const struct pidsim_sc_stmt *st,
-	      bool named, bool brief)
+		       bool named, bool brief)
 {
 	struct sc_buf b = { 0 };
 
