@@ -79,7 +79,7 @@ static uint64_t work_ahead(const struct run *r, const struct pidsim_sc_stmt *st)
 
 	for (size_t i = 0; i < r->nr_designs; i++) {
 		const struct design_run *d = &r->designs[i];
-		int kernel = st->who >= 0 ? r->sc->labels[st->who].image : -1;
+		int kernel = st->who >= 0 ? r->sc->labels[st->who].kernel : -1;
 
 		w++;
 		if (st->kind == PIDSIM_SC_CHURN)
@@ -128,13 +128,13 @@ static int boot_implicit(struct run *r)
 	int err = 0;
 
 	for (size_t i = 0; i < r->nr_designs; i++)
-		for (size_t m = 0; m < sc->nr_images && !err; m++) {
+		for (size_t m = 0; m < sc->nr_kernels && !err; m++) {
 			struct pidsim_sc_stmt boot = {
-				.kind = PIDSIM_SC_KERNEL, .image = (int)m,
-				.def = sc->images[m].init,
+				.kind = PIDSIM_SC_KERNEL, .kernel = (int)m,
+				.def = sc->kernels[m].init,
 			};
 
-			if (sc->images[m].stmt == (size_t)-1)
+			if (sc->kernels[m].stmt == (size_t)-1)
 				err = run_kernel(r, &r->designs[i], &boot);
 		}
 	return err;
@@ -283,17 +283,17 @@ int pidsim_sc_run(const struct pidsim_scenario *sc, const char *design,
 }
 
 int pidsim_sc_run_image(const struct pidsim_scenario *sc, const char *design,
-			const char *image, void **buf, size_t *len,
+			const char *ckpt_name, void **buf, size_t *len,
 			struct pidsim_sc_summary *sum)
 {
 	struct run r = { .sc = sc, .max_tasks = PIDSIM_SC_MAX_TASKS_DEFAULT };
 	struct held_ckpt *ckpt;
 	int label, err;
 
-	if (!sc || !design || !image || !buf || !len)
+	if (!sc || !design || !ckpt_name || !buf || !len)
 		return -EINVAL;
-	label = sc_names_find(sc, image, strlen(image));
-	if (label < 0 || sc->labels[label].kind != PIDSIM_SC_IMAGE ||
+	label = sc_names_find(sc, ckpt_name, strlen(ckpt_name));
+	if (label < 0 || sc->labels[label].kind != PIDSIM_SC_CKPT ||
 	    strcmp(design, "all") == 0)
 		return -ENOENT;
 	err = run_start(&r, design);

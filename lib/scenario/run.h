@@ -3,17 +3,18 @@
  *
  * A run (struct run) runs one parsed scenario on one design or on all of
  * them.  Each design gets a struct design_run: its own kernels (one per
- * `kernel` of the file, sc->images[]) and its own binding of the file's
+ * `kernel` of the file, sc->kernels[]) and its own binding of the file's
  * labels to what they stand for there (struct label_state: a task, an
  * object, a checkpoint image).  A statement runs on every design in turn;
  * what came back is kept as the design's struct outcome, which becomes a
  * transcript cell, is checked by the expects that follow, and (with
  * several designs) is compared with the reference's, design 0.
  *
- * Two kinds of image meet here and are kept apart in every name: a
- * kernel (pidsim_kernel, "kernel" in this code; an index into the file's
- * kernels is an int kernel) and a checkpoint image (pidsim_image.h,
- * "ckpt": the bytes a `checkpoint ... -> IMAGE` label holds).
+ * Two kinds of image meet here and are kept apart in every name, as in
+ * pidsim_scenario.h: a kernel (pidsim_kernel; an index into the file's
+ * kernels, sc->kernels[], is an int kernel, as st->kernel is) and a
+ * checkpoint image (pidsim_image.h; "ckpt": the bytes a PIDSIM_SC_CKPT
+ * label holds, from `checkpoint ... -> IMAGE`).
  *
  * The files of the runner:
  *   run.c          the public entry points and the loop over statements
@@ -107,12 +108,12 @@ struct label_state {
 };
 
 /* One design's run.  kernel[] and the tables by handle are per kernel of
- * the file (sc->images[]); labels[] is per label of the file. */
+ * the file (sc->kernels[]); labels[] is per label of the file. */
 struct design_run {
 	const struct pidsim_design_info *info;
-	pidsim_kernel *kernel[PIDSIM_SC_MAX_IMAGES];	/* NULL: not booted */
-	unsigned boot_failed[PIDSIM_SC_MAX_IMAGES];	/* the line its boot failed */
-	struct sc_tidmap label_by_tid[PIDSIM_SC_MAX_IMAGES];	/* handle -> label */
+	pidsim_kernel *kernel[PIDSIM_SC_MAX_KERNELS];	/* NULL: not booted */
+	unsigned boot_failed[PIDSIM_SC_MAX_KERNELS];	/* the line its boot failed */
+	struct sc_tidmap label_by_tid[PIDSIM_SC_MAX_KERNELS];	/* handle -> label */
 	struct label_state *labels;
 	size_t nr_labels;
 	int *live;		/* task labels whose task may exist */

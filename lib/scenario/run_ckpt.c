@@ -135,7 +135,7 @@ int run_checkpoint(const struct run *r, struct design_run *d, pidsim_kernel *k,
 	} else {
 		*ckpt = (struct held_ckpt){
 			.bytes = bytes, .len = len, .nr_tasks = tree.nr_tasks,
-			.labels = tree_labels(d, st->image, &tree),
+			.labels = tree_labels(d, st->kernel, &tree),
 			.tree = what == PIDSIM_CKPT_TREE,
 		};
 		d->ckpt_tasks += tree.nr_tasks;
@@ -166,7 +166,7 @@ static int restore_outcome(struct run *r, struct design_run *d, pidsim_kernel *k
 	/* A new container: its parent's view has a container nested in it. */
 	if (pidsim_container_of(k, top, &ct) == 0 && ct == top &&
 	    pidsim_container_of(k, parent, &pc) == 0 &&
-	    (view = run_label_of(d, st->image, pc)) >= 0)
+	    (view = run_label_of(d, st->kernel, pc)) >= 0)
 		d->labels[view].has_nested = true;
 	if (st->def < 0)
 		return 0;
@@ -198,7 +198,7 @@ int run_restore(struct run *r, struct design_run *d, pidsim_kernel *k,
 	run_cost_done(k, &s0, d);
 	err = restore_outcome(r, d, k, st, ret, tree.top);
 	if (!err && ret >= 0)
-		err = name_restored(d, st->image, ckpt->labels, ckpt->nr_tasks, &tree);
+		err = name_restored(d, st->kernel, ckpt->labels, ckpt->nr_tasks, &tree);
 out:
 	free(tree.dst);
 	return err;
@@ -213,7 +213,7 @@ static void move_objects(const struct run *r, struct design_run *d, int from, in
 		for (size_t l = 0; l < r->sc->nr_labels; l++) {
 			struct label_state *ls = &d->labels[l];
 			int at = ls->obj_kernel >= 0 ? ls->obj_kernel
-						     : r->sc->labels[l].image;
+						     : r->sc->labels[l].kernel;
 
 			if (r->sc->labels[l].kind != PIDSIM_SC_OBJECT || at != from ||
 			    ls->obj != tree->src_obj[i])
@@ -268,7 +268,7 @@ static int migrate_room(const struct design_run *d, pidsim_kernel *src,
 int run_migrate(struct run *r, struct design_run *d, pidsim_kernel *k,
 		const struct pidsim_sc_stmt *st)
 {
-	int from = r->sc->labels[st->who].image, ret, err, *labels = NULL;
+	int from = r->sc->labels[st->who].kernel, ret, err, *labels = NULL;
 	pidsim_kernel *src = d->kernel[from];
 	struct pidsim_tree tree = { 0 };
 	struct pidsim_stats s0, s0_src;
@@ -291,12 +291,12 @@ int run_migrate(struct run *r, struct design_run *d, pidsim_kernel *k,
 		run_cost_add(src, &s0_src, d);
 	if (ret >= 0) {
 		labels = tree_labels(d, from, &tree);
-		move_objects(r, d, from, st->image, &tree);
+		move_objects(r, d, from, st->kernel, &tree);
 	}
 	err = restore_outcome(r, d, k, st, ret, tree.top);
 	run_effects_after(r, d, st->line);
 	if (!err && ret >= 0)
-		err = labels ? name_restored(d, st->image, labels, tree.nr_tasks, &tree)
+		err = labels ? name_restored(d, st->kernel, labels, tree.nr_tasks, &tree)
 			     : -ENOMEM;
 	free(labels);
 out:

@@ -36,18 +36,18 @@
 int run_view_of(const struct design_run *d, const struct pidsim_sc_stmt *st)
 {
 	int viewer = st->pid.ct >= 0 ? st->pid.ct : st->ct >= 0 ? st->ct : st->who;
-	pidsim_kernel *k = st->image >= 0 ? d->kernel[st->image] : NULL;
+	pidsim_kernel *k = st->kernel >= 0 ? d->kernel[st->kernel] : NULL;
 	pidsim_tid ct;
 
 	if (viewer < 0 || !k || pidsim_container_of(k, d->labels[viewer].tid, &ct))
 		return -1;
-	return run_label_of(d, st->image, ct);
+	return run_label_of(d, st->kernel, ct);
 }
 
 /* Whether ct (a container, by its init's label) is a kernel's host. */
 static bool is_host(const struct run *r, int ct)
 {
-	return ct >= 0 && r->sc->images[r->sc->labels[ct].image].init == ct;
+	return ct >= 0 && r->sc->kernels[r->sc->labels[ct].kernel].init == ct;
 }
 
 /* Whether a container has had a container nested in it. */
@@ -419,7 +419,7 @@ static bool same_state(const struct run *r, const struct design_run *ref,
 
 /* After a statement that changes state: note the first line where d's
  * tasks stopped matching the reference's, and forget it once they match
- * again.  A statement that only defines a label, on images that match,
+ * again.  A statement that only defines a label, on kernels that match,
  * needs only that label compared. */
 static void track_divergence(const struct run *r, struct design_run *d,
 			     const struct pidsim_sc_stmt *st)

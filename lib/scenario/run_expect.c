@@ -25,7 +25,7 @@ static bool names_label(const struct run *r, const struct design_run *d, int res
 	pidsim_tid t = d->labels[label].tid;
 
 	return result >= 0 && t && t == d->labels[result].tid &&
-	       r->sc->labels[label].image == r->sc->labels[result].image;
+	       r->sc->labels[label].kernel == r->sc->labels[result].kernel;
 }
 
 /* One item of an expected ps list: its number and label, where given. */

@@ -45,7 +45,7 @@ int run_design_init(struct design_run *d, const struct pidsim_design_info *info,
 
 void run_design_fini(struct design_run *d)
 {
-	for (size_t i = 0; i < PIDSIM_SC_MAX_IMAGES; i++) {
+	for (size_t i = 0; i < PIDSIM_SC_MAX_KERNELS; i++) {
 		pidsim_kernel_destroy(d->kernel[i]);
 		sc_tidmap_free(&d->label_by_tid[i]);
 	}
@@ -79,7 +79,7 @@ int run_bind_task(struct run *r, struct design_run *d, int label, pidsim_tid t)
 	if (!is_task_label(r, label))
 		return 0;
 	d->live[d->nr_live++] = label;
-	return sc_tidmap_put(&d->label_by_tid[r->sc->labels[label].image], t, label);
+	return sc_tidmap_put(&d->label_by_tid[r->sc->labels[label].kernel], t, label);
 }
 
 /* The label that cur sees as nr names, or -1; not counted as cost. */
@@ -144,7 +144,7 @@ void run_cost_add(pidsim_kernel *k, const struct pidsim_stats *s0,
 
 int run_task_state(const struct run *r, const struct design_run *d, int label)
 {
-	pidsim_kernel *k = d->kernel[r->sc->labels[label].image];
+	pidsim_kernel *k = d->kernel[r->sc->labels[label].kernel];
 	pidsim_tid t = d->labels[label].tid;
 
 	return k && t ? pidsim_task_state(k, t) : 0;

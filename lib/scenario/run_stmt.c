@@ -39,7 +39,7 @@ static bool is_bound(const struct run *r, const struct design_run *d, int l)
 	switch (r->sc->labels[l].kind) {
 	case PIDSIM_SC_OBJECT:
 		return d->labels[l].obj >= 0;
-	case PIDSIM_SC_IMAGE:
+	case PIDSIM_SC_CKPT:
 		return d->labels[l].ckpt.bytes != NULL;
 	default:
 		return d->labels[l].tid != PIDSIM_NO_TASK;
@@ -55,9 +55,9 @@ static bool can_run(const struct run *r, struct design_run *d,
 	int labels[4];
 	size_t n = run_used_labels(st, labels);
 
-	if (!d->kernel[st->image]) {
+	if (!d->kernel[st->kernel]) {
 		outcome->how = OUTCOME_NOT_RUN;
-		outcome->cause = d->boot_failed[st->image];
+		outcome->cause = d->boot_failed[st->kernel];
 		outcome->missing = -1;
 		return false;
 	}
@@ -109,7 +109,7 @@ static bool pid_number(struct design_run *d, pidsim_kernel *k,
  * test, or the one its statement names (design D). */
 int run_kernel(struct run *r, struct design_run *d, const struct pidsim_sc_stmt *st)
 {
-	const char *fixed = r->sc->images[st->image].design;
+	const char *fixed = r->sc->kernels[st->kernel].design;
 	const struct pidsim_design_info *info =
 		fixed[0] ? pidsim_design_find(fixed) : d->info;
 	struct pidsim_stats s0 = { 0 };
@@ -118,11 +118,11 @@ int run_kernel(struct run *r, struct design_run *d, const struct pidsim_sc_stmt 
 
 	d->outcome.ret = ret;
 	if (ret) {
-		d->boot_failed[st->image] = st->line;
+		d->boot_failed[st->kernel] = st->line;
 		run_boot_limit(d, info, st->arg, ret);
 		return ret == -ENOMEM ? ret : 0;
 	}
-	d->kernel[st->image] = k;
+	d->kernel[st->kernel] = k;
 	run_cost_done(k, &s0, d);
 	d->outcome.label = st->def;
 	return run_bind_task(r, d, st->def, pidsim_host_init(k));
@@ -151,7 +151,7 @@ static int run_fork(struct run *r, struct design_run *d, pidsim_kernel *k,
 		pidsim_tid pc;
 
 		if (pidsim_container_of(k, cur, &pc) == 0)
-			ct = run_label_of(d, st->image, pc);
+			ct = run_label_of(d, st->kernel, pc);
 		d->labels[st->def].parent_ct = ct;
 	}
 	err = run_bind_task(r, d, st->def, child);
@@ -269,7 +269,7 @@ static int run_ref(struct run *r, struct design_run *d, pidsim_kernel *k,
 		d->labels[st->def].unbound_at = st->line;
 		return 0;
 	}
-	d->outcome.label = run_label_of(d, st->image, t);
+	d->outcome.label = run_label_of(d, st->kernel, t);
 	return run_bind_task(r, d, st->def, t);
 }
 
@@ -283,7 +283,7 @@ static void run_resolve(struct design_run *d, pidsim_kernel *k,
 	d->outcome.state = pidsim_task_state(k, t);
 	d->outcome.nr = pidsim_pid_of(k, d->labels[st->who].tid, t);
 	d->outcome.ret = d->outcome.state < 0 ? d->outcome.state : d->outcome.nr;
-	d->outcome.label = run_label_of(d, st->image, t);
+	d->outcome.label = run_label_of(d, st->kernel, t);
 }
 
 /* setown WHO PID -> OBJECT: a kernel object whose stored owner is nr. */
@@ -305,7 +305,7 @@ static int obj_kernel_of(const struct design_run *d, const struct pidsim_sc_stmt
 {
 	int moved = d->labels[st->obj].obj_kernel;
 
-	return moved >= 0 ? moved : st->image;
+	return moved >= 0 ? moved : st->kernel;
 }
 
 /* notify OBJECT [SIGNAL], close OBJECT: the task the stored owner
@@ -377,7 +377,7 @@ static void name_results(struct design_run *d, const struct pidsim_sc_stmt *st)
 	pidsim_tid ps_ct = st->ct >= 0 ? d->labels[st->ct].tid : PIDSIM_NO_TASK;
 
 	if (st->kind == PIDSIM_SC_GETPID || st->kind == PIDSIM_SC_GETPPID)
-		outcome->label = run_label_of_nr(d, st->image, cur, 0, outcome->ret);
+		outcome->label = run_label_of_nr(d, st->kernel, cur, 0, outcome->ret);
 	if (st->kind == PIDSIM_SC_WAIT && outcome->ret > 0 && outcome->nr_gone) {
 		/* the one task a wait releases */
 		outcome->label = outcome->gone[0];
@@ -391,7 +391,7 @@ static void name_results(struct design_run *d, const struct pidsim_sc_stmt *st)
 		break;
 	}
 	for (size_t i = 0; i < outcome->n; i++)
-		outcome->plabels[i] = run_label_of_nr(d, st->image, cur, ps_ct,
+		outcome->plabels[i] = run_label_of_nr(d, st->kernel, cur, ps_ct,
 						      outcome->pids[i]);
 }
 
@@ -445,7 +445,7 @@ int run_stmt(struct run *r, struct design_run *d, const struct pidsim_sc_stmt *s
 			d->labels[st->def].unbound_at = d->outcome.cause;
 		return 0;
 	}
-	k = d->kernel[on_object ? obj_kernel_of(d, st) : st->image];
+	k = d->kernel[on_object ? obj_kernel_of(d, st) : st->kernel];
 	pidsim_stats_get(k, &s0);
 	d->outcome.cost.bytes = s0.bytes;	/* shown when no call runs */
 	switch (st->kind) {
