@@ -211,15 +211,15 @@ static void move_objects(const struct run *r, struct design_run *d, int from, in
 {
 	for (size_t i = 0; i < tree->nr_objs && i < tree->obj_cap; i++) {
 		for (size_t l = 0; l < r->sc->nr_labels; l++) {
-			struct label_state *ls = &d->labels[l];
-			int at = ls->obj_kernel >= 0 ? ls->obj_kernel
+			struct label_state *object = &d->labels[l];
+			int at = object->obj_kernel >= 0 ? object->obj_kernel
 						     : r->sc->labels[l].kernel;
 
 			if (r->sc->labels[l].kind != PIDSIM_SC_OBJECT || at != from ||
-			    ls->obj != tree->src_obj[i])
+			    object->obj != tree->src_obj[i])
 				continue;
-			ls->obj = tree->dst_obj[i];
-			ls->obj_kernel = to;
+			object->obj = tree->dst_obj[i];
+			object->obj_kernel = to;
 			break;
 		}
 	}

@@ -193,14 +193,14 @@ void run_effects_after(const struct run *r, struct design_run *d, unsigned line)
 
 	for (size_t i = 0; i < d->nr_live; i++) {
 		int l = d->live[i], now = run_task_state(r, d, l);
-		struct label_state *ls = &d->labels[l];
+		struct label_state *task = &d->labels[l];
 
 		if (now < 0)
 			outcome->gone[outcome->nr_gone++] = l;
-		else if (now == PIDSIM_ZOMBIE && ls->state_before == PIDSIM_RUNNING)
+		else if (now == PIDSIM_ZOMBIE && task->state_before == PIDSIM_RUNNING)
 			outcome->died[outcome->nr_died++] = l;
-		if (now != ls->state_before && ls->state_before == PIDSIM_RUNNING)
-			ls->died_at = line;
+		if (now != task->state_before && task->state_before == PIDSIM_RUNNING)
+			task->died_at = line;
 		if (now >= 0)
 			d->live[kept++] = l;
 	}
