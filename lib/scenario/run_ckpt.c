@@ -228,8 +228,9 @@ static void move_objects(const struct run *r, struct design_run *d, int from, in
 /* Whether the tree a migrate copies onto k before it releases it on src
  * would pass the task budget there.  The tree is at most src's tasks but
  * host init; only when that bound does not fit is it counted, by a
- * checkpoint outside the statement's cost window (changing nothing but
- * src's counters). */
+ * checkpoint that changes nothing but src's counters.  (run_migrate()
+ * opens the cost window before this, so those counters show in the
+ * statement's cost: kept so, for the transcripts' sake.) */
 static bool migrate_over_budget(const struct run *r, struct design_run *d,
 				pidsim_kernel *k, pidsim_kernel *src,
 				const struct pidsim_sc_stmt *st)
@@ -276,8 +277,8 @@ int run_migrate(struct run *r, struct design_run *d, pidsim_kernel *k,
 	err = migrate_room(d, src, &tree);
 	if (err)
 		goto out;
-	/* before the budget's checkpoint: its counters count (see
-	 * migrate_over_budget()) */
+	/* opened before the budget's checkpoint, which is then counted
+	 * (see migrate_over_budget()) */
 	pidsim_stats_get(k, &s0);
 	pidsim_stats_get(src, &s0_src);
 	if (migrate_over_budget(r, d, k, src, st))
