@@ -5,7 +5,7 @@
  * Why a language?  Design reviews argue from cases ("the spawner forks into
  * a new container", "init dies while a grandchild holds a stored owner").
  * A scenario file writes such a case down once; `pidsim run` runs it on one
- * kernel image per design and prints the designs side by side.  The same
+ * kernel per design and prints the designs side by side.  The same
  * files are the regression tests, the property tests print their shrunk
  * counterexamples in it, and the paper's worked examples are scenarios.
  * The grammar is in docs/scenarios.md.
@@ -37,7 +37,7 @@ extern "C" {
 #define PIDSIM_SC_MAX_LINE 4096      /* bytes in a line, newline excluded */
 #define PIDSIM_SC_MAX_LABEL 31       /* bytes in a label */
 #define PIDSIM_SC_MAX_STMTS 10000    /* statements in a file */
-#define PIDSIM_SC_MAX_IMAGES 8       /* kernel images in a file */
+#define PIDSIM_SC_MAX_KERNELS 8      /* kernels in a file (`kernel`) */
 #define PIDSIM_SC_MAX_CHURN 100000   /* churn count */
 
 enum pidsim_sc_kind {
@@ -67,7 +67,7 @@ enum pidsim_sc_label_kind {
 	PIDSIM_SC_TASK,		/* a task: a kernel's host init or a fork's child */
 	PIDSIM_SC_ALIAS,	/* a weak reference taken by `ref` */
 	PIDSIM_SC_OBJECT,	/* a kernel object with a stored owner (`setown`) */
-	PIDSIM_SC_IMAGE,	/* a checkpoint image (`checkpoint`, pidsim_image.h) */
+	PIDSIM_SC_CKPT,		/* a checkpoint image (`checkpoint`, pidsim_image.h) */
 };
 
 /* pidsim_sc_stmt.arg of checkpoint, restore and migrate. */
@@ -77,7 +77,7 @@ enum pidsim_sc_label_kind {
 struct pidsim_sc_label {
 	char name[PIDSIM_SC_MAX_LABEL + 1]; /* "fork@LINE" for an unnamed child */
 	enum pidsim_sc_label_kind kind;
-	int image;		/* the kernel image it lives in */
+	int kernel;		/* the kernel it lives in: kernels[kernel] */
 	unsigned line;		/* where it is defined; 0: the implicit host */
 	bool hidden;		/* made up for an unnamed child: not writable */
 };
@@ -126,7 +126,7 @@ struct pidsim_sc_sel {
 struct pidsim_sc_stmt {
 	enum pidsim_sc_kind kind;
 	unsigned line, col;
-	int image;		/* the kernel image it runs on; -1 for expect */
+	int kernel;		/* the kernel it runs on; -1 for expect */
 	int who;		/* the task making the call; -1: none */
 	int def;		/* the label it defines (-> LABEL); -1: none */
 	struct pidsim_sc_pid pid;	/* wait, kill, ref, setown; checkpoint,
@@ -134,7 +134,7 @@ struct pidsim_sc_stmt {
 	int ct;			/* ps: the container whose view; -1: own;
 				 * migrate: the task to restore under */
 	int obj;		/* notify, close: the object's label;
-				 * restore: the image's */
+				 * restore: the checkpoint image's */
 	int arg;		/* kernel: pid_max (0: default); fork: flags;
 				 * exit: code; kill, notify: signal; churn: count;
 				 * checkpoint, restore, migrate: PIDSIM_SC_TREE,
@@ -144,10 +144,11 @@ struct pidsim_sc_stmt {
 	size_t alt, nr_alts;	/* expect: matches[alt .. alt + nr_alts) */
 };
 
-struct pidsim_sc_image {
-	int init;		/* its host init's label: the image's name */
+/* A kernel of the file: the implicit host, or a `kernel` statement's. */
+struct pidsim_sc_kernel {
+	int init;		/* its host init's label: the kernel's name */
 	int pid_max;		/* 0: PIDSIM_PID_MAX_DEFAULT */
-	char design[PIDSIM_SC_MAX_LABEL + 1]; /* design D: this image runs D
+	char design[PIDSIM_SC_MAX_LABEL + 1]; /* design D: this kernel runs D
 				 * whatever the design under test; "" none */
 	size_t stmt;		/* the kernel statement; (size_t)-1: implicit */
 };
@@ -163,8 +164,8 @@ struct pidsim_scenario {
 	size_t nr_matches, cap_matches;
 	struct pidsim_sc_item *items;
 	size_t nr_items, cap_items;
-	struct pidsim_sc_image images[PIDSIM_SC_MAX_IMAGES];
-	size_t nr_images;
+	struct pidsim_sc_kernel kernels[PIDSIM_SC_MAX_KERNELS];
+	size_t nr_kernels;
 	struct pidsim_sc_hash *names;	/* label name -> index */
 };
 
@@ -209,7 +210,7 @@ const char *pidsim_sc_kind_name(enum pidsim_sc_kind kind);
 /*
  * The limits of one run, so that a file from anyone ends, and says where
  * it stopped (pidsim_sc_run_opts()).  The task budget: no statement may
- * leave a kernel image with more than max_tasks tasks (running and
+ * leave a kernel with more than max_tasks tasks (running and
  * zombie, host init included), and the checkpoint images a design's run
  * keeps may hold no more than max_tasks tasks together.  A statement that
  * would pass it does nothing and gives E2BIG, shown as a recorded limit
@@ -217,7 +218,7 @@ const char *pidsim_sc_kind_name(enum pidsim_sc_kind kind);
  * limit is checked before each statement on each design and while churn
  * runs; a single call already running (a large restore) finishes first.
  */
-#define PIDSIM_SC_MAX_TASKS_DEFAULT 4194304	/* tasks per kernel image */
+#define PIDSIM_SC_MAX_TASKS_DEFAULT 4194304	/* tasks per kernel */
 #define PIDSIM_SC_STREAM_WORK 65536	/* task operations before rows stream */
 
 struct pidsim_sc_opts {
@@ -275,15 +276,16 @@ int pidsim_sc_run_opts(const struct pidsim_scenario *sc,
 /*
  * Run sc on the design called design, silently (the default task budget,
  * no time limit), and hand over the bytes
- * the image label called image holds at the end (a `checkpoint ... ->
- * IMAGE` that succeeded): 0 and a malloc()ed *buf of *len bytes; -EINVAL
- * for a NULL sc, design, image, buf or len (sum may be NULL); -ENOENT
- * for an unknown design or a name that is no image label; -ESRCH when
+ * the checkpoint image label called ckpt_name holds at the end (a
+ * `checkpoint ... -> IMAGE` that succeeded): 0 and a malloc()ed *buf of
+ * *len bytes; -EINVAL for a NULL sc, design, ckpt_name, buf or len (sum
+ * may be NULL); -ENOENT for an unknown design or a name that is no
+ * checkpoint image label; -ESRCH when
  * that checkpoint did not succeed on the design; -ENOMEM.  So an image
  * can travel to another process (`pidsim checkpoint`).
  */
 int pidsim_sc_run_image(const struct pidsim_scenario *sc, const char *design,
-			const char *image, void **buf, size_t *len,
+			const char *ckpt_name, void **buf, size_t *len,
 			struct pidsim_sc_summary *sum);
 
 #ifdef __cplusplus

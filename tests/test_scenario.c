@@ -71,7 +71,7 @@ static struct pidsim_sc_summary run_text(const char *text, const char *design,
 
 /* ---- Parser: every statement kind ----------------------------------------- */
 
-/* kernel names an image (default 'host') and its pid_max. */
+/* kernel names a kernel (default 'host') and its pid_max. */
 static void test_scenario_parse_kernel(void **state)
 {
 	struct pidsim_scenario *sc = parse_ok("kernel pid_max 400\n"
@@ -79,14 +79,14 @@ static void test_scenario_parse_kernel(void **state)
 
 	(void)state;
 	assert_int_equal(sc->nr_stmts, 2);
-	assert_int_equal(sc->nr_images, 2);
+	assert_int_equal(sc->nr_kernels, 2);
 	assert_int_equal(sc->stmts[0].kind, PIDSIM_SC_KERNEL);
 	assert_int_equal(sc->stmts[0].arg, 400);
 	assert_string_equal(label(sc, sc->stmts[0].def), "host");
 	assert_int_equal(sc->stmts[1].line, 2);
 	assert_int_equal(sc->stmts[1].col, 3);
-	assert_string_equal(label(sc, sc->images[1].init), "other");
-	assert_int_equal(sc->images[1].pid_max, 0);
+	assert_string_equal(label(sc, sc->kernels[1].init), "other");
+	assert_int_equal(sc->kernels[1].pid_max, 0);
 	pidsim_sc_free(sc);
 }
 
@@ -98,8 +98,8 @@ static void test_scenario_parse_fork(void **state)
 					      "fork c1\n");
 
 	(void)state;
-	assert_int_equal(sc->nr_images, 1);
-	assert_int_equal(sc->images[0].stmt, (size_t)-1);
+	assert_int_equal(sc->nr_kernels, 1);
+	assert_int_equal(sc->kernels[0].stmt, (size_t)-1);
 	assert_int_equal(sc->stmts[0].kind, PIDSIM_SC_FORK);
 	assert_string_equal(label(sc, sc->stmts[0].who), "host");
 	assert_string_equal(label(sc, sc->stmts[0].def), "a");
@@ -165,7 +165,7 @@ static void test_scenario_parse_refs_and_owners(void **state)
 	assert_string_equal(label(sc, st[2].pid.label), "r");
 	assert_int_equal(sc->labels[st[3].def].kind, PIDSIM_SC_OBJECT);
 	assert_int_equal(st[4].arg, 29);	/* IO, as send_sigio() */
-	assert_int_equal(st[4].image, 0);
+	assert_int_equal(st[4].kernel, 0);
 	assert_int_equal(st[5].arg, 9);
 	assert_int_equal(st[6].kind, PIDSIM_SC_CLOSE);
 	assert_int_equal(st[7].arg, 5);

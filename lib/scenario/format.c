@@ -145,8 +145,8 @@ static void put_args(struct out *o, const struct pidsim_scenario *sc,
 	switch (st->kind) {
 	case PIDSIM_SC_KERNEL:
 		put(o, " %s", name(sc, st->def));
-		if (sc->images[st->image].design[0])
-			put(o, " design %s", sc->images[st->image].design);
+		if (sc->kernels[st->kernel].design[0])
+			put(o, " design %s", sc->kernels[st->kernel].design);
 		if (st->arg)
 			put(o, " pid_max %d", st->arg);
 		return;

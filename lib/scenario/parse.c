@@ -6,7 +6,7 @@
  * with one function per statement kind.  Everything that can be checked
  * without running is checked here, so that a file that parses runs to the
  * end on every design: label syntax and kinds, definition before use, one
- * kernel image per label, number ranges, and what an expect can say about
+ * kernel per label, number ranges, and what an expect can say about
  * the statement it follows.  The first error stops the parse with its line,
  * its column and what was expected (the grammar is docs/scenarios.md).
  *
@@ -213,7 +213,7 @@ static int new_stmt(struct parser *p, enum pidsim_sc_kind kind, unsigned col,
 		return fail_oom(p);
 	*out = &sc->stmts[sc->nr_stmts];
 	**out = (struct pidsim_sc_stmt){
-		.kind = kind, .line = p->line, .col = col, .image = -1,
+		.kind = kind, .line = p->line, .col = col, .kernel = -1,
 		.who = -1, .def = -1, .pid = { -1, 0, -1 }, .ct = -1, .obj = -1,
 	};
 	return 0;
@@ -232,7 +232,7 @@ static void commit_stmt(struct parser *p)
 }
 
 static int add_label(struct parser *p, const char *name, size_t len,
-		     enum pidsim_sc_label_kind kind, int image, int *out)
+		     enum pidsim_sc_label_kind kind, int kernel, int *out)
 {
 	struct pidsim_scenario *sc = p->sc;
 	struct pidsim_sc_label *l;
@@ -244,7 +244,7 @@ static int add_label(struct parser *p, const char *name, size_t len,
 	memset(l, 0, sizeof *l);
 	memcpy(l->name, name, len);
 	l->kind = kind;
-	l->image = image;
+	l->kernel = kernel;
 	l->line = p->line;
 	switch (sc_names_add(sc, (int)sc->nr_labels)) {
 	case 0:
@@ -280,20 +280,20 @@ static bool label_syntax(const char *s, size_t len)
 	return true;
 }
 
-/* Boot the image "host" with the default pid_max, on first use. */
+/* Boot the kernel "host" with the default pid_max, on first use. */
 static int implicit_host(struct parser *p, int *out)
 {
 	struct pidsim_scenario *sc = p->sc;
 	int idx, err;
 
-	if (sc->nr_images >= PIDSIM_SC_MAX_IMAGES)
+	if (sc->nr_kernels >= PIDSIM_SC_MAX_KERNELS)
 		return fail(p, 1, "too many kernel images (at most %d)",
-			    PIDSIM_SC_MAX_IMAGES);
-	err = add_label(p, "host", 4, PIDSIM_SC_TASK, (int)sc->nr_images, &idx);
+			    PIDSIM_SC_MAX_KERNELS);
+	err = add_label(p, "host", 4, PIDSIM_SC_TASK, (int)sc->nr_kernels, &idx);
 	if (err)
 		return err;
 	sc->labels[idx].line = 0;
-	sc->images[sc->nr_images++] = (struct pidsim_sc_image){
+	sc->kernels[sc->nr_kernels++] = (struct pidsim_sc_kernel){
 		.init = idx, .pid_max = 0, .stmt = (size_t)-1,
 	};
 	p->host_use = p->line;
@@ -321,7 +321,7 @@ static int find_label(struct parser *p, const struct tok *t, unsigned mask,
 			    (int)t->len, t->s,
 			    p->sc->labels[idx].kind == PIDSIM_SC_OBJECT ?
 			    "an object (from setown)" :
-			    p->sc->labels[idx].kind == PIDSIM_SC_IMAGE ?
+			    p->sc->labels[idx].kind == PIDSIM_SC_CKPT ?
 			    "an image (from checkpoint)" : "a task");
 	*out = idx;
 	return 0;
@@ -329,23 +329,23 @@ static int find_label(struct parser *p, const struct tok *t, unsigned mask,
 
 #define TASKS ((1u << PIDSIM_SC_TASK) | (1u << PIDSIM_SC_ALIAS))
 #define OBJECTS (1u << PIDSIM_SC_OBJECT)
-#define IMAGES (1u << PIDSIM_SC_IMAGE)
+#define CKPTS (1u << PIDSIM_SC_CKPT)
 
-/* A label that must live on the same kernel image as the statement. */
-static int same_image(struct parser *p, const struct tok *t, int label, int image)
+/* A label that must live on the same kernel as the statement. */
+static int same_kernel(struct parser *p, const struct tok *t, int label, int kernel)
 {
 	const struct pidsim_scenario *sc = p->sc;
-	int other = sc->labels[label].image;
+	int other = sc->labels[label].kernel;
 
-	if (other == image)
+	if (other == kernel)
 		return 0;
 	return fail(p, t->col, "'%s' lives on kernel '%s', not on kernel '%s'",
-		    sc->labels[label].name, sc->labels[sc->images[other].init].name,
-		    sc->labels[sc->images[image].init].name);
+		    sc->labels[label].name, sc->labels[sc->kernels[other].init].name,
+		    sc->labels[sc->kernels[kernel].init].name);
 }
 
 /* The task making the call: the statement's first argument, which also
- * decides the kernel image the statement runs on. */
+ * decides the kernel the statement runs on. */
 static int parse_who(struct parser *p, const char *stmt, struct pidsim_sc_stmt *st)
 {
 	char what[64];
@@ -355,12 +355,12 @@ static int parse_who(struct parser *p, const char *stmt, struct pidsim_sc_stmt *
 	err = find_label(p, next(p), TASKS, what, &st->who);
 	if (err)
 		return err;
-	st->image = p->sc->labels[st->who].image;
+	st->kernel = p->sc->labels[st->who].kernel;
 	return 0;
 }
 
-/* "-> LABEL": a new label of kind, on image. */
-static int parse_def(struct parser *p, enum pidsim_sc_label_kind kind, int image,
+/* "-> LABEL": a new label of kind, on kernel. */
+static int parse_def(struct parser *p, enum pidsim_sc_label_kind kind, int kernel,
 		     int *out)
 {
 	const struct tok *t = next(p);
@@ -382,7 +382,7 @@ static int parse_def(struct parser *p, enum pidsim_sc_label_kind kind, int image
 	if (idx >= 0)
 		return fail(p, t->col, "label '%.*s' is already defined (line %u)",
 			    (int)t->len, t->s, p->sc->labels[idx].line);
-	return add_label(p, t->s, t->len, kind, image, out);
+	return add_label(p, t->s, t->len, kind, kernel, out);
 }
 
 /* ---- Numbers ------------------------------------------------------------------- */
@@ -453,8 +453,8 @@ static int parse_sig(struct parser *p, const struct tok *t, int *out)
 
 /* ---- Pids ----------------------------------------------------------------- */
 
-/* One side of a pid: a number, or a task label on image. */
-static int pid_part(struct parser *p, const struct tok *t, int image,
+/* One side of a pid: a number, or a task label on kernel. */
+static int pid_part(struct parser *p, const struct tok *t, int kernel,
 		    struct pidsim_sc_pid *pid)
 {
 	int err;
@@ -463,11 +463,11 @@ static int pid_part(struct parser *p, const struct tok *t, int image,
 		return parse_number(p, t, INT_RANGE, "a pid (a number or a task label)",
 				    &pid->nr);
 	err = find_label(p, t, TASKS, "a pid (a number or a task label)", &pid->label);
-	return err ? err : same_image(p, t, pid->label, image);
+	return err ? err : same_kernel(p, t, pid->label, kernel);
 }
 
 /* PID: a number, a label, CT:NUMBER or CT:LABEL; `any` where allowed. */
-static int parse_pid(struct parser *p, int image, bool any, bool qualified,
+static int parse_pid(struct parser *p, int kernel, bool any, bool qualified,
 		     struct pidsim_sc_pid *pid)
 {
 	const struct tok *t = next(p);
@@ -484,7 +484,7 @@ static int parse_pid(struct parser *p, int image, bool any, bool qualified,
 	}
 	colon = memchr(t->s, ':', t->len);
 	if (!colon)
-		return pid_part(p, t, image, pid);
+		return pid_part(p, t, kernel, pid);
 	if (!qualified)
 		return fail(p, t->col, "expected a pid: this statement takes no "
 			    "qualified CONTAINER:PID address");
@@ -493,12 +493,12 @@ static int parse_pid(struct parser *p, int image, bool any, bool qualified,
 			     t->col + (unsigned)ct.len + 1 };
 	err = find_label(p, &ct, TASKS, "a container label before ':'", &pid->ct);
 	if (!err)
-		err = same_image(p, &ct, pid->ct, image);
+		err = same_kernel(p, &ct, pid->ct, kernel);
 	if (err)
 		return err;
 	if (!rest.len)
 		return fail(p, rest.col, "expected a pid after ':'");
-	return pid_part(p, &rest, image, pid);
+	return pid_part(p, &rest, kernel, pid);
 }
 
 /* ---- Statements ----------------------------------------------------------- */
@@ -525,13 +525,13 @@ static int kernel_name(struct parser *p, const struct pidsim_sc_stmt *st,
 	if (idx >= 0)
 		return fail(p, name->col, "label '%.*s' is already defined (line %u)",
 			    (int)name->len, name->s, p->sc->labels[idx].line);
-	if (p->sc->nr_images >= PIDSIM_SC_MAX_IMAGES)
+	if (p->sc->nr_kernels >= PIDSIM_SC_MAX_KERNELS)
 		return fail(p, st->col, "too many kernel images (at most %d)",
-			    PIDSIM_SC_MAX_IMAGES);
+			    PIDSIM_SC_MAX_KERNELS);
 	return 0;
 }
 
-/* design D: a design's name, which the image runs whatever the design
+/* design D: a design's name, which the kernel runs whatever the design
  * under test (for migration between designs). */
 static int parse_design(struct parser *p, char *out)
 {
@@ -566,14 +566,14 @@ static int parse_kernel(struct parser *p, struct pidsim_sc_stmt *st)
 	}
 	if (!err)
 		err = add_label(p, name.s, name.len, PIDSIM_SC_TASK,
-				(int)sc->nr_images, &st->def);
+				(int)sc->nr_kernels, &st->def);
 	if (err)
 		return err;
-	st->image = (int)sc->nr_images;
-	sc->images[sc->nr_images] = (struct pidsim_sc_image){
+	st->kernel = (int)sc->nr_kernels;
+	sc->kernels[sc->nr_kernels] = (struct pidsim_sc_kernel){
 		.init = st->def, .pid_max = st->arg, .stmt = sc->nr_stmts,
 	};
-	memcpy(sc->images[sc->nr_images++].design, design, sizeof design);
+	memcpy(sc->kernels[sc->nr_kernels++].design, design, sizeof design);
 	return 0;
 }
 
@@ -590,11 +590,11 @@ static int parse_fork(struct parser *p, struct pidsim_sc_stmt *st)
 		st->arg = PIDSIM_CLONE_NEWPID;
 	}
 	if (peek(p))
-		return parse_def(p, PIDSIM_SC_TASK, st->image, &st->def);
+		return parse_def(p, PIDSIM_SC_TASK, st->kernel, &st->def);
 	/* An unnamed child still gets a label, which the transcript shows and
 	 * no file can write: '@' is not a label character. */
 	snprintf(name, sizeof name, "fork@%u", p->line);
-	err = add_label(p, name, strlen(name), PIDSIM_SC_TASK, st->image, &st->def);
+	err = add_label(p, name, strlen(name), PIDSIM_SC_TASK, st->kernel, &st->def);
 	if (!err)
 		p->sc->labels[st->def].hidden = true;
 	return err;
@@ -615,7 +615,7 @@ static int parse_wait(struct parser *p, struct pidsim_sc_stmt *st)
 {
 	int err = parse_who(p, "wait", st);
 
-	return err ? err : parse_pid(p, st->image, true, false, &st->pid);
+	return err ? err : parse_pid(p, st->kernel, true, false, &st->pid);
 }
 
 /* kill WHO PID [SIGNAL]; the default signal is TERM, as kill(1)'s. */
@@ -624,7 +624,7 @@ static int parse_kill(struct parser *p, struct pidsim_sc_stmt *st)
 	int err = parse_who(p, "kill", st);
 
 	if (!err)
-		err = parse_pid(p, st->image, false, true, &st->pid);
+		err = parse_pid(p, st->kernel, false, true, &st->pid);
 	st->arg = 15;
 	if (!err && peek(p))
 		err = parse_sig(p, next(p), &st->arg);
@@ -645,7 +645,7 @@ static int parse_ps(struct parser *p, struct pidsim_sc_stmt *st)
 	if (err || !peek(p))
 		return err;
 	err = find_label(p, peek(p), TASKS, "a container label", &st->ct);
-	return err ? err : same_image(p, next(p), st->ct, st->image);
+	return err ? err : same_kernel(p, next(p), st->ct, st->kernel);
 }
 
 /* ref WHO PID -> LABEL */
@@ -654,8 +654,8 @@ static int parse_ref(struct parser *p, struct pidsim_sc_stmt *st)
 	int err = parse_who(p, "ref", st);
 
 	if (!err)
-		err = parse_pid(p, st->image, false, true, &st->pid);
-	return err ? err : parse_def(p, PIDSIM_SC_ALIAS, st->image, &st->def);
+		err = parse_pid(p, st->kernel, false, true, &st->pid);
+	return err ? err : parse_def(p, PIDSIM_SC_ALIAS, st->kernel, &st->def);
 }
 
 /* resolve WHO LABEL */
@@ -666,7 +666,7 @@ static int parse_resolve(struct parser *p, struct pidsim_sc_stmt *st)
 	if (err)
 		return err;
 	err = find_label(p, peek(p), TASKS, "a task label to resolve", &st->pid.label);
-	return err ? err : same_image(p, next(p), st->pid.label, st->image);
+	return err ? err : same_kernel(p, next(p), st->pid.label, st->kernel);
 }
 
 /* setown WHO PID -> OBJECT */
@@ -675,8 +675,8 @@ static int parse_setown(struct parser *p, struct pidsim_sc_stmt *st)
 	int err = parse_who(p, "setown", st);
 
 	if (!err)
-		err = parse_pid(p, st->image, false, false, &st->pid);
-	return err ? err : parse_def(p, PIDSIM_SC_OBJECT, st->image, &st->def);
+		err = parse_pid(p, st->kernel, false, false, &st->pid);
+	return err ? err : parse_def(p, PIDSIM_SC_OBJECT, st->kernel, &st->def);
 }
 
 /* notify OBJECT [SIGNAL]; the default is IO, what send_sigio() sends. */
@@ -687,7 +687,7 @@ static int parse_notify(struct parser *p, struct pidsim_sc_stmt *st)
 
 	if (err)
 		return err;
-	st->image = p->sc->labels[st->obj].image;
+	st->kernel = p->sc->labels[st->obj].kernel;
 	st->arg = 29;
 	if (st->kind == PIDSIM_SC_NOTIFY && peek(p))
 		err = parse_sig(p, next(p), &st->arg);
@@ -719,7 +719,7 @@ static void parse_mig_flags(struct parser *p, struct pidsim_sc_stmt *st, bool tr
 	}
 }
 
-/* The tree to checkpoint or migrate, on the statement's image. */
+/* The tree to checkpoint or migrate, on the statement's kernel. */
 static int parse_root(struct parser *p, struct pidsim_sc_stmt *st)
 {
 	const struct tok *t = next(p);
@@ -727,7 +727,7 @@ static int parse_root(struct parser *p, struct pidsim_sc_stmt *st)
 			     "container's init, or with 'tree' any task)",
 			     &st->pid.label);
 
-	return err ? err : same_image(p, t, st->pid.label, st->image);
+	return err ? err : same_kernel(p, t, st->pid.label, st->kernel);
 }
 
 /* checkpoint WHO ROOT [tree] -> IMAGE */
@@ -740,25 +740,26 @@ static int parse_checkpoint(struct parser *p, struct pidsim_sc_stmt *st)
 	if (err)
 		return err;
 	parse_mig_flags(p, st, true, false);
-	return parse_def(p, PIDSIM_SC_IMAGE, st->image, &st->def);
+	return parse_def(p, PIDSIM_SC_CKPT, st->kernel, &st->def);
 }
 
-/* restore WHO IMAGE [into] [-> LABEL]: an image restores on any kernel. */
+/* restore WHO IMAGE [into] [-> LABEL]: a checkpoint image restores on any
+ * kernel. */
 static int parse_restore(struct parser *p, struct pidsim_sc_stmt *st)
 {
 	int err = parse_who(p, "restore", st);
 
 	if (!err)
-		err = find_label(p, next(p), IMAGES, "an image label (checkpoint "
+		err = find_label(p, next(p), CKPTS, "an image label (checkpoint "
 				 "... -> IMAGE)", &st->obj);
 	if (err)
 		return err;
 	parse_mig_flags(p, st, false, true);
-	return peek(p) ? parse_def(p, PIDSIM_SC_TASK, st->image, &st->def) : 0;
+	return peek(p) ? parse_def(p, PIDSIM_SC_TASK, st->kernel, &st->def) : 0;
 }
 
 /* migrate WHO ROOT TARGET [tree] [into] [-> LABEL]: TARGET on any kernel,
- * whose image the statement's result is read on. */
+ * whose kernel the statement's result is read on. */
 static int parse_migrate(struct parser *p, struct pidsim_sc_stmt *st)
 {
 	int err = parse_who(p, "migrate", st);
@@ -770,9 +771,9 @@ static int parse_migrate(struct parser *p, struct pidsim_sc_stmt *st)
 				 "(on any kernel image)", &st->ct);
 	if (err)
 		return err;
-	st->image = p->sc->labels[st->ct].image;
+	st->kernel = p->sc->labels[st->ct].kernel;
 	parse_mig_flags(p, st, true, true);
-	return peek(p) ? parse_def(p, PIDSIM_SC_TASK, st->image, &st->def) : 0;
+	return peek(p) ? parse_def(p, PIDSIM_SC_TASK, st->kernel, &st->def) : 0;
 }
 
 /* Which checks an expect can make on each kind of statement. */

@@ -115,7 +115,7 @@ struct sc_table {
 	size_t nr_rows;
 	size_t nr_done;		/* rows whose statement ran on every design */
 	struct sc_cost *total;	/* per design: sums, and bytes at the end */
-	uint64_t *peak;		/* per design: most bytes, any image */
+	uint64_t *peak;		/* per design: most bytes, any kernel */
 	/* Printing.  Rows go out in groups: every row at the end of a small
 	 * run, one row at a time once a run streams.  A group is aligned
 	 * with the widths in force, which only grow (the statement column's
