@@ -77,12 +77,6 @@ const unsigned sc_flags[] = {
 	0,
 };
 
-/* Until the runner calls pidsim_flag_name() itself. */
-const char *sc_flag_name(unsigned flag)
-{
-	return pidsim_flag_name(flag);
-}
-
 const char *sc_state_name(int state)
 {
 	switch (state) {

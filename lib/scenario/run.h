@@ -212,16 +212,15 @@ bool run_out_of_time(struct run *r);
 
 /* ---- run_limits.c: which design limit a failed call hit ------------------ */
 
-/* Record that the outcome is a limit the design states: "max_level 32"
- * (v < 0: the words alone). */
+/* Record that the outcome is a limit: "max_tasks 1024" (v < 0: the
+ * words alone); the limit pidsim_limit_hit() says refused the last failed
+ * fork, restore or migrate on k. */
 void run_note_limit(struct design_run *d, const char *what, int v);
+void run_note_limit_hit(struct design_run *d, pidsim_kernel *k);
 /* Whether a kernel that failed to boot with pid_max asked past the
  * design's max_pid_max. */
 void run_boot_limit(struct design_run *d, const struct pidsim_design_info *info,
 		    int pid_max, int ret);
-/* Whether a failed fork(flags) by cur hit a limit the design records. */
-void run_fork_limit(struct design_run *d, pidsim_kernel *k, pidsim_tid cur,
-		    unsigned flags, int ret);
 /* Whether a failed restore hit a limit the target's design records. */
 void run_restore_limit(struct design_run *d, pidsim_kernel *k, int ret);
 

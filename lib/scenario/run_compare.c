@@ -69,7 +69,7 @@ static void put_flag_list(struct sc_buf *b, unsigned flags)
 	for (size_t i = 0; sc_flags[i]; i++) {
 		if (!(flags & sc_flags[i]))
 			continue;
-		sc_buf_printf(b, "%s%s", first ? "" : ", ", sc_flag_name(sc_flags[i]));
+		sc_buf_printf(b, "%s%s", first ? "" : ", ", pidsim_flag_name(sc_flags[i]));
 		first = false;
 	}
 }

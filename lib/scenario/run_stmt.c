@@ -143,7 +143,7 @@ static int run_fork(struct run *r, struct design_run *d, pidsim_kernel *k,
 	d->outcome.ret = d->outcome.nr = ret;
 	if (ret < 0) {
 		d->labels[st->def].unbound_at = st->line;
-		run_fork_limit(d, k, cur, (unsigned)st->arg, ret);
+		run_note_limit_hit(d, k);
 		return ret == -ENOMEM ? ret : 0;
 	}
 	d->outcome.label = st->def;
@@ -208,7 +208,7 @@ static void run_churn(struct run *r, struct design_run *d, pidsim_kernel *k,
 	d->outcome.ret = ret < 0 ? ret : done;
 	d->outcome.nr = done;
 	if (ret == -EAGAIN)
-		run_fork_limit(d, k, cur, 0, ret);
+		run_note_limit_hit(d, k);
 }
 
 /* Room for cap pids in a ps list, their labels and the expects' scratch:

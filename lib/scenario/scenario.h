@@ -27,9 +27,8 @@ const char *sc_sig_name(int sig);
 /* The errno an "ESRCH"-style name stands for; 0 when none. */
 int sc_errno_number(const char *s, size_t len);
 
-/* The design flags' names: pidsim_flag_name(), pidsim_flag_find(). */
-const char *sc_flag_name(unsigned flag);
-/* Every flag, for loops: 0-terminated. */
+/* Every design flag, for loops, 0-terminated; their names are
+ * pidsim_flag_name()'s. */
 extern const unsigned sc_flags[];
 
 /* "running", "zombie", "gone" for PIDSIM_RUNNING, PIDSIM_ZOMBIE, -ESRCH. */
