@@ -876,6 +876,7 @@ static int parse_matcher(struct parser *p, const struct tok *t,
 			 struct pidsim_sc_match *m, unsigned *bit)
 {
 	struct pidsim_sc_item it;
+	unsigned both;
 	int err;
 
 	if (tok_is(t, "[")) {
@@ -903,6 +904,7 @@ static int parse_matcher(struct parser *p, const struct tok *t,
 	err = parse_item(p, t, false, &it);
 	if (err)
 		return err;
+	both = PIDSIM_SC_M_NR | PIDSIM_SC_M_LABEL;
 	/* Only the checks the item makes: NUMBER and LABEL in either order
 	 * add up to what NUMBER(LABEL) checks. */
 	*bit = 0;
@@ -916,6 +918,10 @@ static int parse_matcher(struct parser *p, const struct tok *t,
 		if (!(m->what & PIDSIM_SC_M_LABEL))
 			m->label = it.label;
 	}
+	/* As in NUMBER(LABEL): a number that names a task is a pid. */
+	if (((m->what | *bit) & both) == both && m->nr < 1)
+		return fail(p, t->col, "a number with a label must be a pid of 1 or "
+			    "more: a task is named only by a pid");
 	return 0;
 }
 
