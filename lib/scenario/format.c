@@ -1,5 +1,5 @@
 /*
- * scenario_format.c - a statement back to text, in the canonical form the
+ * format.c - a statement back to text, in the canonical form the
  * parser reads back unchanged: the transcript's "what was asked" column,
  * and how the property tests print a shrunk counterexample.
  *

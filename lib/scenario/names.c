@@ -1,5 +1,5 @@
 /*
- * scenario_names.c - the names a scenario file may write instead of a
+ * names.c - the names a scenario file may write instead of a
  * number: Linux's signal names, errno names, design flags, task states.
  *
  * Signal numbers are Linux's (x86, arm and most others), whatever the

@@ -1,5 +1,5 @@
 /*
- * scenario_parse.c - scenario text to a statement list.
+ * parse.c - scenario text to a statement list.
  *
  * A pure function of its input: no I/O, no global state, nothing run.  It
  * reads one line at a time, splits it into tokens, and parses the tokens

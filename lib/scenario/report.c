@@ -1,5 +1,5 @@
 /*
- * scenario_report.c - the transcript: one row per statement (what was
+ * report.c - the transcript: one row per statement (what was
  * asked, in whose view), one column per design (what came back), aligned;
  * then the costs; then one summary line.
  *

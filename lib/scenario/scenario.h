@@ -37,7 +37,7 @@ const char *sc_state_name(int state);
 /* ---- Label names -> label index --------------------------------------- */
 
 /* struct pidsim_sc_hash is an entry of a uthash table, private to
- * scenario_util.c; sc->names points at one (uthash's head), NULL while
+ * util.c; sc->names points at one (uthash's head), NULL while
  * no label has been added. */
 
 /* The label called s[0..len), or -1. */
@@ -49,7 +49,7 @@ void sc_names_free(struct pidsim_sc_hash *h);
 
 /* ---- Task handles -> label index --------------------------------------- */
 
-/* A uthash table of struct sc_tid, private to scenario_util.c; all zero
+/* A uthash table of struct sc_tid, private to util.c; all zero
  * is empty. */
 struct sc_tid;
 struct sc_tidmap {

@@ -1,5 +1,5 @@
 /*
- * scenario_util.c - the small containers the scenario code needs: the
+ * util.c - the small containers the scenario code needs: the
  * label-name table, the task-handle table and a growable string.
  *
  * Both tables are uthash tables (uthash-dev), an entry per label or
