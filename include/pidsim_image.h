@@ -111,7 +111,11 @@ int pidsim_checkpoint(pidsim_kernel *k, pidsim_tid cur, pidsim_tid root,
  * is a child of parent with a new glue pid.  Inside it every task has the
  * number, the parent, the state and the exit status it had, every nested
  * container is rebuilt, and every container's cursor is the image's, so
- * the next fork hands out what it would have on the source.  A tree image
+ * the next fork hands out what it would have on the source.  A cursor is
+ * the last number handed out, so it must be below k's pid_max (-EINVAL
+ * otherwise, as Linux refuses a write of more than pid_max to
+ * ns_last_pid: pid_ns_ctl_handler()); the allocator is never given one
+ * outside 0 .. pid_max - 1.  A tree image
  * (PIDSIM_CKPT_TREE) has no init of its own: a new init (pid 1) holds it,
  * and the tree's root is its child.
  *
@@ -119,8 +123,14 @@ int pidsim_checkpoint(pidsim_kernel *k, pidsim_tid cur, pidsim_tid root,
  * child of parent, each task asking for its old number there (-EEXIST if
  * one is taken, -EINVAL if one is >= that view's pid_max or is a number
  * the design never hands out there, such as a vpid-openvz host number
- * with bit 10 set); containers nested in the tree are rebuilt as above.  The target container's cursor
- * does not move.  A container image asks for pid 1 and so always fails.
+ * with bit 10 set); containers nested in the tree are rebuilt as above,
+ * each with the image's cursor (below pid_max, as above).  The target
+ * container's cursor does not move, and the image's container 0 cursor
+ * is not used.  A container image asks for pid 1 and so always fails.
+ *
+ * Either way, a number >= pid_max in a view is refused (-EINVAL) by a
+ * design that asks for it and ignored by one that does not (vpid-ibm's
+ * host-view numbers, id << 22 | vpid): it never moves a cursor.
  *
  * Numbers in views above the tree are new.  Stored owners come back as new
  * objects.  Fails with the image errors above, -ESRCH (parent), -EINVAL
@@ -131,7 +141,8 @@ int pidsim_checkpoint(pidsim_kernel *k, pidsim_tid cur, pidsim_tid root,
  *
  * When several errors apply, the first check to fail decides: mode, the
  * image, parent; then, before anything changes, level_errno, the
- * max_containers -EAGAIN, -EINVAL for a task's own number >= pid_max;
+ * max_containers -EAGAIN, -EINVAL for a task's own number >= pid_max or
+ * the cursor of a container it makes >= pid_max;
  * then the tasks in image order, each taking its numbers one view at a
  * time, in the design's order.  pidns goes from the task's own view up to
  * the host, pidspace from its own view to its glue view; vpid and

@@ -363,6 +363,31 @@ static int check_family(struct reader *r, uint32_t i, uint32_t *sp,
 	return 0;
 }
 
+/*
+ * Whether some view of some design can hold nr as numbers[j] of t (view:
+ * the container of that view).  A task's own number is 1 ..
+ * PID_MAX_LIMIT - 1; a number above it, 0 for none.  No view of any
+ * design numbers at or above PID_MAX_LIMIT but one: vpid-ibm's host,
+ * where a container's task is id << 22 | vpid (id >= 1) - in an image,
+ * the number one level up of a task in a container just below container
+ * 0 of a tree image (the only image whose container 0 can be the host;
+ * vpid-ibm does not nest), its low 22 bits the task's own number.
+ */
+_Static_assert((PIDSIM_PID_MAX_LIMIT & (PIDSIM_PID_MAX_LIMIT - 1)) == 0,
+	       "a vpid-ibm host number's vpid is its low bits below PID_MAX_LIMIT");
+
+static bool number_ok(const struct pidsim_image *img,
+		      const struct pidsim_image_task *t, unsigned j,
+		      uint32_t view, int nr)
+{
+	if (nr < 0 || (j == 0 && nr == 0))
+		return false;
+	if (nr < PIDSIM_PID_MAX_LIMIT)
+		return true;
+	return j == 1 && view == 0 && (img->flags & PIDSIM_IMAGE_TREE) &&
+	       (nr & (PIDSIM_PID_MAX_LIMIT - 1)) == t->numbers[0];
+}
+
 static int read_tasks(struct reader *r, const unsigned char **pp)
 {
 	struct pidsim_image *img = r->img;
@@ -402,9 +427,10 @@ static int read_tasks(struct reader *r, const unsigned char **pp)
 			int nr = (int)get32(p);
 
 			r->numbers[used++] = nr;
-			if (nr < 0 || (j == 0 && (nr == 0 || nr >= PIDSIM_PID_MAX_LIMIT)))
+			if (!number_ok(img, t, j, view, nr))
 				return bad(r, -EUCLEAN, "task %u: number %d out "
-					   "of range", i, nr);
+					   "of range in container %u's view", i,
+					   nr, view);
 			if (nr)
 				r->keys[nkeys++] = (uint64_t)view << 32 | (uint32_t)nr;
 			view = img->containers[view].parent;
