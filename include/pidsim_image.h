@@ -220,6 +220,22 @@ int pidsim_image_decode(const void *buf, size_t len, struct pidsim_image **out,
 			char *why, size_t why_size);
 void pidsim_image_destroy(struct pidsim_image *img);
 
+/* The bytes of an image's header (docs/image-format.md). */
+#define PIDSIM_IMAGE_HEADER_SIZE 64
+
+/*
+ * Check an image's header alone, the first PIDSIM_IMAGE_HEADER_SIZE bytes
+ * (len may be more; fewer is -ENODATA), and give in *size the length it
+ * states, at most PIDSIM_IMAGE_MAX_BYTES: a reader of a file or a pipe
+ * reads the header, asks this, and reads no more than *size bytes (and
+ * one, to see whether there are bytes past the end).  0, or what
+ * pidsim_image_decode() would say of the header: -ENOEXEC, -ENODATA,
+ * -EPROTONOSUPPORT, -EBADMSG (the header size), -EFBIG; -EINVAL for a NULL
+ * size (or buf with len > 0).  A one-line reason in why.
+ */
+int pidsim_image_header(const void *buf, size_t len, uint64_t *size,
+			char *why, size_t why_size);
+
 /* The image as text, one line per container, task and owner. */
 void pidsim_image_print(FILE *out, const struct pidsim_image *img);
 

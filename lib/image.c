@@ -191,14 +191,12 @@ static int bad(struct reader *r, int err, const char *fmt, ...)
 	return err;
 }
 
-/* Magic, version, sizes, checksum: what can be checked before the
- * content, each with its own error. */
-static int check_frame(struct reader *r, uint64_t *numbers)
+/* Magic, version, header size, stated size: what the header alone says,
+ * each with its own error. */
+static int check_header(struct reader *r, uint64_t *size)
 {
 	const unsigned char *b = r->b;
 	size_t n = r->len < sizeof magic ? r->len : sizeof magic;
-	uint64_t size;
-	uint32_t cts, tasks, owners;
 
 	if (memcmp(b, magic, n) != 0)
 		return bad(r, -ENOEXEC, "not a pidsim image (bad magic)");
@@ -211,10 +209,24 @@ static int check_frame(struct reader *r, uint64_t *numbers)
 	if (get32(b + 12) != PS_IMG_HEADER)
 		return bad(r, -EBADMSG, "header size %u, not %d", get32(b + 12),
 			   PS_IMG_HEADER);
-	size = get64(b + 16);
-	if (size > PIDSIM_IMAGE_MAX_BYTES)
+	*size = get64(b + 16);
+	if (*size > PIDSIM_IMAGE_MAX_BYTES)
 		return bad(r, -EFBIG, "oversized: %llu bytes (at most %u)",
-			   (unsigned long long)size, PIDSIM_IMAGE_MAX_BYTES);
+			   (unsigned long long)*size, PIDSIM_IMAGE_MAX_BYTES);
+	return 0;
+}
+
+/* The header, then the length, the checksum and the counts: what can be
+ * checked before the content, each with its own error. */
+static int check_frame(struct reader *r, uint64_t *numbers)
+{
+	const unsigned char *b = r->b;
+	uint64_t size;
+	uint32_t cts, tasks, owners;
+	int err = check_header(r, &size);
+
+	if (err)
+		return err;
 	if (r->len < size)
 		return bad(r, -ENODATA, "truncated: %zu of %llu bytes", r->len,
 			   (unsigned long long)size);
@@ -505,6 +517,20 @@ static int alloc_decoded(struct reader *r, uint64_t numbers)
 	img->owners = (void *)(block + at_owners);
 	r->numbers = (void *)(block + at_numbers);
 	return 0;
+}
+
+int pidsim_image_header(const void *buf, size_t len, uint64_t *size,
+			char *why, size_t why_size)
+{
+	struct reader r = { .b = buf, .len = len, .why = why, .why_size = why_size };
+
+	if (why_size)
+		why[0] = '\0';
+	if (!size || (!buf && len))
+		return bad(&r, -EINVAL, "no image");
+	if (len == 0)
+		return bad(&r, -ENODATA, "empty image");
+	return check_header(&r, size);
 }
 
 void pidsim_image_destroy(struct pidsim_image *img)

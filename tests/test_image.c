@@ -464,6 +464,42 @@ static void test_image_tree_layout(void **state)
 	pidsim_image_free(buf);
 }
 
+/* The header alone gives the stated size, or the error the whole image
+ * would get from it: what a reader of a stream asks before reading on. */
+static void test_image_header_alone(void **state)
+{
+	struct img *m = *state;
+	static const unsigned char zeros[PIDSIM_IMAGE_HEADER_SIZE];
+	uint64_t size = 0;
+	char why[128];
+
+	assert_int_equal(pidsim_image_header(m->b, PIDSIM_IMAGE_HEADER_SIZE, &size,
+					     why, sizeof why), 0);
+	assert_int_equal(size, IMG_LEN);
+	assert_string_equal(why, "");
+	assert_int_equal(pidsim_image_header(m->b, m->len, &size, NULL, 0), 0);
+	assert_int_equal(pidsim_image_header(zeros, sizeof zeros, &size, why,
+					     sizeof why), -ENOEXEC);
+	assert_non_null(strstr(why, "magic"));
+	assert_int_equal(pidsim_image_header(m->b, 63, &size, NULL, 0), -ENODATA);
+	assert_int_equal(pidsim_image_header(m->b, 0, &size, NULL, 0), -ENODATA);
+	assert_int_equal(pidsim_image_header(m->b, 64, NULL, NULL, 0), -EINVAL);
+	set32(m->b + 16, PIDSIM_IMAGE_MAX_BYTES + 1);
+	assert_int_equal(pidsim_image_header(m->b, 64, &size, why, sizeof why), -EFBIG);
+	set32(m->b + 16, PIDSIM_IMAGE_MAX_BYTES);
+	assert_int_equal(pidsim_image_header(m->b, 64, &size, NULL, 0), 0);
+	assert_int_equal(size, PIDSIM_IMAGE_MAX_BYTES);
+	set32(m->b + 20, 1);
+	assert_int_equal(pidsim_image_header(m->b, 64, &size, NULL, 0), -EFBIG);
+	set32(m->b + 20, 0);
+	set32(m->b + 12, 60);
+	assert_int_equal(pidsim_image_header(m->b, 64, &size, NULL, 0), -EBADMSG);
+	set32(m->b + 12, 64);
+	set32(m->b + 8, 2);
+	assert_int_equal(pidsim_image_header(m->b, 64, &size, NULL, 0),
+			 -EPROTONOSUPPORT);
+}
+
 /* ---- Numbers and cursors no view can take (issue 12, defect 1) ------------ */
 
 #define INT_MAX_NR 0x7fffffffu
@@ -755,6 +791,7 @@ int main(void)
 		TI(test_image_fuzz),
 		TI(test_image_strerror),
 		TI(test_image_tree_layout),
+		TI(test_image_header_alone),
 		TI(test_image_number_no_view_holds),
 		TI(test_image_restore_number_past_pid_max),
 		TI(test_image_cursor_past_pid_max),
