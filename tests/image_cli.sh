@@ -98,6 +98,24 @@ head -c 64 "$tmp/v2.img" >"$tmp/v2-header"
 stream 2 "unsupported image version (EPROTONOSUPPORT)" "$tmp/v2-header"
 expect 0 "" "$bin" image show - <"$good"
 
+# Crafted images that crashed a restore (issue 12, defect 1), kept in the
+# fuzz regression corpus: every design refuses them cleanly.
+reg=tests/corpus/regress-image
+# 2147483647 in a view of a container image: no view of any design holds it
+expect 2 "inconsistent image (EUCLEAN)" "$bin" restore "$reg/issue12-intmax-container" --design pidns
+expect 2 "inconsistent image (EUCLEAN)" "$bin" restore "$reg/issue12-intmax-container"
+expect 2 "inconsistent image (EUCLEAN)" "$bin" restore "$reg/issue12-fuzz-found-22cfce8b"
+# 2147483647 where vpid-ibm puts host numbers (container 511, vpid 4194303):
+# a design that asks for it refuses it (EINVAL), none crashes
+for into in "" --into; do
+	expect 1 "" "$bin" restore "$reg/issue12-intmax-host-view" --pid-max 4194304 $into
+	grep -A1 '^== pidns' "$tmp/out" | grep -q 'refused: EINVAL' ||
+		fail "restore issue12-intmax-host-view $into: pidns did not refuse with EINVAL"
+	expect 1 "" "$bin" restore "$reg/issue12-intmax-host-view" --pid-max 4194304 \
+		--design pidns $into
+	grep -q 'refused: EINVAL' "$tmp/out" || fail "pidns $into: not refused with EINVAL"
+done
+
 # Every single byte damaged: caught, whatever the byte.
 for ((i = 0; i < size; i += 7)); do
 	cp "$good" "$tmp/b.img"; poke "$tmp/b.img" $i '\125'
