@@ -8,7 +8,7 @@
 #   make check-long  the property suite with a large budget (soak)
 #   make mutants  plant each bug of the 2006 thread; the suite must catch it
 #   make fuzz     libFuzzer on the operations, scenarios and images
-#                 (FUZZ_SECONDS=60 each)
+#                 (FUZZ_SECONDS=60 each); fails if any target crashed
 #   make bench    the benchmarks: tables, TSV results and charts
 #                 (FULL=1: the whole sweep, up to PID_MAX_LIMIT tasks)
 #   make plots    redraw the charts from bench/results/
@@ -238,8 +238,14 @@ mutants: $(foreach m,$(MUTANTS),$(BUILD)/mutants/$(m)/pidsim-prop)
 
 # ---- Fuzzing (libFuzzer) -----------------------------------------------------
 # tests/prop/fuzz_*.c: the operation sequence, the scenario parser, the
-# image decoder and restore.  Each runs FUZZ_SECONDS; new inputs go to
-# build/fuzz/corpus/, tests/corpus/ holds the small corpus kept in git.
+# image decoder and restore (structure-aware: tests/prop/fuzz_image_mutate.c).
+# Each runs FUZZ_SECONDS, all of them whatever one finds; make fuzz fails
+# if any crashed.  New inputs go to build/fuzz/corpus/; tests/corpus/TARGET/
+# holds the small corpus kept in git, tests/corpus/regress-TARGET/ the
+# inputs that once crashed a target (both seed the run, and make test
+# replays both).  A crash is kept as build/fuzz/TARGET-crash-*: replay it
+# with build/fuzz/fuzz_TARGET FILE, and once fixed add it to
+# tests/corpus/regress-TARGET/.
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
@@ -261,17 +267,28 @@ $(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/prop/fuzz_%.o \
 		$(patsubst %,$(BUILD)/fuzz/prop/%.o,$(PROP_COMMON)) $(BUILD)/fuzz/libpidsim.a
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@
 
+# The image target's mutator (LLVMFuzzerCustomMutator) is libFuzzer-only.
+$(BUILD)/fuzz/fuzz_image: $(BUILD)/fuzz/prop/fuzz_image_mutate.o
+
 fuzz: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
-	@set -o pipefail; for t in $(FUZZ_TARGETS); do \
+	@crashed=""; for t in $(FUZZ_TARGETS); do \
 		mkdir -p $(BUILD)/fuzz/corpus/$$t tests/corpus/$$t; \
 		echo "== fuzz $$t: $(FUZZ_SECONDS) s"; \
-		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		if $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 			-artifact_prefix=$(BUILD)/fuzz/$$t- $(BUILD)/fuzz/corpus/$$t \
-			tests/corpus/$$t > $(BUILD)/fuzz/$$t.log 2>&1 || \
-			{ tail -40 $(BUILD)/fuzz/$$t.log; echo "== fuzz $$t: FOUND A CRASH"; exit 1; }; \
-		grep -E "^Done|number_of_executed_units|new_units_added" $(BUILD)/fuzz/$$t.log \
-			| sed 's/^/   /'; \
-	done; echo "== fuzz: nothing found"
+			tests/corpus/$$t $$(ls -d tests/corpus/regress-$$t 2>/dev/null) \
+			> $(BUILD)/fuzz/$$t.log 2>&1; then \
+			grep -E "^Done|number_of_executed_units|new_units_added" \
+				$(BUILD)/fuzz/$$t.log | sed 's/^/   /'; \
+		else \
+			tail -40 $(BUILD)/fuzz/$$t.log; \
+			echo "== fuzz $$t: FOUND A CRASH (log: $(BUILD)/fuzz/$$t.log;" \
+				"input: $$(ls -t $(BUILD)/fuzz/$$t-* 2>/dev/null | head -1))"; \
+			crashed="$$crashed $$t"; \
+		fi; \
+	done; \
+	if [ -n "$$crashed" ]; then echo "== fuzz: FAILED:$$crashed"; exit 1; fi; \
+	echo "== fuzz: nothing found"
 
 # Minimize build/fuzz/corpus/ into tests/corpus/ (to keep what is worth it).
 fuzz-corpus: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
