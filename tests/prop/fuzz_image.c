@@ -5,8 +5,9 @@
  * crash or leak, and what it decodes must encode back to the same bytes.
  * pidsim_restore() of the same bytes runs on every design, in both modes
  * (PIDSIM_RESTORE_CONTAINER and _INTO), under the host and under a
- * container's init, on target images of two pid_max values (the image's
- * own and PID_MAX_LIMIT): it must rebuild the tree or fail, and a failure
+ * container's init, on a target of the image's own pid_max (and of
+ * PID_MAX_LIMIT when the image has a number or a cursor past its own): it
+ * must rebuild the tree or fail, and a failure
  * must change nothing.  "Nothing" is checked against a twin target that
  * never saw the call: the same census, and the same numbers for the next
  * fork in the host and in the container (so a cursor moved shows too).
@@ -17,6 +18,7 @@
  * is also built without libFuzzer, with fuzz_replay.c, for make test to
  * replay tests/corpus/image/ and tests/corpus/regress-image/.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,20 +88,26 @@ static pidsim_kernel *boot(const char *design, int pid_max, pidsim_tid *ct)
  * a restore): computed once per pair. */
 static const struct seen *fresh_seen(const char *design, int pid_max)
 {
-	static struct seen s;
-	static const char *s_design;
-	static int s_pid_max;
+	static struct {
+		const char *design;
+		int pid_max;
+		struct seen s;
+	} cache[16];
+	static unsigned next;
 	pidsim_kernel *k;
 	pidsim_tid ct;
+	unsigned i;
 
-	if (s_design != design || s_pid_max != pid_max) {
-		k = boot(design, pid_max, &ct);
-		seen_get(k, ct, &s);
-		pidsim_kernel_destroy(k);
-		s_design = design;
-		s_pid_max = pid_max;
-	}
-	return &s;
+	for (i = 0; i < 16; i++)
+		if (cache[i].design == design && cache[i].pid_max == pid_max)
+			return &cache[i].s;
+	i = next++ % 16;
+	k = boot(design, pid_max, &ct);
+	seen_get(k, ct, &cache[i].s);
+	pidsim_kernel_destroy(k);
+	cache[i].design = design;
+	cache[i].pid_max = pid_max;
+	return &cache[i].s;
 }
 
 /* One restore on a fresh target, a failure checked against a twin. */
@@ -149,10 +157,24 @@ static void check_round_trip(const struct pidsim_image *img, const uint8_t *data
 	free(again);
 }
 
+/* Whether img has a number or a cursor at or past its own pid_max: then
+ * a target of PID_MAX_LIMIT is tried too, which takes them all. */
+static bool past_pid_max(const struct pidsim_image *img)
+{
+	for (uint32_t c = 0; c < img->nr_containers; c++)
+		if (img->containers[c].cursor >= img->pid_max)
+			return true;
+	for (uint32_t i = 0; i < img->nr_tasks; i++)
+		for (unsigned j = 0; j < img->tasks[i].nr_numbers; j++)
+			if (img->tasks[i].numbers[j] >= img->pid_max)
+				return true;
+	return false;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pidsim_image *img = NULL;
-	int pid_max[2] = { PIDSIM_PID_MAX_LIMIT, 0 }, err;
+	int pid_max[2] = { 0, 0 }, err;
 	uint32_t nr_tasks = 0;
 	char why[160];
 
@@ -160,8 +182,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!err) {
 		check_round_trip(img, data, size);
 		nr_tasks = img->nr_tasks;
-		if (img->pid_max != PIDSIM_PID_MAX_LIMIT)
-			pid_max[1] = img->pid_max;
+		pid_max[0] = img->pid_max;
+		if (img->pid_max < PIDSIM_PID_MAX_LIMIT && past_pid_max(img))
+			pid_max[1] = PIDSIM_PID_MAX_LIMIT;
 		pidsim_image_destroy(img);
 	}
 	for (size_t i = 0; i < pidsim_design_count(); i++) {
