@@ -3,11 +3,12 @@
 #
 #   make test     build everything twice (gcc -O2, and clang with
 #                 AddressSanitizer + UndefinedBehaviorSanitizer) and run
-#                 every test in both builds, the property suite included
+#                 every test in both builds, the property suite and a
+#                 replay of the fuzz corpora (tests/corpus/) included
 #   make check-long  the property suite with a large budget (soak)
 #   make mutants  plant each bug of the 2006 thread; the suite must catch it
 #   make fuzz     libFuzzer on the operations, scenarios and images
-#                 (FUZZ_SECONDS=60 each)
+#                 (FUZZ_SECONDS=60 each); fails if any target crashed
 #   make bench    the benchmarks: tables, TSV results and charts
 #                 (FULL=1: the whole sweep, up to PID_MAX_LIMIT tasks)
 #   make plots    redraw the charts from bench/results/
@@ -156,7 +157,7 @@ compile-fail: | deps-test
 		echo "compile-fail: $$f rejected, as it must be"; \
 	done
 
-test: compile-fail test-O2 test-ASAN prop-O2 prop-ASAN
+test: compile-fail test-O2 test-ASAN prop-O2 prop-ASAN replay-O2 replay-ASAN
 	@echo "== make test: all passed"
 
 # ---- Property suite (tests/prop/) ------------------------------------------
@@ -167,6 +168,9 @@ test: compile-fail test-O2 test-ASAN prop-O2 prop-ASAN
 # extend a run (tests/prop/main.c lists the other knobs).
 PROP_COMMON := harness wl ref exec check_invariants check_isolation check_weakrefs \
 	check_reference trace props print differential transplant
+# The libFuzzer targets (tests/prop/fuzz_*.c): make fuzz runs them, make
+# test replays their corpora without libFuzzer (replay-O2, replay-ASAN).
+FUZZ_TARGETS := ops scenario image
 PROP_HDR := $(wildcard tests/prop/*.h)
 PROP_FAIL_DIR := $(BUILD)/prop-failures
 # Trials per property in make test: some 30 to 40 seconds for each build
@@ -197,6 +201,24 @@ prop-$(1): $(BUILD)/$(1)/prop/pidsim-prop $(BUILD)/$(1)/prop/pidsim-allocfail
 	@PIDSIM_TRIALS=$$(PROP_TRIALS_$(1)) PIDSIM_FAIL_DIR=$(PROP_FAIL_DIR) \
 		$(BUILD)/$(1)/prop/pidsim-prop
 	@$(BUILD)/$(1)/prop/pidsim-allocfail
+
+# A fuzz target without libFuzzer (tests/prop/fuzz_replay.c): it replays
+# the target's corpus, tests/corpus/TARGET/, and the inputs that once
+# crashed it, kept after the fix, tests/corpus/regress-TARGET/.
+$(BUILD)/$(1)/prop/replay-%: $(BUILD)/$(1)/prop/fuzz_%.o $(BUILD)/$(1)/prop/fuzz_replay.o \
+		$(patsubst %,$(BUILD)/$(1)/prop/%.o,$(PROP_COMMON)) $(BUILD)/$(1)/libpidsim.a
+	$$(CC_$(1)) $$(CFLAGS_$(1)) $$^ -o $$@
+
+replay-$(1): $(addprefix $(BUILD)/$(1)/prop/replay-,$(FUZZ_TARGETS))
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "-- $(1) build: fuzz corpus $$$$t: tests/corpus/$$$$t $$$$(ls -d tests/corpus/regress-$$$$t 2>/dev/null)"; \
+		$(BUILD)/$(1)/prop/replay-$$$$t tests/corpus/$$$$t \
+			$$$$(ls -d tests/corpus/regress-$$$$t 2>/dev/null) \
+			2>$(BUILD)/$(1)/prop/replay-$$$$t.log || \
+			{ tail -30 $(BUILD)/$(1)/prop/replay-$$$$t.log; \
+			  echo "replay: $$$$t: the last input named above crashed (log: $(BUILD)/$(1)/prop/replay-$$$$t.log)"; \
+			  exit 1; }; \
+	done
 endef
 $(foreach v,$(VARIANTS),$(eval $(call prop_variant,$(v))))
 
@@ -249,10 +271,15 @@ mutants: $(foreach m,$(MUTANTS),$(BUILD)/mutants/$(m)/pidsim-prop)
 
 # ---- Fuzzing (libFuzzer) -----------------------------------------------------
 # tests/prop/fuzz_*.c: the operation sequence, the scenario parser, the
-# image decoder and restore.  Each runs FUZZ_SECONDS; new inputs go to
-# build/fuzz/corpus/, tests/corpus/ holds the small corpus kept in git.
+# image decoder and restore (structure-aware: tests/prop/fuzz_image_mutate.c).
+# Each runs FUZZ_SECONDS, all of them whatever one finds; make fuzz fails
+# if any crashed.  New inputs go to build/fuzz/corpus/; tests/corpus/TARGET/
+# holds the small corpus kept in git, tests/corpus/regress-TARGET/ the
+# inputs that once crashed a target (both seed the run, and make test
+# replays both).  A crash is kept as build/fuzz/TARGET-crash-*: replay it
+# with build/fuzz/fuzz_TARGET FILE, and once fixed add it to
+# tests/corpus/regress-TARGET/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := ops scenario image
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 
@@ -273,17 +300,28 @@ $(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/prop/fuzz_%.o \
 		$(patsubst %,$(BUILD)/fuzz/prop/%.o,$(PROP_COMMON)) $(BUILD)/fuzz/libpidsim.a
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $^ -o $@
 
+# The image target's mutator (LLVMFuzzerCustomMutator) is libFuzzer-only.
+$(BUILD)/fuzz/fuzz_image: $(BUILD)/fuzz/prop/fuzz_image_mutate.o
+
 fuzz: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
-	@set -o pipefail; for t in $(FUZZ_TARGETS); do \
+	@crashed=""; for t in $(FUZZ_TARGETS); do \
 		mkdir -p $(BUILD)/fuzz/corpus/$$t tests/corpus/$$t; \
 		echo "== fuzz $$t: $(FUZZ_SECONDS) s"; \
-		$(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		if $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 			-artifact_prefix=$(BUILD)/fuzz/$$t- $(BUILD)/fuzz/corpus/$$t \
-			tests/corpus/$$t > $(BUILD)/fuzz/$$t.log 2>&1 || \
-			{ tail -40 $(BUILD)/fuzz/$$t.log; echo "== fuzz $$t: FOUND A CRASH"; exit 1; }; \
-		grep -E "^Done|number_of_executed_units|new_units_added" $(BUILD)/fuzz/$$t.log \
-			| sed 's/^/   /'; \
-	done; echo "== fuzz: nothing found"
+			tests/corpus/$$t $$(ls -d tests/corpus/regress-$$t 2>/dev/null) \
+			> $(BUILD)/fuzz/$$t.log 2>&1; then \
+			grep -E "^Done|number_of_executed_units|new_units_added" \
+				$(BUILD)/fuzz/$$t.log | sed 's/^/   /'; \
+		else \
+			tail -40 $(BUILD)/fuzz/$$t.log; \
+			echo "== fuzz $$t: FOUND A CRASH (log: $(BUILD)/fuzz/$$t.log;" \
+				"input: $$(ls -t $(BUILD)/fuzz/$$t-* 2>/dev/null | head -1))"; \
+			crashed="$$crashed $$t"; \
+		fi; \
+	done; \
+	if [ -n "$$crashed" ]; then echo "== fuzz: FAILED:$$crashed"; exit 1; fi; \
+	echo "== fuzz: nothing found"
 
 # Minimize build/fuzz/corpus/ into tests/corpus/ (to keep what is worth it).
 fuzz-corpus: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
@@ -295,8 +333,9 @@ fuzz-corpus: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 		echo "tests/corpus/$$t: $$(ls tests/corpus/$$t | wc -l) inputs"; \
 	done
 
-.PHONY: prop-O2 prop-ASAN check-long mutants fuzz fuzz-corpus
+.PHONY: prop-O2 prop-ASAN replay-O2 replay-ASAN check-long mutants fuzz fuzz-corpus
 .PRECIOUS: $(BUILD)/fuzz/prop/%.o $(BUILD)/fuzz/lib/%.o
+.PRECIOUS: $(foreach v,$(VARIANTS),$(patsubst %,$(BUILD)/$(v)/prop/fuzz_%.o,replay $(FUZZ_TARGETS)))
 
 # ---- Benchmarks -----------------------------------------------------------
 # bench/*.c against the O2 library; results, summary and profiles under

@@ -111,7 +111,11 @@ int pidsim_checkpoint(pidsim_kernel *k, pidsim_tid cur, pidsim_tid root,
  * is a child of parent with a new glue pid.  Inside it every task has the
  * number, the parent, the state and the exit status it had, every nested
  * container is rebuilt, and every container's cursor is the image's, so
- * the next fork hands out what it would have on the source.  A tree image
+ * the next fork hands out what it would have on the source.  A cursor is
+ * the last number handed out, so it must be below k's pid_max (-EINVAL
+ * otherwise, as Linux refuses a write of more than pid_max to
+ * ns_last_pid: pid_ns_ctl_handler()); the allocator is never given one
+ * outside 0 .. pid_max - 1.  A tree image
  * (PIDSIM_CKPT_TREE) has no init of its own: a new init (pid 1) holds it,
  * and the tree's root is its child.
  *
@@ -119,8 +123,14 @@ int pidsim_checkpoint(pidsim_kernel *k, pidsim_tid cur, pidsim_tid root,
  * child of parent, each task asking for its old number there (-EEXIST if
  * one is taken, -EINVAL if one is >= that view's pid_max or is a number
  * the design never hands out there, such as a vpid-openvz host number
- * with bit 10 set); containers nested in the tree are rebuilt as above.  The target container's cursor
- * does not move.  A container image asks for pid 1 and so always fails.
+ * with bit 10 set); containers nested in the tree are rebuilt as above,
+ * each with the image's cursor (below pid_max, as above).  The target
+ * container's cursor does not move, and the image's container 0 cursor
+ * is not used.  A container image asks for pid 1 and so always fails.
+ *
+ * Either way, a number >= pid_max in a view is refused (-EINVAL) by a
+ * design that asks for it and ignored by one that does not (vpid-ibm's
+ * host-view numbers, id << 22 | vpid): it never moves a cursor.
  *
  * Numbers in views above the tree are new.  Stored owners come back as new
  * objects.  Fails with the image errors above, -ESRCH (parent), -EINVAL
@@ -131,7 +141,8 @@ int pidsim_checkpoint(pidsim_kernel *k, pidsim_tid cur, pidsim_tid root,
  *
  * When several errors apply, the first check to fail decides: mode, the
  * image, parent; then, before anything changes, level_errno, the
- * max_containers -EAGAIN, -EINVAL for a task's own number >= pid_max;
+ * max_containers -EAGAIN, -EINVAL for a task's own number >= pid_max or
+ * the cursor of a container it makes >= pid_max;
  * then the tasks in image order, each taking its numbers one view at a
  * time, in the design's order.  pidns goes from the task's own view up to
  * the host, pidspace from its own view to its glue view; vpid and
@@ -209,6 +220,22 @@ struct pidsim_image {
 int pidsim_image_decode(const void *buf, size_t len, struct pidsim_image **out,
 			char *why, size_t why_size);
 void pidsim_image_destroy(struct pidsim_image *img);
+
+/* The bytes of an image's header (docs/image-format.md). */
+#define PIDSIM_IMAGE_HEADER_SIZE 64
+
+/*
+ * Check an image's header alone, the first PIDSIM_IMAGE_HEADER_SIZE bytes
+ * (len may be more; fewer is -ENODATA), and give in *size the length it
+ * states, at most PIDSIM_IMAGE_MAX_BYTES: a reader of a file or a pipe
+ * reads the header, asks this, and reads no more than *size bytes (and
+ * one, to see whether there are bytes past the end).  0, or what
+ * pidsim_image_decode() would say of the header: -ENOEXEC, -ENODATA,
+ * -EPROTONOSUPPORT, -EBADMSG (the header size), -EFBIG; -EINVAL for a NULL
+ * size (or buf with len > 0).  A one-line reason in why.
+ */
+int pidsim_image_header(const void *buf, size_t len, uint64_t *size,
+			char *why, size_t why_size);
 
 /* The image as text, one line per container, task and owner; nothing
  * when out or img is NULL. */

@@ -69,6 +69,53 @@ expect 2 "No such file" "$bin" image show "$tmp/missing.img"
 expect 2 "usage" "$bin" image show
 expect 2 "usage" "$bin" restore
 expect 2 "no such image label" "$bin" checkpoint "$scenario" nope "$tmp/x.img"
+# Read the header first (issue 12, defect 4): what is no image, or states
+# more than the format allows, is refused after 64 bytes, and no more than
+# the stated size (and one byte) is read.  The check is on the bytes read:
+# a writer of 16 MB must see its reader go (SIGPIPE, or EPIPE), not have
+# all of it read.  (timeout is only a guard against a hang.)
+# stream WANT WORDS HEAD: HEAD's bytes, then 16 MB of zeros, into image show -.
+stream() {
+	local want=$1 words=$2 head=$3 st
+	{ cat "$head"; head -c 16000000 /dev/zero; } |
+		timeout 60 "$bin" image show - >/dev/null 2>"$tmp/err"
+	st=("${PIPESTATUS[@]}")
+	if [ "${st[1]}" -ne "$want" ] || ! grep -q "$words" "$tmp/err"; then
+		fail "image show - <$(basename "$head") + 16 MB: exit ${st[1]}, want $want '$words': $(head -2 "$tmp/err")"
+	elif [ "${st[0]}" -eq 0 ]; then
+		fail "image show - <$(basename "$head") + 16 MB: read all 16 MB before refusing"
+	else
+		echo "ok   image show - <$(basename "$head") + 16 MB: exit ${st[1]}, '$words', the rest unread"
+	fi
+}
+expect 2 "not a pidsim image (ENOEXEC)" timeout 60 "$bin" image show /dev/zero
+: >"$tmp/nothing"
+stream 2 "not a pidsim image (ENOEXEC)" "$tmp/nothing"
+head -c 64 "$tmp/big.img" >"$tmp/big-header"
+stream 2 "oversized image (EFBIG)" "$tmp/big-header"
+stream 2 "corrupted image (EBADMSG): bytes past the end" "$good"
+head -c 64 "$tmp/v2.img" >"$tmp/v2-header"
+stream 2 "unsupported image version (EPROTONOSUPPORT)" "$tmp/v2-header"
+expect 0 "" "$bin" image show - <"$good"
+
+# Crafted images that crashed a restore (issue 12, defect 1), kept in the
+# fuzz regression corpus: every design refuses them cleanly.
+reg=tests/corpus/regress-image
+# 2147483647 in a view of a container image: no view of any design holds it
+expect 2 "inconsistent image (EUCLEAN)" "$bin" restore "$reg/issue12-intmax-container" --design pidns
+expect 2 "inconsistent image (EUCLEAN)" "$bin" restore "$reg/issue12-intmax-container"
+expect 2 "inconsistent image (EUCLEAN)" "$bin" restore "$reg/issue12-fuzz-found-22cfce8b"
+# 2147483647 where vpid-ibm puts host numbers (container 511, vpid 4194303):
+# a design that asks for it refuses it (EINVAL), none crashes
+for into in "" --into; do
+	expect 1 "" "$bin" restore "$reg/issue12-intmax-host-view" --pid-max 4194304 $into
+	grep -A1 '^== pidns' "$tmp/out" | grep -q 'refused: EINVAL' ||
+		fail "restore issue12-intmax-host-view $into: pidns did not refuse with EINVAL"
+	expect 1 "" "$bin" restore "$reg/issue12-intmax-host-view" --pid-max 4194304 \
+		--design pidns $into
+	grep -q 'refused: EINVAL' "$tmp/out" || fail "pidns $into: not refused with EINVAL"
+done
+
 # Every single byte damaged: caught, whatever the byte.
 for ((i = 0; i < size; i += 7)); do
 	cp "$good" "$tmp/b.img"; poke "$tmp/b.img" $i '\125'

@@ -455,6 +455,317 @@ static void test_image_tree_layout(void **state)
 	pidsim_image_free(buf);
 }
 
+/* The header alone gives the stated size, or the error the whole image
+ * would get from it: what a reader of a stream asks before reading on. */
+static void test_image_header_alone(void **state)
+{
+	struct img *m = *state;
+	static const unsigned char zeros[PIDSIM_IMAGE_HEADER_SIZE];
+	uint64_t size = 0;
+	char why[128];
+
+	assert_int_equal(pidsim_image_header(m->b, PIDSIM_IMAGE_HEADER_SIZE, &size,
+					     why, sizeof why), 0);
+	assert_int_equal(size, IMG_LEN);
+	assert_string_equal(why, "");
+	assert_int_equal(pidsim_image_header(m->b, m->len, &size, NULL, 0), 0);
+	assert_int_equal(pidsim_image_header(zeros, sizeof zeros, &size, why,
+					     sizeof why), -ENOEXEC);
+	assert_non_null(strstr(why, "magic"));
+	assert_int_equal(pidsim_image_header(m->b, 63, &size, NULL, 0), -ENODATA);
+	assert_int_equal(pidsim_image_header(m->b, 0, &size, NULL, 0), -ENODATA);
+	assert_int_equal(pidsim_image_header(m->b, 64, NULL, NULL, 0), -EINVAL);
+	set32(m->b + 16, PIDSIM_IMAGE_MAX_BYTES + 1);
+	assert_int_equal(pidsim_image_header(m->b, 64, &size, why, sizeof why), -EFBIG);
+	set32(m->b + 16, PIDSIM_IMAGE_MAX_BYTES);
+	assert_int_equal(pidsim_image_header(m->b, 64, &size, NULL, 0), 0);
+	assert_int_equal(size, PIDSIM_IMAGE_MAX_BYTES);
+	set32(m->b + 20, 1);
+	assert_int_equal(pidsim_image_header(m->b, 64, &size, NULL, 0), -EFBIG);
+	set32(m->b + 20, 0);
+	set32(m->b + 12, 60);
+	assert_int_equal(pidsim_image_header(m->b, 64, &size, NULL, 0), -EBADMSG);
+	set32(m->b + 12, 64);
+	set32(m->b + 8, 2);
+	assert_int_equal(pidsim_image_header(m->b, 64, &size, NULL, 0),
+			 -EPROTONOSUPPORT);
+}
+
+/* ---- Numbers and cursors no view can take (issue 12, defect 1) ------------ */
+
+#define INT_MAX_NR 0x7fffffffu
+
+/* A crafted image of n tasks (parent, container, numbers each) in nc
+ * containers (parent, init, cursor, hint each), all running, pid_max
+ * 4194304, into b: its length. */
+struct ctask {
+	uint32_t parent, ct;
+	unsigned n;
+	uint32_t nr[2];
+};
+
+static size_t craft(unsigned char *b, uint32_t flags, const uint32_t (*cts)[4],
+		    unsigned nc, const struct ctask *t, unsigned nt)
+{
+	unsigned char *p = b + 64;
+	uint32_t nums = 0;
+	size_t len;
+
+	memset(b, 0, 64);
+	memcpy(b, "\x89PIDSIM\n", 8);
+	set32(b + 8, 1);
+	set32(b + 12, 64);
+	set32(b + 24, flags);
+	set32(b + 28, PIDSIM_PID_MAX_LIMIT);
+	set32(b + 32, nc);
+	set32(b + 36, nt);
+	memcpy(b + 48, "crafted", 7);
+	for (unsigned c = 0; c < nc; c++, p += 16)
+		for (int f = 0; f < 4; f++)
+			set32(p + 4 * f, cts[c][f]);
+	for (unsigned i = 0; i < nt; i++) {
+		set32(p, t[i].parent);
+		set32(p + 4, t[i].ct);
+		p[8] = PIDSIM_RUNNING;
+		p[9] = 0;
+		p[10] = (unsigned char)t[i].n;
+		p[11] = 0;
+		set32(p + 12, 0);
+		p += 16;
+		for (unsigned j = 0; j < t[i].n; j++, p += 4)
+			set32(p, t[i].nr[j]);
+		nums += t[i].n;
+	}
+	set32(b + 44, nums);
+	len = (size_t)(p - b) + 4;
+	set32(b + 16, (uint32_t)len);
+	set32(b + 20, 0);
+	fix_crc(b, len);
+	return len;
+}
+
+/* The issue's image: a container whose nested task asks for 2147483647 in
+ * container 0's view, after one that needs a new number there. */
+static size_t craft_intmax_container(unsigned char *b, uint32_t up)
+{
+	static const uint32_t cts[2][4] = { { PIDSIM_IMAGE_NONE, 0, 2, 0 },
+					    { 0, 1, 2, 0 } };
+	const struct ctask t[4] = {
+		{ PIDSIM_IMAGE_NONE, 0, 1, { 1, 0 } },
+		{ 0, 1, 2, { 1, 0 } },
+		{ 1, 1, 2, { 2, 0 } },
+		{ 1, 1, 2, { 3, up } },
+	};
+
+	return craft(b, 0, cts, 2, t, 4);
+}
+
+/* A tree image whose container 0 is a host: a task of container 1 asks
+ * there for what vpid-ibm gives container 511's vpid 4194303
+ * (511 << 22 | 4194303 = 2147483647), after one that needs a new number
+ * there.  cursor1: container 1's cursor. */
+static size_t craft_intmax_tree(unsigned char *b, uint32_t own, uint32_t up,
+				uint32_t cursor1)
+{
+	const uint32_t cts[2][4] = { { PIDSIM_IMAGE_NONE, PIDSIM_IMAGE_NONE, 2, 0 },
+				     { 0, 1, cursor1, 511 } };
+	const struct ctask t[4] = {
+		{ PIDSIM_IMAGE_NONE, 0, 1, { 20, 0 } },
+		{ 0, 1, 2, { 1, 30 } },
+		{ 1, 1, 2, { 2, 0 } },
+		{ 1, 1, 2, { own, up } },
+	};
+
+	return craft(b, PIDSIM_IMAGE_TREE, cts, 2, t, 4);
+}
+
+/* What a failed call must leave as it was, cheaply seen: the census, and
+ * the numbers the next fork takes in the host and in a container (compared
+ * against a twin kernel image that never saw the call). */
+struct seen {
+	struct pidsim_census census;
+	int host_pid, ct_pid;
+};
+
+static void seen_get(pidsim_kernel *k, pidsim_tid ct, struct seen *s)
+{
+	pidsim_tid t;
+
+	pidsim_census_get(k, &s->census);
+	s->host_pid = pidsim_fork(k, pidsim_host_init(k), 0, &t);
+	if (s->host_pid > 0) {
+		pidsim_exit(k, t, 0);
+		pidsim_wait(k, pidsim_host_init(k), s->host_pid, NULL);
+	}
+	s->ct_pid = pidsim_fork(k, ct, 0, &t);
+	if (s->ct_pid > 0) {
+		pidsim_exit(k, t, 0);
+		pidsim_wait(k, ct, s->ct_pid, NULL);
+	}
+}
+
+/* A kernel image of design d at pid_max with a container (its init in
+ * *ct) holding one task, and the cursors moved past the start. */
+static pidsim_kernel *boot(const char *d, int pid_max, pidsim_tid *ct)
+{
+	pidsim_kernel *k;
+	pidsim_tid host;
+
+	assert_int_equal(pidsim_kernel_create(d, pid_max, &k), 0);
+	host = pidsim_host_init(k);
+	assert_true(pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, ct) > 0);
+	pidsim_fork(k, *ct, 0, NULL);
+	pidsim_fork(k, host, 0, NULL);
+	return k;
+}
+
+/*
+ * Restore b on every design, both modes, under the host and under a
+ * container init: the result of each in ret[design][mode - 1] (under the
+ * host).  Each failure must change nothing.
+ */
+static void restore_all(const unsigned char *b, size_t len, int pid_max,
+			int ret[][2])
+{
+	for (size_t i = 0; i < pidsim_design_count(); i++) {
+		const char *d = pidsim_design_at(i)->name;
+
+		for (unsigned mode = PIDSIM_RESTORE_CONTAINER;
+		     mode <= PIDSIM_RESTORE_INTO; mode++) {
+			for (int under_ct = 0; under_ct < 2; under_ct++) {
+				pidsim_tid ct, twin_ct;
+				pidsim_kernel *k = boot(d, pid_max, &ct);
+				pidsim_kernel *twin = boot(d, pid_max, &twin_ct);
+				struct seen a, z;
+				int r;
+
+				pidsim_census_get(k, &a.census);
+				r = pidsim_restore(k, b, len, under_ct ? ct
+						   : pidsim_host_init(k), mode, NULL);
+				if (!under_ct)
+					ret[i][mode - 1] = r;
+				if (r < 0) {
+					seen_get(k, ct, &a);
+					seen_get(twin, twin_ct, &z);
+					if (memcmp(&a, &z, sizeof a))
+						fail_msg("%s, mode %u: failed with %d "
+							 "and changed the image", d,
+							 mode, r);
+				}
+				pidsim_kernel_destroy(k);
+				pidsim_kernel_destroy(twin);
+			}
+		}
+	}
+}
+
+/* A number no view of any design holds is inconsistent (-EUCLEAN), so no
+ * restore reads it: the issue's crash (2147483647 in a container image
+ * made pidns's cursor 2147483647, then last + 1 overflowed). */
+static void test_image_number_no_view_holds(void **state)
+{
+	unsigned char b[512];
+	struct pidsim_image *img;
+	int ret[8][2];
+	char why[160];
+	size_t len;
+
+	(void)state;
+	assert_true(pidsim_design_count() <= 8);
+	len = craft_intmax_container(b, INT_MAX_NR);
+	assert_int_equal(pidsim_image_decode(b, len, &img, why, sizeof why), -EUCLEAN);
+	assert_non_null(strstr(why, "task 3: number 2147483647 out of range"));
+	restore_all(b, len, 0, ret);
+	for (size_t i = 0; i < pidsim_design_count(); i++)
+		for (int m = 0; m < 2; m++)
+			assert_int_equal(ret[i][m], -EUCLEAN);
+	/* PID_MAX_LIMIT is no number; PID_MAX_LIMIT - 1 is one */
+	len = craft_intmax_container(b, PIDSIM_PID_MAX_LIMIT);
+	assert_int_equal(pidsim_image_decode(b, len, &img, NULL, 0), -EUCLEAN);
+	len = craft_intmax_container(b, PIDSIM_PID_MAX_LIMIT - 1);
+	assert_int_equal(pidsim_image_decode(b, len, &img, NULL, 0), 0);
+	pidsim_image_destroy(img);
+	/* vpid-ibm's host numbers: id << 22 | the task's own number, only
+	 * one level below a tree image's container 0 */
+	len = craft_intmax_tree(b, 4194303, INT_MAX_NR, 2);
+	assert_int_equal(pidsim_image_decode(b, len, &img, NULL, 0), 0);
+	pidsim_image_destroy(img);
+	len = craft_intmax_tree(b, 5, 3u << 22 | 5, 2);
+	assert_int_equal(pidsim_image_decode(b, len, &img, NULL, 0), 0);
+	pidsim_image_destroy(img);
+	len = craft_intmax_tree(b, 5, 3u << 22 | 6, 2);
+	assert_int_equal(pidsim_image_decode(b, len, &img, NULL, 0), -EUCLEAN);
+	len = craft_intmax_tree(b, 4194302, INT_MAX_NR, 2);
+	assert_int_equal(pidsim_image_decode(b, len, &img, NULL, 0), -EUCLEAN);
+	len = craft_intmax_tree(b, 5, 1u << 22, 2);
+	assert_int_equal(pidsim_image_decode(b, len, &img, NULL, 0), -EUCLEAN);
+}
+
+/* A number at or above the target's pid_max that a design asks for is
+ * -EINVAL with nothing changed, and one a design ignores (vpid-ibm's
+ * host numbers) moves no cursor: the allocator never gets a cursor past
+ * pid_max - 1 (before the fix: pidns's last + 1 overflowed). */
+static void test_image_restore_number_past_pid_max(void **state)
+{
+	unsigned char b[512];
+	int ret[8][2];
+	size_t len = craft_intmax_tree(b, 4194303, INT_MAX_NR, 2);
+
+	(void)state;
+	restore_all(b, len, PIDSIM_PID_MAX_LIMIT, ret);
+	for (size_t i = 0; i < pidsim_design_count(); i++) {
+		const struct pidsim_design_info *d = pidsim_design_at(i);
+
+		for (int m = 0; m < 2; m++) {
+			int r = ret[i][m];
+
+			if (d->flags & PIDSIM_D_HIERARCHICAL)
+				assert_int_equal(r, -EINVAL);	/* pidns asks */
+			else if (m == 0 && d->max_level < 2)
+				assert_int_equal(r, d->level_errno);
+			else
+				assert_true(r == -EINVAL || r > 0);
+		}
+	}
+	/* a smaller pid_max: the own number 4194303 is past it, refused
+	 * before anything is made */
+	restore_all(b, len, 0, ret);
+	for (size_t i = 0; i < pidsim_design_count(); i++)
+		assert_true(ret[i][1] == -EINVAL);
+}
+
+/* Each container a restore makes takes the image's cursor, which must be
+ * below the target's pid_max: -EINVAL otherwise, as Linux refuses such a
+ * write to ns_last_pid.  Container 0's cursor with INTO is not taken. */
+static void test_image_cursor_past_pid_max(void **state)
+{
+	unsigned char b[512];
+	int ret[8][2];
+	size_t len;
+
+	(void)state;
+	len = craft_intmax_tree(b, 5, 6, 400);
+	restore_all(b, len, 400, ret);
+	for (size_t i = 0; i < pidsim_design_count(); i++) {
+		const struct pidsim_design_info *d = pidsim_design_at(i);
+
+		assert_int_equal(ret[i][1], -EINVAL);
+		assert_int_equal(ret[i][0], d->max_level < 2 ? d->level_errno : -EINVAL);
+	}
+	len = craft_intmax_tree(b, 5, 6, 399);
+	set32(b + 64 + 8, 400);		/* container 0's: INTO ignores it */
+	fix_crc(b, len);
+	restore_all(b, len, 400, ret);
+	for (size_t i = 0; i < pidsim_design_count(); i++) {
+		const struct pidsim_design_info *d = pidsim_design_at(i);
+
+		assert_int_equal(ret[i][0], d->max_level < 2 ? d->level_errno : -EINVAL);
+		if (d->flags & PIDSIM_D_RENUMBERS)
+			continue;	/* vpid-openvz: below its min_ct_pid_max */
+		assert_true(ret[i][1] > 0);
+	}
+}
+
 int main(void)
 {
 #define TI(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -471,6 +782,10 @@ int main(void)
 		TI(test_image_fuzz),
 		TI(test_image_strerror),
 		TI(test_image_tree_layout),
+		TI(test_image_header_alone),
+		TI(test_image_number_no_view_holds),
+		TI(test_image_restore_number_past_pid_max),
+		TI(test_image_cursor_past_pid_max),
 	};
 
 	return cmocka_run_group_tests_name("image", tests, NULL, NULL);

@@ -440,38 +440,80 @@ static int cmd_run(int argc, char **argv)
 
 /* ---- Images (pidsim_image.h, docs/image-format.md) ------------------------ */
 
-/* Read a whole image file, or stdin for "-": 0, or an errno with a
- * message printed. */
+/* Print why path is no image: the error's words, its name, the reason. */
+static void image_error(const char *path, int err, const char *why)
+{
+	fprintf(stderr, "pidsim: %s: %s (%s): %s\n", path, pidsim_image_strerror(err),
+		pidsim_errname(err), why);
+}
+
+/* Read from f into *b (room *cap, growing as the bytes come, never past
+ * want) until n is want or the end: the new n, or -ENOMEM. */
+static long read_upto(FILE *f, unsigned char **b, size_t *cap, size_t n, size_t want)
+{
+	while (n < want) {
+		size_t got;
+
+		if (n == *cap) {
+			size_t c = *cap < want / 2 ? 2 * *cap : want;
+			unsigned char *p = realloc(*b, c);
+
+			if (!p)
+				return -ENOMEM;
+			*b = p;
+			*cap = c;
+		}
+		got = fread(*b + n, 1, (*cap < want ? *cap : want) - n, f);
+		n += got;
+		if (!got)
+			break;
+	}
+	return (long)n;
+}
+
+/*
+ * Read an image file, or stdin for "-": the header first, so that a file
+ * that is no image (/dev/zero) or states more than the format allows is
+ * refused after 64 bytes; then no more than the size the header states
+ * (and one byte, to see any past the end).  0, or an errno with a
+ * message printed.
+ */
 static int read_image(const char *path, unsigned char **buf, size_t *len)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0;
+	size_t cap = 1 << 16;
 	unsigned char *b = NULL;
+	uint64_t size;
+	char why[256];
+	long n = 0;
 	int err = 0;
 
 	if (!f) {
 		fprintf(stderr, "pidsim: %s: %s\n", path, strerror(errno));
 		return -errno;
 	}
-	for (;;) {
-		unsigned char *p = cap <= (size_t)PIDSIM_IMAGE_MAX_BYTES + 1 ?
-				   realloc(b, cap) : NULL;
-
-		if (!p) {
-			err = cap > (size_t)PIDSIM_IMAGE_MAX_BYTES + 1 ? -EFBIG : -ENOMEM;
-			fprintf(stderr, "pidsim: %s: %s\n", path, err == -EFBIG ?
-				"oversized image (more than 1 GiB)" : "out of memory");
-			break;
+	b = malloc(cap);
+	if (b)
+		n = read_upto(f, &b, &cap, 0, PIDSIM_IMAGE_HEADER_SIZE);
+	if (b && n == PIDSIM_IMAGE_HEADER_SIZE) {
+		err = pidsim_image_header(b, (size_t)n, &size, why, sizeof why);
+		if (err)
+			image_error(path, err, why);
+		else
+			n = read_upto(f, &b, &cap, (size_t)n, (size_t)size + 1);
+		if (!err && n > (long)size) {
+			err = -EBADMSG;
+			snprintf(why, sizeof why, "bytes past the end of the image "
+				 "(its header states %llu)", (unsigned long long)size);
+			image_error(path, err, why);
 		}
-		b = p;
-		n += fread(b + n, 1, cap - n, f);
-		if (n < cap)
-			break;
-		cap *= 2;
 	}
-	if (!err && ferror(f)) {
-		fprintf(stderr, "pidsim: %s: read error\n", path);
+	if (!b || n < 0) {
+		err = -ENOMEM;
+		fprintf(stderr, "pidsim: %s: out of memory\n", path);
+	} else if (!err && ferror(f)) {
 		err = -EIO;
+		fprintf(stderr, "pidsim: %s: read error\n", path);
 	}
 	if (f != stdin)
 		fclose(f);
@@ -480,7 +522,7 @@ static int read_image(const char *path, unsigned char **buf, size_t *len)
 		return err;
 	}
 	*buf = b;
-	*len = n;
+	*len = (size_t)n;
 	return 0;
 }
 
@@ -497,8 +539,7 @@ static struct pidsim_image *load_image(const char *path, unsigned char **buf,
 	err = pidsim_image_decode(*buf, *len, &img, why, sizeof why);
 	if (!err)
 		return img;
-	fprintf(stderr, "pidsim: %s: %s (%s): %s\n", path,
-		pidsim_image_strerror(err), pidsim_errname(err), why);
+	image_error(path, err, why);
 	free(*buf);
 	return NULL;
 }

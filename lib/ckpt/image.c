@@ -191,14 +191,12 @@ static int bad(struct reader *r, int err, const char *fmt, ...)
 	return err;
 }
 
-/* Magic, version, sizes, checksum: what can be checked before the
- * content, each with its own error. */
-static int check_frame(struct reader *r, uint64_t *numbers)
+/* Magic, version, header size, stated size: what the header alone says,
+ * each with its own error. */
+static int check_header(struct reader *r, uint64_t *size)
 {
 	const unsigned char *b = r->b;
 	size_t n = r->len < sizeof magic ? r->len : sizeof magic;
-	uint64_t size;
-	uint32_t cts, tasks, owners;
 
 	if (memcmp(b, magic, n) != 0)
 		return bad(r, -ENOEXEC, "not a pidsim image (bad magic)");
@@ -211,10 +209,24 @@ static int check_frame(struct reader *r, uint64_t *numbers)
 	if (get32(b + 12) != PS_IMG_HEADER)
 		return bad(r, -EBADMSG, "header size %u, not %d", get32(b + 12),
 			   PS_IMG_HEADER);
-	size = get64(b + 16);
-	if (size > PIDSIM_IMAGE_MAX_BYTES)
+	*size = get64(b + 16);
+	if (*size > PIDSIM_IMAGE_MAX_BYTES)
 		return bad(r, -EFBIG, "oversized: %llu bytes (at most %u)",
-			   (unsigned long long)size, PIDSIM_IMAGE_MAX_BYTES);
+			   (unsigned long long)*size, PIDSIM_IMAGE_MAX_BYTES);
+	return 0;
+}
+
+/* The header, then the length, the checksum and the counts: what can be
+ * checked before the content, each with its own error. */
+static int check_frame(struct reader *r, uint64_t *numbers)
+{
+	const unsigned char *b = r->b;
+	uint64_t size;
+	uint32_t cts, tasks, owners;
+	int err = check_header(r, &size);
+
+	if (err)
+		return err;
 	if (r->len < size)
 		return bad(r, -ENODATA, "truncated: %zu of %llu bytes", r->len,
 			   (unsigned long long)size);
@@ -363,6 +375,31 @@ static int check_family(struct reader *r, uint32_t i, uint32_t *sp,
 	return 0;
 }
 
+/*
+ * Whether some view of some design can hold nr as numbers[j] of t (view:
+ * the container of that view).  A task's own number is 1 ..
+ * PID_MAX_LIMIT - 1; a number above it, 0 for none.  No view of any
+ * design numbers at or above PID_MAX_LIMIT but one: vpid-ibm's host,
+ * where a container's task is id << 22 | vpid (id >= 1) - in an image,
+ * the number one level up of a task in a container just below container
+ * 0 of a tree image (the only image whose container 0 can be the host;
+ * vpid-ibm does not nest), its low 22 bits the task's own number.
+ */
+_Static_assert((PIDSIM_PID_MAX_LIMIT & (PIDSIM_PID_MAX_LIMIT - 1)) == 0,
+	       "a vpid-ibm host number's vpid is its low bits below PID_MAX_LIMIT");
+
+static bool number_ok(const struct pidsim_image *img,
+		      const struct pidsim_image_task *t, unsigned j,
+		      uint32_t view, int nr)
+{
+	if (nr < 0 || (j == 0 && nr == 0))
+		return false;
+	if (nr < PIDSIM_PID_MAX_LIMIT)
+		return true;
+	return j == 1 && view == 0 && (img->flags & PIDSIM_IMAGE_TREE) &&
+	       (nr & (PIDSIM_PID_MAX_LIMIT - 1)) == t->numbers[0];
+}
+
 static int read_tasks(struct reader *r, const unsigned char **pp)
 {
 	struct pidsim_image *img = r->img;
@@ -402,9 +439,10 @@ static int read_tasks(struct reader *r, const unsigned char **pp)
 			int nr = (int)get32(p);
 
 			r->numbers[used++] = nr;
-			if (nr < 0 || (j == 0 && (nr == 0 || nr >= PIDSIM_PID_MAX_LIMIT)))
+			if (!number_ok(img, t, j, view, nr))
 				return bad(r, -EUCLEAN, "task %u: number %d out "
-					   "of range", i, nr);
+					   "of range in container %u's view", i,
+					   nr, view);
 			if (nr)
 				r->keys[nkeys++] = (uint64_t)view << 32 | (uint32_t)nr;
 			view = img->containers[view].parent;
@@ -479,6 +517,21 @@ static int alloc_decoded(struct reader *r, uint64_t numbers)
 	img->owners = (void *)(block + at_owners);
 	r->numbers = (void *)(block + at_numbers);
 	return 0;
+}
+
+int pidsim_image_header(const void *buf, size_t len, uint64_t *size,
+			char *why, size_t why_size)
+{
+	struct reader r = { .b = buf, .len = len, .why = why,
+			    .why_size = why ? why_size : 0 };
+
+	if (r.why_size)
+		why[0] = '\0';
+	if (!size || (!buf && len))
+		return bad(&r, -EINVAL, "no image");
+	if (len == 0)
+		return bad(&r, -ENODATA, "empty image");
+	return check_header(&r, size);
 }
 
 void pidsim_image_destroy(struct pidsim_image *img)

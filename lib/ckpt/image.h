@@ -10,7 +10,7 @@
 #include "pidsim_image.h"
 
 /* Fixed sizes of the format, in bytes. */
-#define PS_IMG_HEADER 64
+#define PS_IMG_HEADER PIDSIM_IMAGE_HEADER_SIZE
 #define PS_IMG_CONTAINER 16
 #define PS_IMG_TASK 16		/* plus 4 per number */
 #define PS_IMG_OWNER 4

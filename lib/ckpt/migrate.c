@@ -322,7 +322,7 @@ static bool makes_ct(const struct restore *r, uint32_t c)
 }
 
 /* The design's limits, checked before anything changes: nesting, the
- * number of containers, pid_max. */
+ * number of containers, pid_max (of the numbers and of the cursors). */
 static int check_limits(const struct restore *r)
 {
 	const struct pidsim_design_info *info = &r->k->design->info;
@@ -353,10 +353,19 @@ static int check_limits(const struct restore *r)
 	for (uint32_t i = 0; i < img->nr_tasks; i++)
 		if (img->tasks[i].numbers[0] >= r->k->pid_max)
 			return -EINVAL;
+	/* A container made gets the image's cursor: one past the target's
+	 * pid_max is refused, as Linux refuses such a write to ns_last_pid
+	 * (pid_ns_ctl_handler(): proc_dointvec_minmax() up to pid_max). */
+	for (uint32_t c = 0; c < img->nr_containers; c++)
+		if (makes_ct(r, c) && img->containers[c].cursor >= r->k->pid_max)
+			return -EINVAL;
 	return 0;
 }
 
-/* The highest number each view is asked for. */
+/* The highest number each view is asked for that it can hold: one at or
+ * above pid_max is no number of the view, refused (-EINVAL) by a design
+ * that asks for it, ignored by one that does not (vpid-ibm's host-view
+ * numbers); either way no new number has to be taken above it. */
 static void find_maxwant(struct restore *r)
 {
 	const struct pidsim_image *img = r->img;
@@ -366,18 +375,21 @@ static void find_maxwant(struct restore *r)
 		uint32_t view = t->ct;
 
 		for (unsigned j = 0; j < t->nr_numbers; j++) {
-			if (t->numbers[j] > r->maxwant[view])
+			if (t->numbers[j] > r->maxwant[view] &&
+			    t->numbers[j] < r->k->pid_max)
 				r->maxwant[view] = t->numbers[j];
 			view = img->containers[view].parent;
 		}
 	}
 }
 
-/* Set ct's cursor, keeping its mode. */
+/* Set ct's cursor, keeping its mode.  The allocator's rule: the last
+ * number handed out, 0 .. pid_max - 1 (pidmap.h). */
 static void set_cursor(pidsim_kernel *k, struct ps_container *ct, int last)
 {
 	struct ps_alloc_state st;
 
+	PS_BUG_ON(last < 0 || last >= k->pid_max);
 	k->design->ct_state_get(k, ct, &st);
 	st.last = last;
 	k->design->ct_state_set(k, ct, &st);

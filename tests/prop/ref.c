@@ -934,6 +934,11 @@ int ref_restore(struct ref *r, const struct pidsim_image *img, int parent,
 	for (int i = 0; i < n; i++)
 		if (img->tasks[i].numbers[0] >= r->pid_max)
 			return -EINVAL;
+	/* a container made takes the image's cursor: below pid_max only */
+	for (int c = 0; c < nic; c++)
+		if ((mode == PIDSIM_RESTORE_CONTAINER || c != 0) &&
+		    img->containers[c].cursor >= r->pid_max)
+			return -EINVAL;
 
 	last0 = malloc(sizeof(int) * (size_t)nc0);
 	cmap = malloc(sizeof(int) * (size_t)(nic + 1));
@@ -942,10 +947,12 @@ int ref_restore(struct ref *r, const struct pidsim_image *img, int parent,
 	if (!last0 || !cmap || !inv || !maxw)
 		abort();
 	/* a container made, or parent's with INTO, has its cursor past every
-	 * number the image asks for in it until the end of the restore */
+	 * number the image asks for in it (that it can hold: below pid_max)
+	 * until the end of the restore */
 	for (int i = 0; i < n; i++)
 		for (int c = 0; c < nic; c++)
-			if (image_nr(img, i, c) > maxw[c])
+			if (image_nr(img, i, c) > maxw[c] &&
+			    image_nr(img, i, c) < r->pid_max)
 				maxw[c] = image_nr(img, i, c);
 	for (int c = 0; c < nc0 + nic + 2; c++)
 		inv[c] = -1;
