@@ -221,6 +221,17 @@ int pidsim_image_decode(const void *buf, size_t len, struct pidsim_image **out,
 			char *why, size_t why_size);
 void pidsim_image_destroy(struct pidsim_image *img);
 
+/*
+ * Encode img into a malloc()ed buffer (free it with pidsim_image_free()):
+ * the writer pidsim_checkpoint() uses, for a tool that builds or edits a
+ * decoded image (the image fuzzer does).  It writes what img says, with a
+ * valid checksum, and does not check that the content is consistent:
+ * pidsim_image_decode() of the result does.  0, -EFBIG past the
+ * PIDSIM_IMAGE_MAX_* limits, -EINVAL for a NULL argument, -ENOMEM.
+ * img->version and img->size are ignored.
+ */
+int pidsim_image_encode(const struct pidsim_image *img, void **buf, size_t *len);
+
 /* The bytes of an image's header (docs/image-format.md). */
 #define PIDSIM_IMAGE_HEADER_SIZE 64
 

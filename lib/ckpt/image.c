@@ -106,11 +106,13 @@ static uint64_t image_size(uint64_t cts, uint64_t tasks, uint64_t numbers,
 
 /* ---- Writing ------------------------------------------------------------------ */
 
-int ps_image_encode(const struct pidsim_image *img, void **buf, size_t *len)
+int pidsim_image_encode(const struct pidsim_image *img, void **buf, size_t *len)
 {
 	uint64_t numbers = 0, size;
 	unsigned char *b, *p;
 
+	if (!img || !buf || !len)
+		return -EINVAL;
 	for (uint32_t i = 0; i < img->nr_tasks; i++)
 		numbers += img->tasks[i].nr_numbers;
 	size = image_size(img->nr_containers, img->nr_tasks, numbers, img->nr_owners);

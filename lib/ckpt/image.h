@@ -1,6 +1,6 @@
 /*
- * image.h - the image format's writer, for migrate.c.  The reader and the
- * printer are public (pidsim_image.h); the layout is docs/image-format.md.
+ * image.h - the image format's fixed sizes, for the codec (image.c).  The
+ * codec is public (pidsim_image.h); the layout is docs/image-format.md.
  */
 #ifndef PS_IMAGE_H
 #define PS_IMAGE_H

@@ -269,7 +269,7 @@ static int checkpoint(pidsim_kernel *k, pidsim_tid cur, pidsim_tid root_tid,
 		return -EINVAL;
 	err = ckpt_make(k, cur, root_tid, what, c, root);
 	if (!err)
-		err = ps_image_encode(&c->img, image, len);
+		err = pidsim_image_encode(&c->img, image, len);
 	if (err)
 		return err;
 	k->stats.ckpt_tasks += c->img.nr_tasks;

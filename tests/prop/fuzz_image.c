@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image.h"
 #include "pidsim.h"
 #include "pidsim_image.h"
 
@@ -147,7 +146,7 @@ static void check_round_trip(const struct pidsim_image *img, const uint8_t *data
 	void *again;
 	size_t len;
 
-	if (ps_image_encode(img, &again, &len))
+	if (pidsim_image_encode(img, &again, &len))
 		abort();
 	if (len != size || memcmp(again, data, size)) {
 		fprintf(stderr, "fuzz_image: a decoded image does not encode "

@@ -8,7 +8,7 @@
  * its fields - the numbers of each task in each view, the counts (a task,
  * a container or an owner more or less), parents, states and exit
  * statuses, container levels, cursors, hints, owners, the header's flags
- * and pid_max - and encodes it again with ps_image_encode(), so the
+ * and pid_max - and encodes it again with pidsim_image_encode(), so the
  * checksum and the counts are always right and only the content is
  * wrong, or not.  Values come from the boundaries the code has (1,
  * RESERVED_PIDS, the pid_max values the target uses, PID_MAX_LIMIT,
@@ -29,7 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "image.h"
 #include "pidsim.h"
 
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
@@ -399,7 +398,7 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
 	/* mostly one change: libFuzzer stacks them through its corpus */
 	for (uint32_t n = below(4) ? 1 : 2 + below(3); n; n--)
 		mutate_once();
-	if (ps_image_encode(&m.img, &out, &len))
+	if (pidsim_image_encode(&m.img, &out, &len))
 		return byte_mutate(data, size, max_size, below(2));
 	if (len > max_size) {
 		free(out);
