@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "pidsim.h"
+#include "pidsim_image.h"
 
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
