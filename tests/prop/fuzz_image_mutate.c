@@ -363,7 +363,7 @@ static size_t byte_mutate(uint8_t *data, size_t size, size_t max_size, bool repa
 	uint32_t crc;
 
 	size = LLVMFuzzerMutate(data, size, max_size);
-	if (!repair || size < PS_IMG_HEADER + PS_IMG_TRAILER)
+	if (!repair || size < PIDSIM_IMAGE_HEADER_SIZE + 4)	/* the CRC-32 trailer */
 		return size;
 	for (int i = 0; i < 8; i++)
 		data[16 + i] = (uint8_t)((uint64_t)size >> (8 * i));
