@@ -254,12 +254,15 @@ static inline bool ps_sees_container(const struct ps_container *view,
 	return false;
 }
 
-/* limits.c: the errno a call refused by limit l returns, and which
- * limit, if any, explains an -EAGAIN from the design when a task of ct
- * (new_ct: a new container's init) needed a number. */
+/* limits.c: the errno a call refused by limit l returns; which limit, if
+ * any, explains an -EAGAIN from the design when a task of ct needed a
+ * number (forked_in_ct: a fork by a task of ct, not a new container's
+ * init nor a restore); and the record pidsim_limit_hit() reads, set by a
+ * failing fork, restore or migrate. */
 int ps_limit_errno(const struct pidsim_design_info *d, enum pidsim_limit l);
 enum pidsim_limit ps_limit_eagain(const pidsim_kernel *k,
-				  const struct ps_container *ct, bool new_ct);
+				  const struct ps_container *ct, bool forked_in_ct);
+void ps_limit_refused(pidsim_kernel *k, enum pidsim_limit l);
 
 /* The list of designs, designs.def expanded. */
 extern const struct ps_design *const ps_designs[];

@@ -66,22 +66,28 @@ int ps_limit_errno(const struct pidsim_design_info *d, enum pidsim_limit l)
 /*
  * A call that needed a number in ct's view got -EAGAIN from the design:
  * whether a recorded limit is why.  Below min_ct_pid_max a container has
- * no number for a task but its init (a new container's init is not
- * refused: it takes pid 1); a design whose containers share one range
+ * no number for a task forked in it but its init (forked_in_ct; a new
+ * container's init takes pid 1, a restore switches vpid-openvz to sparse
+ * numbers); a design whose containers share one range
  * runs out for all of them at once.  Otherwise the view itself is full,
  * as on every design.
  */
 enum pidsim_limit ps_limit_eagain(const pidsim_kernel *k,
-				  const struct ps_container *ct, bool new_ct)
+				  const struct ps_container *ct, bool forked_in_ct)
 {
 	const struct pidsim_design_info *d = &k->design->info;
 
-	if (!new_ct && ct->level > 0 && d->min_ct_pid_max &&
+	if (forked_in_ct && ct->level > 0 && d->min_ct_pid_max &&
 	    k->pid_max < d->min_ct_pid_max)
 		return PIDSIM_LIMIT_MIN_CT_PID_MAX;
 	if (d->flags & PIDSIM_D_SHARED_RANGE)
 		return PIDSIM_LIMIT_SHARED_RANGE;
 	return PIDSIM_LIMIT_NONE;
+}
+
+void ps_limit_refused(pidsim_kernel *k, enum pidsim_limit l)
+{
+	k->limit_hit = l;
 }
 
 enum pidsim_limit pidsim_limit_hit(const pidsim_kernel *k)

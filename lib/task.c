@@ -553,7 +553,7 @@ static int fork_task(pidsim_kernel *k, struct ps_task *cur, unsigned flags,
 	err = ps_task_create(k, ct, NULL, &t);
 	if (err) {
 		if (err == -EAGAIN)
-			*limit = ps_limit_eagain(k, ct, new_ct);
+			*limit = ps_limit_eagain(k, ct, !new_ct);
 		if (new_ct)
 			ct_destroy(k, ct);
 		return err;
@@ -581,7 +581,7 @@ int pidsim_fork(pidsim_kernel *k, pidsim_tid cur_tid, unsigned flags,
 	else
 		ret = fork_task(k, cur, flags, child, &limit);
 	if (ret < 0)
-		k->limit_hit = limit;
+		ps_limit_refused(k, limit);
 	return ret;
 }
 

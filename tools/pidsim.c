@@ -607,12 +607,13 @@ static int restore_on(const struct pidsim_design_info *d, const unsigned char *b
 	ret = pidsim_restore(k, buf, len, host, into ? PIDSIM_RESTORE_INTO
 						     : PIDSIM_RESTORE_CONTAINER, &tree);
 	if (ret < 0) {
-		bool limit = (ret == d->level_errno && img->nr_containers > 1) ||
-			     (ret == -EAGAIN && d->max_containers);
+		enum pidsim_limit limit = pidsim_limit_hit(k);
 
-		printf("refused: %s%s\n", pidsim_errname(ret), !limit ? "" :
-		       ret == -EAGAIN ? " (a limit the design records: max_containers)"
-				      : " (a limit the design records: max_level)");
+		printf("refused: %s", pidsim_errname(ret));
+		if (limit)
+			printf(" (a limit the design records: %s)",
+			       pidsim_limit_name(limit));
+		printf("\n");
 		pidsim_kernel_destroy(k);
 		return limit ? 0 : 1;
 	}

@@ -221,8 +221,6 @@ void run_note_limit_hit(struct design_run *d, pidsim_kernel *k);
  * design's max_pid_max. */
 void run_boot_limit(struct design_run *d, const struct pidsim_design_info *info,
 		    int pid_max, int ret);
-/* Whether a failed restore hit a limit the target's design records. */
-void run_restore_limit(struct design_run *d, pidsim_kernel *k, int ret);
 
 /* ---- run_stmt.c, run_ckpt.c: one statement on one design ----------------- */
 

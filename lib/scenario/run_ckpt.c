@@ -160,7 +160,7 @@ static int restore_outcome(struct run *r, struct design_run *d, pidsim_kernel *k
 	if (ret < 0) {
 		if (st->def >= 0)
 			d->labels[st->def].unbound_at = st->line;
-		run_restore_limit(d, k, ret);
+		run_note_limit_hit(d, k);
 		return ret == -ENOMEM ? ret : 0;
 	}
 	/* A new container: its parent's view has a container nested in it. */

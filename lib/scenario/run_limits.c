@@ -39,16 +39,3 @@ void run_boot_limit(struct design_run *d, const struct pidsim_design_info *info,
 		pidsim_limit_format(info, pidsim_design_allows(info, &needs),
 				    d->outcome.limit, sizeof d->outcome.limit);
 }
-
-/* Whether a failed restore hit a limit the target's design records. */
-void run_restore_limit(struct design_run *d, pidsim_kernel *k, int ret)
-{
-	const struct pidsim_design_info *info = pidsim_kernel_design(k);
-
-	if (ret == info->level_errno)
-		run_note_limit(d, "max_level", info->max_level);
-	else if (ret == -EAGAIN && info->max_containers)
-		run_note_limit(d, "max_containers", (int)info->max_containers);
-	else if (ret == -EAGAIN && (info->flags & PIDSIM_D_SHARED_RANGE))
-		run_note_limit(d, "shared pid range full", -1);
-}

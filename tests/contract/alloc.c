@@ -106,6 +106,11 @@ static void test_alloc_container_full_eagain(void **state)
 	if (exact(f, c))
 		EQ(n, shared ? 7 : 8);     /* shared: internal 3..9 run out first */
 	NO_CHANGE(f, -EAGAIN, pidsim_fork(f->k, c, 0, &child));
+	/* A full view is the contract's -EAGAIN on every design; a design's
+	 * limit is named only where one is why. */
+	EQ(pidsim_limit_hit(f->k),
+	   f->info->min_ct_pid_max > 10 ? PIDSIM_LIMIT_MIN_CT_PID_MAX :
+	   shared ? PIDSIM_LIMIT_SHARED_RANGE : PIDSIM_LIMIT_NONE);
 	if (f->info->max_level >= 2)
 		NO_CHANGE(f, -EAGAIN,
 			  pidsim_fork(f->k, c, PIDSIM_CLONE_NEWPID, &child));
@@ -144,10 +149,13 @@ static void test_alloc_shared_range_host_starves_container(void **state)
 	c = spawn_ct(f, f->host, 2);
 	watch(f, c);
 	fill(f, f->host);
-	if (has(f, PIDSIM_D_SHARED_RANGE))
+	if (has(f, PIDSIM_D_SHARED_RANGE)) {
 		NO_CHANGE(f, -EAGAIN, pidsim_fork(f->k, c, 0, &child));
-	else
+		EQ(pidsim_limit_hit(f->k), f->info->min_ct_pid_max > 10 ?
+		   PIDSIM_LIMIT_MIN_CT_PID_MAX : PIDSIM_LIMIT_SHARED_RANGE);
+	} else {
 		spawn(f, c, 2);
+	}
 }
 
 static const struct CMUnitTest tests[] = {

@@ -131,7 +131,23 @@ static void test_fork_newpid_past_max_level_refused(void **state)
 	watch(f, cur);
 	NO_CHANGE(f, f->info->level_errno,
 		  pidsim_fork(f->k, cur, PIDSIM_CLONE_NEWPID, &child));
+	/* The refusal names its limit, as the check ahead of time does. */
+	EQ(pidsim_limit_hit(f->k), PIDSIM_LIMIT_MAX_LEVEL);
+	EQ(pidsim_design_allows(f->info, &(struct pidsim_needs){ .level = max }),
+	   PIDSIM_LIMIT_NONE);
+	EQ(pidsim_design_allows(f->info, &(struct pidsim_needs){ .level = max + 1 }),
+	   PIDSIM_LIMIT_MAX_LEVEL);
+	{
+		char want[64], got[64];
+
+		snprintf(want, sizeof want, "max_level %d", max);
+		EQ(pidsim_limit_format(f->info, PIDSIM_LIMIT_MAX_LEVEL, got,
+				       sizeof got), (int)strlen(want));
+		assert_string_equal(got, want);
+	}
 	spawn(f, cur, 2);                  /* a plain fork still works */
+	EQ(pidsim_fork(f->k, cur, 0x80, NULL), -EINVAL);
+	EQ(pidsim_limit_hit(f->k), PIDSIM_LIMIT_NONE);	/* not a limit */
 	assert_census(f, (unsigned)max + 2, 0, (unsigned)max + 1);
 	EQ(ps_count(f, f->host), has(f, PIDSIM_D_HOST_SEES_ALL) ? max + 2 : 2);
 }
@@ -151,8 +167,11 @@ static void test_fork_newpid_past_max_containers_refused(void **state)
 	for (unsigned i = 0; i < max; i++)
 		spawn_ct(f, f->host, 0);
 	snapshot(f, &before);
-	assert_true(pidsim_fork(f->k, f->host, PIDSIM_CLONE_NEWPID, NULL) < 0);
+	EQ(pidsim_fork(f->k, f->host, PIDSIM_CLONE_NEWPID, NULL), -EAGAIN);
 	ASSERT_UNCHANGED(&before);
+	EQ(pidsim_limit_hit(f->k), PIDSIM_LIMIT_MAX_CONTAINERS);
+	EQ(pidsim_design_allows(f->info, &(struct pidsim_needs){
+		.level = 1, .containers = max + 1 }), PIDSIM_LIMIT_MAX_CONTAINERS);
 }
 
 /* Below the design's min_ct_pid_max a container's task cannot fork:
@@ -172,6 +191,13 @@ static void test_fork_in_container_below_min_ct_pid_max_refused(void **state)
 	init = spawn_ct(f, f->host, 2);
 	watch(f, init);
 	NO_CHANGE(f, -EAGAIN, pidsim_fork(f->k, init, 0, NULL));
+	EQ(pidsim_limit_hit(f->k), PIDSIM_LIMIT_MIN_CT_PID_MAX);
+	EQ(pidsim_design_allows(f->info, &(struct pidsim_needs){
+		.level = 1, .pid_max = min - 1, .forks_in_containers = 1 }),
+	   PIDSIM_LIMIT_MIN_CT_PID_MAX);
+	EQ(pidsim_design_allows(f->info, &(struct pidsim_needs){
+		.level = 1, .pid_max = min, .forks_in_containers = 1 }),
+	   PIDSIM_LIMIT_NONE);
 	spawn(f, f->host, 3);
 }
 

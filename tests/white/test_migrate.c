@@ -990,7 +990,12 @@ static void test_restore_nesting_limit(void **state)
 	}
 	assert_int_equal(pidsim_restore(d, img, len, dc, PIDSIM_RESTORE_CONTAINER, NULL),
 			 f->info->level_errno);
+	assert_int_equal(pidsim_limit_hit(d), PIDSIM_LIMIT_MAX_LEVEL);
 	assert_same(d, ctl);
+	/* A refusal for another reason names no limit. */
+	assert_int_equal(pidsim_restore(d, img, len, 0, PIDSIM_RESTORE_CONTAINER, NULL),
+			 -ESRCH);
+	assert_int_equal(pidsim_limit_hit(d), PIDSIM_LIMIT_NONE);
 	if (f->info->max_level >= 2)
 		assert_true(pidsim_restore(d, img, len, pidsim_host_init(d),
 					   PIDSIM_RESTORE_CONTAINER, NULL) > 0);
