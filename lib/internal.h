@@ -186,7 +186,12 @@ static inline size_t ps_priv_offset(size_t size)
  * neither reaches into the design or the image's counts but through
  * these.
  */
-struct ps_task *ps_task_resolve(const struct pidsim_kernel *k, pidsim_tid tid);
+/* The task a weak reference names, or NULL once it has been reaped. */
+static inline struct ps_task *ps_task_resolve(const struct pidsim_kernel *k,
+					      pidsim_tid tid)
+{
+	return ps_ref_resolve(&k->refs, tid);
+}
 /* A new container nested in parent, with no init yet; hint as in
  * ps_container.hint.  0, the design's ct_init error or -ENOMEM. */
 int ps_ct_create(struct pidsim_kernel *k, struct ps_container *parent,

@@ -131,6 +131,16 @@ int ps_pidmap_take(struct ps_mem *m, struct ps_pidmap *map, int nr)
 	return set_taken(m, map, nr);
 }
 
+int ps_pidmap_alloc_want(struct ps_mem *m, struct ps_pidmap *map, int want,
+			 int limit)
+{
+	if (!want)
+		return ps_pidmap_alloc_below(m, map, limit);
+	if (want >= limit)
+		return -EINVAL;
+	return ps_pidmap_take(m, map, want);
+}
+
 void ps_pidmap_free(struct ps_mem *m, struct ps_pidmap *map, int nr)
 {
 	int p = nr / PAGE_BITS, bit = nr % PAGE_BITS;

@@ -50,6 +50,13 @@ int ps_pidmap_alloc_below(struct ps_mem *m, struct ps_pidmap *map, int limit);
  * range, -EEXIST when taken, -ENOMEM.  The cursor does not move. */
 int ps_pidmap_take(struct ps_mem *m, struct ps_pidmap *map, int nr);
 
+/* The number a fork or a restore gets: want, exactly, when it asks for
+ * one (clone3()'s set_tid: -EINVAL at or past limit, -EEXIST when taken),
+ * else the cyclic rule's below limit (a view's own pid_max, at most the
+ * map's).  The cursor moves only for the cyclic rule. */
+int ps_pidmap_alloc_want(struct ps_mem *m, struct ps_pidmap *map, int want,
+			 int limit);
+
 /* Undo the ps_pidmap_alloc() that returned nr when the cursor was last:
  * nr is free again and the cursor is back. */
 void ps_pidmap_unalloc(struct ps_mem *m, struct ps_pidmap *map, int nr, int last);

@@ -254,11 +254,7 @@ static void put_numbers(struct pidsim_kernel *k, struct pidns_pid *pid,
  * rule's. */
 static int take_one(struct pidsim_kernel *k, struct pidns *n, int want)
 {
-	if (!want)
-		return ps_pidmap_alloc_below(&k->mem, &n->map, n->pid_max);
-	if (want >= n->pid_max)
-		return -EINVAL;
-	return ps_pidmap_take(&k->mem, &n->map, want);
+	return ps_pidmap_alloc_want(&k->mem, &n->map, want, n->pid_max);
 }
 
 /*

@@ -87,8 +87,7 @@ static int space_enter(struct pidsim_kernel *k, struct space *s,
 		       struct ps_pidtab_node *node, struct ps_task *t, int want)
 {
 	int last = s->map.last, err;
-	int nr = want ? ps_pidmap_take(&k->mem, &s->map, want)
-		      : ps_pidmap_alloc(&k->mem, &s->map);
+	int nr = ps_pidmap_alloc_want(&k->mem, &s->map, want, s->map.pid_max);
 
 	if (nr < 0)
 		return nr;

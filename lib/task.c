@@ -1,8 +1,9 @@
 /*
  * task.c - process semantics, written once for every pid design.
  *
- * fork, exit, wait, kill, getpid, getppid, ps, reparenting and the life of
- * a container, as Linux does them where the 2006 summary is silent.  The
+ * fork, exit, wait, getpid, getppid, ps, reparenting and the life of a
+ * container, as Linux does them where the 2006 summary is silent; signals
+ * are signal.c's, kernel images kernel.c's, stored owners owner.c's.  The
  * pid design is reached only through k->design (struct ps_design), so that
  * every difference in results or cost between two designs is a difference
  * between the designs.  The functions cite the kernel function whose rule
@@ -14,24 +15,11 @@
 #include <string.h>
 
 #include "check.h"
-#include "internal.h"
+#include "task.h"
 #include "pidsim_debug.h"
 #include "pidtab.h"
 
 /* ---- Objects ------------------------------------------------------------ */
-
-struct ps_task *ps_task_resolve(const pidsim_kernel *k, pidsim_tid tid)
-{
-	return ps_ref_resolve(&k->refs, tid);
-}
-
-/* The task making a call: it must exist and be running. */
-static struct ps_task *current_resolve(const pidsim_kernel *k, pidsim_tid tid)
-{
-	struct ps_task *t = ps_task_resolve(k, tid);
-
-	return t && t->state == PIDSIM_RUNNING ? t : NULL;
-}
 
 /*
  * Released tasks are kept for the next fork, a few of them (a slab's
@@ -75,7 +63,7 @@ static void task_unalloc(pidsim_kernel *k, struct ps_task *t, bool cached)
 		ps_free(&k->mem, t, k->task_size);
 }
 
-static void task_cache_drain(pidsim_kernel *k)
+void ps_task_cache_drain(pidsim_kernel *k)
 {
 	while (k->free_tasks) {
 		struct ps_task *t = k->free_tasks;
@@ -116,40 +104,12 @@ static void ct_destroy(pidsim_kernel *k, struct ps_container *ct)
 	k->nr_containers--;
 }
 
-/* ---- The design, counted ---------------------------------------------- */
-
-static struct ps_task *find_task(pidsim_kernel *k,
-				 const struct ps_container *view, int nr)
-{
-	k->stats.lookups++;
-	if (nr < 1)
-		return NULL;	/* each design bounds the numbers its views hold */
-	return k->design->find_task(k, view, nr);
-}
+/* ---- The design ------------------------------------------------------------ */
 
 int ps_task_nr(pidsim_kernel *k, const struct ps_task *t,
 	       const struct ps_container *view)
 {
 	return k->design->task_nr(k, t, view);
-}
-
-/*
- * A walk of a view in number order, as find_ge_pid() walks it: the task
- * view sees by the lowest number >= *nr, that number in *found, and *nr
- * moved past it (0 once past INT_MAX, which ends the walk).
- */
-static struct ps_task *view_next(pidsim_kernel *k,
-				 const struct ps_container *view, int *nr,
-				 int *found)
-{
-	struct ps_task *t;
-
-	if (*nr < 1)
-		return NULL;
-	t = k->design->find_ge(k, view, *nr, found);
-	if (t)
-		*nr = *found < INT_MAX ? *found + 1 : 0;
-	return t;
 }
 
 /* ---- The family tree -------------------------------------------------- */
@@ -222,8 +182,6 @@ void ps_release_task(pidsim_kernel *k, struct ps_task *t)
 	task_free(k, t);
 }
 
-static void zap_container(pidsim_kernel *k, struct ps_container *ct);
-
 /* Release t and, if it is a container's init, everything in that
  * container first; t's own children are released by the caller's walk. */
 static void zap_task(pidsim_kernel *k, struct ps_task *t)
@@ -231,7 +189,7 @@ static void zap_task(pidsim_kernel *k, struct ps_task *t)
 	while (t->first_child)		/* orphans for a moment: all go too */
 		unlink_child(t->first_child);
 	if (ps_is_init(t))
-		zap_container(k, t->ct);
+		ps_zap_container(k, t->ct);
 	ps_release_task(k, t);
 }
 
@@ -242,7 +200,7 @@ static void zap_task(pidsim_kernel *k, struct ps_task *t)
  * walk of the container's view (find_ge_pid()), as Linux walks the pid
  * namespace's IDR.
  */
-static void zap_container(pidsim_kernel *k, struct ps_container *ct)
+void ps_zap_container(pidsim_kernel *k, struct ps_container *ct)
 {
 	struct ps_task *t;
 	int nr = 1, found;
@@ -259,8 +217,8 @@ static void zap_container(pidsim_kernel *k, struct ps_container *ct)
 	PS_BUG_ON(ct->init->first_child);
 }
 
-/* do_exit() and exit_notify(): t becomes a zombie with status. */
-static void do_exit(pidsim_kernel *k, struct ps_task *t, int status)
+/* ps_do_exit() and exit_notify(): t becomes a zombie with status. */
+void ps_do_exit(pidsim_kernel *k, struct ps_task *t, int status)
 {
 #ifdef PS_MUTANT_INIT_EXIT_KEEPS_CONTAINER
 	/* mutant (make mutants): an init's exit leaves its container alive */
@@ -269,97 +227,14 @@ static void do_exit(pidsim_kernel *k, struct ps_task *t, int status)
 	else
 #else
 	if (ps_is_init(t))
-		zap_container(k, t->ct);
+		ps_zap_container(k, t->ct);
 	else
 #endif
 		reparent_children(t);
 	ps_task_make_zombie(k, t, status);
 }
 
-/* ---- Signals ------------------------------------------------------------ */
-
-/* Linux's numbers (x86, arm, most others), whatever the host's are: the
- * model is of Linux. */
-enum {
-	PS_SIGKILL = 9,
-	PS_SIGCHLD = 17,
-	PS_SIGCONT = 18,
-	PS_SIGSTOP = 19,	/* 19..22: SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
-	PS_SIGTTOU = 22,
-	PS_SIGURG = 23,
-	PS_SIGWINCH = 28,
-	PS_SIGRTMAX = 64,
-};
-
-static int sig_valid(int sig)
-{
-	/* The stop signals are not modelled: there is no stopped state. */
-	if (sig < 0 || sig > PS_SIGRTMAX || (sig >= PS_SIGSTOP && sig <= PS_SIGTTOU))
-		return -EINVAL;
-	return 0;
-}
-
-/* sig_kernel_ignore(): the signals whose default action is to ignore. */
-static bool sig_default_ignored(int sig)
-{
-	return sig == PS_SIGCHLD || sig == PS_SIGCONT || sig == PS_SIGURG ||
-	       sig == PS_SIGWINCH;
-}
-
-/*
- * sig_task_ignored(): a container's init has SIGNAL_UNKILLABLE and no
- * handlers.  It ignores everything from its own container and from kernel
- * context (from == NULL); a sender in an ancestor container, which init's
- * container cannot see, forces SIGKILL through (send_signal_locked()'s
- * "force").
- */
-static bool init_ignores(const struct ps_container *from,
-			 const struct ps_task *init, int sig)
-{
-	return !(sig == PS_SIGKILL && from && from != init->ct &&
-		 ps_sees_container(from, init->ct));
-}
-
-/* group_send_sig_info() to a target already found; from is the sender's
- * container, NULL for kernel context. */
-static int send_signal(pidsim_kernel *k, const struct ps_container *from,
-		       struct ps_task *t, int sig)
-{
-	int err = sig_valid(sig);
-
-	if (err)
-		return err;
-	if (sig == 0 || t->state == PIDSIM_ZOMBIE || sig_default_ignored(sig))
-		return 0;
-	if (ps_is_init(t) && init_ignores(from, t, sig))
-		return 0;
-	do_exit(k, t, sig);
-	return 0;
-}
-
-/*
- * kill_something_info() for pid -1: every task whose number in the
- * caller's view is above 1 (so not the caller's own init, and nothing it
- * cannot see), except the caller.  -ESRCH when there is none.
- */
-static int kill_all(pidsim_kernel *k, struct ps_task *cur, int sig)
-{
-	struct ps_container *view = cur->ct;
-	struct ps_task *t;
-	int nr = 2, found, count = 0, ret = 0, err;
-
-	while ((t = view_next(k, view, &nr, &found))) {
-		if (t == cur)
-			continue;
-		count++;
-		err = send_signal(k, view, t, sig);
-		if (err)
-			ret = err;
-	}
-	return count ? ret : -ESRCH;
-}
-
-/* ---- Kernel images -------------------------------------------------------- */
+/* ---- Tasks ---------------------------------------------------------------- */
 
 /* A new task in ct, not yet linked to a parent: its numbers (those want
  * asks for, the rest by the cyclic rule) and its weak reference, all or
@@ -400,117 +275,6 @@ out_free:
 		ct->init = NULL;
 	task_unalloc(k, t, cached);
 	return err;
-}
-
-int pidsim_kernel_create(const char *name, int pid_max, pidsim_kernel **out)
-{
-	const struct ps_design *d = ps_design_find(name);
-	struct ps_mem mem = { 0 };
-	size_t size;
-	pidsim_kernel *k;
-	int err;
-
-	if (!out || !name)
-		return -EINVAL;
-	if (!d)
-		return -ENOENT;
-	if (pid_max == 0)
-		pid_max = PIDSIM_PID_MAX_DEFAULT;
-	if (pid_max < 2 || pid_max > PIDSIM_PID_MAX_LIMIT ||
-	    pidsim_design_allows(&d->info, &(struct pidsim_needs){ .pid_max = pid_max }))
-		return -EINVAL;
-	size = ps_priv_offset(sizeof *k) + d->kernel_priv;
-	k = ps_zalloc(&mem, size);
-	if (!k)
-		return -ENOMEM;
-	k->mem = mem;
-	k->design = d;
-	k->pid_max = pid_max;
-	k->free_owner = -1;
-	k->task_size = ps_priv_offset(sizeof(struct ps_task)) + d->task_priv;
-	k->ct_size = ps_priv_offset(sizeof(struct ps_container)) + d->ct_priv;
-	ps_reftab_init(&k->refs);
-	err = d->kernel_init(k);
-	if (err)
-		goto out_free;
-	err = ps_ct_create(k, NULL, 0, &k->host);
-	if (err)
-		goto out_fini;
-	err = ps_task_create(k, k->host, NULL, &k->host->init);
-	if (err)
-		goto out_host;
-	*out = k;
-	return 0;
-
-out_host:
-	ct_destroy(k, k->host);
-out_fini:
-	d->kernel_fini(k);
-	ps_reftab_fini(&k->mem, &k->refs);
-out_free:
-	free(k);
-	return err;
-}
-
-void pidsim_kernel_destroy(pidsim_kernel *k)
-{
-	if (!k)
-		return;
-	zap_container(k, k->host);
-	ps_release_task(k, k->host->init);		/* destroys the host */
-	k->design->kernel_fini(k);
-	task_cache_drain(k);
-	ps_pidtab_spare_drain(&k->mem);
-	ps_reftab_fini(&k->mem, &k->refs);
-	ps_free(&k->mem, k->owners, (size_t)k->cap_owners * sizeof *k->owners);
-	/* Everything the image allocated is back, but the image itself. */
-	PS_BUG_ON(k->mem.bytes != ps_priv_offset(sizeof *k) + k->design->kernel_priv);
-	free(k);
-}
-
-const struct pidsim_design_info *pidsim_kernel_design(const pidsim_kernel *k)
-{
-	return k ? &k->design->info : NULL;
-}
-
-int pidsim_kernel_pid_max(const pidsim_kernel *k)
-{
-	return k ? k->pid_max : -EINVAL;
-}
-
-pidsim_tid pidsim_host_init(const pidsim_kernel *k)
-{
-	return k ? k->host->init->ref : PIDSIM_NO_TASK;
-}
-
-int pidsim_stats_get(const pidsim_kernel *k, struct pidsim_stats *out)
-{
-	if (!k || !out)
-		return -EINVAL;
-	*out = k->stats;
-	out->bytes = k->mem.bytes;
-	out->peak_bytes = k->mem.peak;
-	out->allocs = k->mem.allocs - k->allocs_base;
-	return 0;
-}
-
-void pidsim_stats_reset(pidsim_kernel *k)
-{
-	if (!k)
-		return;
-	memset(&k->stats, 0, sizeof k->stats);
-	k->mem.peak = k->mem.bytes;
-	k->allocs_base = k->mem.allocs;
-}
-
-int pidsim_census_get(const pidsim_kernel *k, struct pidsim_census *out)
-{
-	if (!k || !out)
-		return -EINVAL;
-	out->tasks = k->nr_tasks;
-	out->zombies = k->nr_zombies;
-	out->containers = k->nr_containers;
-	return 0;
 }
 
 /* ---- Process calls -------------------------------------------------------- */
@@ -596,7 +360,7 @@ int pidsim_exit(pidsim_kernel *k, pidsim_tid cur_tid, int code)
 		return -ESRCH;
 	if (cur == k->host->init)
 		return -EPERM;	/* the kernel panics: "Attempted to kill init!" */
-	do_exit(k, cur, (code & 0xff) << 8);
+	ps_do_exit(k, cur, (code & 0xff) << 8);
 	return 0;
 }
 
@@ -646,26 +410,6 @@ int pidsim_wait(pidsim_kernel *k, pidsim_tid cur_tid, int pid, int *status)
 		*status = t->exit_status;
 	ps_release_task(k, t);
 	return nr;
-}
-
-/* kill_something_info(): pid > 0 one task, -1 every visible task. */
-int pidsim_kill(pidsim_kernel *k, pidsim_tid cur_tid, int pid, int sig)
-{
-	struct ps_task *cur, *t;
-
-	if (!k)
-		return -EINVAL;
-	cur = current_resolve(k, cur_tid);
-	if (!cur)
-		return -ESRCH;
-	if (pid == -1)
-		return kill_all(k, cur, sig);
-	if (pid <= 0)
-		return -EINVAL;	/* process groups are not modelled */
-	t = find_task(k, cur->ct, pid);
-	if (!t)
-		return -ESRCH;
-	return send_signal(k, cur->ct, t, sig);
 }
 
 int pidsim_getpid(pidsim_kernel *k, pidsim_tid cur_tid)
@@ -825,7 +569,7 @@ static int qualified_view(pidsim_kernel *k, struct ps_task *cur,
 }
 
 /* The caller of a qualified call and the view its address names. */
-static int qualified_caller(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
+int ps_qualified_caller(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
 			    struct ps_task **cur, struct ps_container **view)
 {
 	if (!k)
@@ -841,7 +585,7 @@ int pidsim_find_in(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
 {
 	struct ps_task *cur, *t;
 	struct ps_container *view;
-	int err = qualified_caller(k, cur_tid, ct, &cur, &view);
+	int err = ps_qualified_caller(k, cur_tid, ct, &cur, &view);
 
 	if (err)
 		return err;
@@ -851,23 +595,6 @@ int pidsim_find_in(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
 	if (out)
 		*out = t->ref;
 	return 0;
-}
-
-int pidsim_kill_in(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
-		   int pid, int sig)
-{
-	struct ps_task *cur, *t;
-	struct ps_container *view;
-	int err = qualified_caller(k, cur_tid, ct, &cur, &view);
-
-	if (err)
-		return err;
-	if (pid <= 0)
-		return -EINVAL;
-	t = find_task(k, view, pid);
-	if (!t)
-		return -ESRCH;
-	return send_signal(k, cur->ct, t, sig);
 }
 
 int pidsim_ps_in(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
@@ -888,87 +615,6 @@ int pidsim_ps_in(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
 	if (err)
 		return err;
 	return list_view(k, view, pids, cap);
-}
-
-/* ---- Stored owners -------------------------------------------------------- */
-
-static struct ps_owner *owner_find(pidsim_kernel *k, int obj)
-{
-	if (obj < 0 || obj >= k->nr_owners || !k->owners[obj].used)
-		return NULL;
-	return &k->owners[obj];
-}
-
-/* A free object id, growing the table if needed: the id or -ENOMEM.
- * Free ids are chained through u.nr, most recently closed first. */
-static int owner_slot(pidsim_kernel *k)
-{
-	int obj = k->free_owner;
-
-	if (obj >= 0) {
-		k->free_owner = k->owners[obj].u.nr;
-		return obj;
-	}
-	if (ps_owner_reserve(k, 1))
-		return -ENOMEM;
-	return k->nr_owners++;
-}
-
-/* f_setown(): the owner is found in the caller's view now, and kept as the
- * design keeps it for later. */
-int pidsim_setown(pidsim_kernel *k, pidsim_tid cur_tid, int pid)
-{
-	struct ps_task *cur, *t;
-
-	if (!k)
-		return -EINVAL;
-	cur = current_resolve(k, cur_tid);
-	if (!cur)
-		return -ESRCH;
-	if (pid <= 0)
-		return -EINVAL;
-	t = find_task(k, cur->ct, pid);
-	if (!t)
-		return -ESRCH;
-	return ps_owner_add(k, t);
-}
-
-/* send_sigio(): from kernel context, whatever the stored owner is now. */
-int pidsim_notify(pidsim_kernel *k, int obj, int sig, pidsim_tid *to)
-{
-	struct ps_owner *o;
-	struct ps_task *t;
-	int err;
-
-	if (!k)
-		return -EINVAL;
-	o = owner_find(k, obj);
-	if (!o)
-		return -EBADF;
-	err = sig_valid(sig);
-	if (err)
-		return err;
-	t = k->design->owner_find(k, o);
-	if (to)
-		*to = t ? t->ref : PIDSIM_NO_TASK;
-	if (!t)
-		return -ESRCH;
-	return send_signal(k, NULL, t, sig);
-}
-
-int pidsim_owner_close(pidsim_kernel *k, int obj)
-{
-	struct ps_owner *o;
-
-	if (!k)
-		return -EINVAL;
-	o = owner_find(k, obj);
-	if (!o)
-		return -EBADF;
-	o->used = false;
-	o->u.nr = k->free_owner;
-	k->free_owner = obj;
-	return 0;
 }
 
 /* ---- Building blocks for lib/ckpt/ (internal.h) ------------------------ */
@@ -999,48 +645,6 @@ void ps_release_tree(pidsim_kernel *k, struct ps_task *t)
 		ps_release_task(k, t->first_child);
 	}
 	ps_release_task(k, top);
-}
-
-int ps_owner_reserve(pidsim_kernel *k, unsigned n)
-{
-	long cap = k->cap_owners ? k->cap_owners : 16;
-	void *p = k->owners;
-
-	if ((unsigned)(k->cap_owners - k->nr_owners) >= n)
-		return 0;
-	if (n > (unsigned)(INT_MAX / 4 - k->nr_owners))
-		return -ENOMEM;
-	while (cap - k->nr_owners < (long)n)
-		cap *= 2;
-	if (ps_realloc(&k->mem, &p, (size_t)k->cap_owners * sizeof *k->owners,
-		       (size_t)cap * sizeof *k->owners))
-		return -ENOMEM;
-	k->owners = p;
-	k->cap_owners = (int)cap;
-	return 0;
-}
-
-int ps_owner_add(pidsim_kernel *k, const struct ps_task *t)
-{
-	int obj = owner_slot(k);
-
-	if (obj < 0)
-		return obj;
-	k->owners[obj].used = true;
-	k->design->owner_set(k, &k->owners[obj], t);
-	return obj;
-}
-
-int ps_owner_count(const pidsim_kernel *k)
-{
-	return k->nr_owners;
-}
-
-struct ps_task *ps_owner_task(pidsim_kernel *k, int obj)
-{
-	const struct ps_owner *o = owner_find(k, obj);
-
-	return o ? k->design->owner_find(k, o) : NULL;
 }
 
 void ps_task_make_zombie(pidsim_kernel *k, struct ps_task *t, int status)

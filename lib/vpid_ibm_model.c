@@ -140,8 +140,7 @@ static int ibm_attach_pid(struct pidsim_kernel *k, struct ps_task *t,
 	struct ibm_ct *ic = ic_of(t->ct);
 	struct ibm_task *it = it_of(t);
 	int nr = ps_want_nr(want, t->ct), last = ic->map.last, err;
-	int vpid = nr ? ps_pidmap_take(&k->mem, &ic->map, nr)
-		      : ps_pidmap_alloc(&k->mem, &ic->map);
+	int vpid = ps_pidmap_alloc_want(&k->mem, &ic->map, nr, ic->map.pid_max);
 
 	if (vpid < 0)
 		return vpid;

@@ -157,12 +157,6 @@ static void vpid_ct_fini(struct pidsim_kernel *k, struct ps_container *ct)
 
 /* ---- alloc_pid() and free_pid() ----------------------------------------- */
 
-/* A number from map: want if not 0 (exactly), else the cyclic rule's. */
-static int map_get(struct pidsim_kernel *k, struct ps_pidmap *map, int want)
-{
-	return want ? ps_pidmap_take(&k->mem, map, want)
-		    : ps_pidmap_alloc(&k->mem, map);
-}
 
 /* Give internal pid p a vpid in ct (want, or the cyclic rule's), entered
  * both ways through e. */
@@ -171,7 +165,8 @@ static int vmap_enter(struct pidsim_kernel *k, struct ps_container *ct,
 {
 	struct vpid_ct *vc = vc_of(ct);
 	uint64_t *probes = &k->stats.hash_probes;
-	int last = vc->map.last, v = map_get(k, &vc->map, want), err;
+	int last = vc->map.last, err;
+	int v = ps_pidmap_alloc_want(&k->mem, &vc->map, want, vc->map.pid_max);
 
 	if (v < 0)
 		return v;
@@ -226,7 +221,8 @@ static int vpid_attach_pid(struct pidsim_kernel *k, struct ps_task *t,
 	struct vpid_kernel *vk = vk_of(k);
 	struct vpid_task *vt = vt_of(t);
 	int last = vk->map.last, own_last = 0;
-	int nr = map_get(k, &vk->map, ps_want_nr(want, k->host)), err;
+	int nr = ps_pidmap_alloc_want(&k->mem, &vk->map, ps_want_nr(want, k->host),
+				       vk->map.pid_max), err;
 
 	if (nr < 0)
 		return nr;

@@ -1,0 +1,129 @@
+/*
+ * signal.c - kill(2) as Linux delivers it, for every design: the default
+ * actions (a signal either kills or is ignored; stop signals are not
+ * modelled), a container's init protected from its own container
+ * (SIGNAL_UNKILLABLE), and kill(-1) over the caller's view.  What a
+ * number reaches is the design's answer (task.h's find_task()).
+ */
+#include <errno.h>
+#include <stdbool.h>
+
+#include "task.h"
+
+/* Linux's numbers (x86, arm, most others), whatever the host's are: the
+ * model is of Linux. */
+enum {
+	PS_SIGKILL = 9,
+	PS_SIGCHLD = 17,
+	PS_SIGCONT = 18,
+	PS_SIGSTOP = 19,	/* 19..22: SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
+	PS_SIGTTOU = 22,
+	PS_SIGURG = 23,
+	PS_SIGWINCH = 28,
+	PS_SIGRTMAX = 64,
+};
+
+int ps_sig_valid(int sig)
+{
+	/* The stop signals are not modelled: there is no stopped state. */
+	if (sig < 0 || sig > PS_SIGRTMAX || (sig >= PS_SIGSTOP && sig <= PS_SIGTTOU))
+		return -EINVAL;
+	return 0;
+}
+
+/* sig_kernel_ignore(): the signals whose default action is to ignore. */
+static bool sig_default_ignored(int sig)
+{
+	return sig == PS_SIGCHLD || sig == PS_SIGCONT || sig == PS_SIGURG ||
+	       sig == PS_SIGWINCH;
+}
+
+/*
+ * sig_task_ignored(): a container's init has SIGNAL_UNKILLABLE and no
+ * handlers.  It ignores everything from its own container and from kernel
+ * context (from == NULL); a sender in an ancestor container, which init's
+ * container cannot see, forces SIGKILL through (send_signal_locked()'s
+ * "force").
+ */
+static bool init_ignores(const struct ps_container *from,
+			 const struct ps_task *init, int sig)
+{
+	return !(sig == PS_SIGKILL && from && from != init->ct &&
+		 ps_sees_container(from, init->ct));
+}
+
+/* group_send_sig_info() to a target already found; from is the sender's
+ * container, NULL for kernel context. */
+int ps_send_signal(pidsim_kernel *k, const struct ps_container *from,
+		       struct ps_task *t, int sig)
+{
+	int err = ps_sig_valid(sig);
+
+	if (err)
+		return err;
+	if (sig == 0 || t->state == PIDSIM_ZOMBIE || sig_default_ignored(sig))
+		return 0;
+	if (ps_is_init(t) && init_ignores(from, t, sig))
+		return 0;
+	ps_do_exit(k, t, sig);
+	return 0;
+}
+
+/*
+ * kill_something_info() for pid -1: every task whose number in the
+ * caller's view is above 1 (so not the caller's own init, and nothing it
+ * cannot see), except the caller.  -ESRCH when there is none.
+ */
+static int kill_all(pidsim_kernel *k, struct ps_task *cur, int sig)
+{
+	struct ps_container *view = cur->ct;
+	struct ps_task *t;
+	int nr = 2, found, count = 0, ret = 0, err;
+
+	while ((t = view_next(k, view, &nr, &found))) {
+		if (t == cur)
+			continue;
+		count++;
+		err = ps_send_signal(k, view, t, sig);
+		if (err)
+			ret = err;
+	}
+	return count ? ret : -ESRCH;
+}
+
+/* kill_something_info(): pid > 0 one task, -1 every visible task. */
+int pidsim_kill(pidsim_kernel *k, pidsim_tid cur_tid, int pid, int sig)
+{
+	struct ps_task *cur, *t;
+
+	if (!k)
+		return -EINVAL;
+	cur = current_resolve(k, cur_tid);
+	if (!cur)
+		return -ESRCH;
+	if (pid == -1)
+		return kill_all(k, cur, sig);
+	if (pid <= 0)
+		return -EINVAL;	/* process groups are not modelled */
+	t = find_task(k, cur->ct, pid);
+	if (!t)
+		return -ESRCH;
+	return ps_send_signal(k, cur->ct, t, sig);
+}
+
+int pidsim_kill_in(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
+		   int pid, int sig)
+{
+	struct ps_task *cur, *t;
+	struct ps_container *view;
+	int err = ps_qualified_caller(k, cur_tid, ct, &cur, &view);
+
+	if (err)
+		return err;
+	if (pid <= 0)
+		return -EINVAL;
+	t = find_task(k, view, pid);
+	if (!t)
+		return -ESRCH;
+	return ps_send_signal(k, cur->ct, t, sig);
+}
