@@ -43,6 +43,8 @@ extern "C" {
 
 #define PIDSIM_IMAGE_VERSION 1
 #define PIDSIM_IMAGE_NONE 0xffffffffu	/* no index: a root has no parent */
+#define PIDSIM_IMAGE_DESIGN_LEN 16	/* bytes of the design's name, NUL-padded:
+				 * names up to 15 characters */
 
 /* Limits a decoder enforces (-EFBIG past them), so that no image makes it
  * allocate without bound: PID_MAX_LIMIT tasks is more than one view holds. */
@@ -203,7 +205,7 @@ struct pidsim_image {
 	unsigned version;
 	unsigned flags;		/* PIDSIM_IMAGE_* */
 	int pid_max;		/* the source's (informative) */
-	char design[17];	/* the source's design (informative) */
+	char design[PIDSIM_IMAGE_DESIGN_LEN + 1]; /* the source's design (informative) */
 	size_t size;		/* bytes */
 	uint32_t nr_containers, nr_tasks, nr_owners;
 	struct pidsim_image_container *containers;

@@ -147,7 +147,7 @@ static int ckpt_build(pidsim_kernel *k, struct ps_task *root, unsigned what,
 	c->img.version = PIDSIM_IMAGE_VERSION;
 	c->img.flags = what == PIDSIM_CKPT_TREE ? PIDSIM_IMAGE_TREE : 0;
 	c->img.pid_max = k->pid_max;
-	for (size_t j = 0; j < 15 && pidsim_kernel_design(k)->name[j]; j++)
+	for (size_t j = 0; j < PIDSIM_IMAGE_DESIGN_LEN - 1 && pidsim_kernel_design(k)->name[j]; j++)
 		c->img.design[j] = pidsim_kernel_design(k)->name[j];
 	c->img.nr_tasks = (uint32_t)n;
 	c->img.nr_containers = (uint32_t)nct;

@@ -13,7 +13,7 @@
  * that only the design that wrote it reads (vpid-ibm's container id).
  *
  * The layout, byte by byte, is docs/image-format.md: a 64-byte header
- * (magic, version, sizes, counts), fixed-size records, and a CRC-32 of
+ * (magic, version, sizes, counts; its fields by offset in image.h), fixed-size records, and a CRC-32 of
  * everything before it, all little-endian whatever the host.  The reader
  * trusts nothing: it checks the magic, the version, the limits, the
  * length, the checksum, and then every index and every rule a real tree
@@ -123,35 +123,35 @@ int pidsim_image_encode(const struct pidsim_image *img, void **buf, size_t *len)
 	b = calloc(1, (size_t)size);
 	if (!b)
 		return -ENOMEM;
-	memcpy(b, magic, sizeof magic);
-	put32(b + 8, PIDSIM_IMAGE_VERSION);
-	put32(b + 12, PS_IMG_HEADER);
-	put64(b + 16, size);
-	put32(b + 24, img->flags);
-	put32(b + 28, (uint32_t)img->pid_max);
-	put32(b + 32, img->nr_containers);
-	put32(b + 36, img->nr_tasks);
-	put32(b + 40, img->nr_owners);
-	put32(b + 44, (uint32_t)numbers);
-	for (int i = 0; i < 15 && img->design[i]; i++)
-		b[48 + i] = (unsigned char)img->design[i];
+	memcpy(b + HDR_MAGIC, magic, sizeof magic);
+	put32(b + HDR_VERSION, PIDSIM_IMAGE_VERSION);
+	put32(b + HDR_HEADER_SIZE, PS_IMG_HEADER);
+	put64(b + HDR_SIZE, size);
+	put32(b + HDR_FLAGS, img->flags);
+	put32(b + HDR_PID_MAX, (uint32_t)img->pid_max);
+	put32(b + HDR_CONTAINERS, img->nr_containers);
+	put32(b + HDR_TASKS, img->nr_tasks);
+	put32(b + HDR_OWNERS, img->nr_owners);
+	put32(b + HDR_NUMBERS, (uint32_t)numbers);
+	for (int i = 0; i < PIDSIM_IMAGE_DESIGN_LEN - 1 && img->design[i]; i++)
+		b[HDR_DESIGN + i] = (unsigned char)img->design[i];
 	p = b + PS_IMG_HEADER;
 	for (uint32_t c = 0; c < img->nr_containers; c++, p += PS_IMG_CONTAINER) {
 		const struct pidsim_image_container *ct = &img->containers[c];
 
-		put32(p, ct->parent);
-		put32(p + 4, ct->init);
-		put32(p + 8, (uint32_t)ct->cursor);
-		put32(p + 12, ct->hint);
+		put32(p + CT_PARENT, ct->parent);
+		put32(p + CT_INIT, ct->init);
+		put32(p + CT_CURSOR, (uint32_t)ct->cursor);
+		put32(p + CT_HINT, ct->hint);
 	}
 	for (uint32_t i = 0; i < img->nr_tasks; i++) {
 		const struct pidsim_image_task *t = &img->tasks[i];
 
-		put32(p, t->parent);
-		put32(p + 4, t->ct);
-		put16(p + 8, (uint16_t)t->state);
-		put16(p + 10, (uint16_t)t->nr_numbers);
-		put32(p + 12, (uint32_t)t->exit_status);
+		put32(p + TASK_PARENT, t->parent);
+		put32(p + TASK_CT, t->ct);
+		put16(p + TASK_STATE, (uint16_t)t->state);
+		put16(p + TASK_NR_NUMBERS, (uint16_t)t->nr_numbers);
+		put32(p + TASK_EXIT_STATUS, (uint32_t)t->exit_status);
 		p += PS_IMG_TASK;
 		for (unsigned j = 0; j < t->nr_numbers; j++, p += 4)
 			put32(p, (uint32_t)t->numbers[j]);
@@ -205,13 +205,13 @@ static int check_header(struct reader *r, uint64_t *size)
 	if (r->len < PS_IMG_HEADER)
 		return bad(r, -ENODATA, "truncated: %zu bytes, shorter than "
 			   "the %d-byte header", r->len, PS_IMG_HEADER);
-	if (get32(b + 8) != PIDSIM_IMAGE_VERSION)
+	if (get32(b + HDR_VERSION) != PIDSIM_IMAGE_VERSION)
 		return bad(r, -EPROTONOSUPPORT, "version %u (this build reads "
-			   "version %d)", get32(b + 8), PIDSIM_IMAGE_VERSION);
-	if (get32(b + 12) != PS_IMG_HEADER)
-		return bad(r, -EBADMSG, "header size %u, not %d", get32(b + 12),
+			   "version %d)", get32(b + HDR_VERSION), PIDSIM_IMAGE_VERSION);
+	if (get32(b + HDR_HEADER_SIZE) != PS_IMG_HEADER)
+		return bad(r, -EBADMSG, "header size %u, not %d", get32(b + HDR_HEADER_SIZE),
 			   PS_IMG_HEADER);
-	*size = get64(b + 16);
+	*size = get64(b + HDR_SIZE);
 	if (*size > PIDSIM_IMAGE_MAX_BYTES)
 		return bad(r, -EFBIG, "oversized: %llu bytes (at most %u)",
 			   (unsigned long long)*size, PIDSIM_IMAGE_MAX_BYTES);
@@ -240,10 +240,10 @@ static int check_frame(struct reader *r, uint64_t *numbers)
 			   (unsigned long long)size);
 	if (get32(b + size - 4) != crc32_of(b, (size_t)size - 4))
 		return bad(r, -EBADMSG, "checksum mismatch: the image is corrupted");
-	cts = get32(b + 32);
-	tasks = get32(b + 36);
-	owners = get32(b + 40);
-	*numbers = get32(b + 44);
+	cts = get32(b + HDR_CONTAINERS);
+	tasks = get32(b + HDR_TASKS);
+	owners = get32(b + HDR_OWNERS);
+	*numbers = get32(b + HDR_NUMBERS);
 	if (cts > PIDSIM_IMAGE_MAX_CONTAINERS || tasks > PIDSIM_IMAGE_MAX_TASKS ||
 	    owners > PIDSIM_IMAGE_MAX_OWNERS ||
 	    *numbers > (uint64_t)tasks * (PIDSIM_MAX_LEVEL + 1))
@@ -260,27 +260,27 @@ static int read_header(struct reader *r)
 	struct pidsim_image *img = r->img;
 	const unsigned char *b = r->b;
 
-	img->version = get32(b + 8);
+	img->version = get32(b + HDR_VERSION);
 	img->size = r->len;
-	img->flags = get32(b + 24);
-	img->pid_max = (int)get32(b + 28);
-	img->nr_containers = get32(b + 32);
-	img->nr_tasks = get32(b + 36);
-	img->nr_owners = get32(b + 40);
-	memcpy(img->design, b + 48, 16);
-	img->design[16] = '\0';
+	img->flags = get32(b + HDR_FLAGS);
+	img->pid_max = (int)get32(b + HDR_PID_MAX);
+	img->nr_containers = get32(b + HDR_CONTAINERS);
+	img->nr_tasks = get32(b + HDR_TASKS);
+	img->nr_owners = get32(b + HDR_OWNERS);
+	memcpy(img->design, b + HDR_DESIGN, PIDSIM_IMAGE_DESIGN_LEN);
+	img->design[PIDSIM_IMAGE_DESIGN_LEN] = '\0';
 	if (img->flags & ~PIDSIM_IMAGE_TREE)
 		return bad(r, -EUCLEAN, "unknown flags 0x%x", img->flags);
-	if (get32(b + 28) < 2 || get32(b + 28) > PIDSIM_PID_MAX_LIMIT)
-		return bad(r, -EUCLEAN, "source pid_max %u out of range", get32(b + 28));
+	if (get32(b + HDR_PID_MAX) < 2 || get32(b + HDR_PID_MAX) > PIDSIM_PID_MAX_LIMIT)
+		return bad(r, -EUCLEAN, "source pid_max %u out of range", get32(b + HDR_PID_MAX));
 	if (!img->nr_containers || !img->nr_tasks)
 		return bad(r, -EUCLEAN, "no %s", img->nr_tasks ? "container" : "task");
-	for (int i = 0; i < 16; i++) {
-		unsigned char c = b[48 + i];
+	for (int i = 0; i < PIDSIM_IMAGE_DESIGN_LEN; i++) {
+		unsigned char c = b[HDR_DESIGN + i];
 
 		if (c == 0) {
-			while (++i < 16)
-				if (b[48 + i])
+			while (++i < PIDSIM_IMAGE_DESIGN_LEN)
+				if (b[HDR_DESIGN + i])
 					return bad(r, -EUCLEAN, "design name not NUL-padded");
 			return 0;
 		}
@@ -298,10 +298,10 @@ static int read_containers(struct reader *r, const unsigned char *p)
 	for (uint32_t c = 0; c < img->nr_containers; c++, p += PS_IMG_CONTAINER) {
 		struct pidsim_image_container *ct = &img->containers[c];
 
-		ct->parent = get32(p);
-		ct->init = get32(p + 4);
-		ct->cursor = (int)get32(p + 8);
-		ct->hint = get32(p + 12);
+		ct->parent = get32(p + CT_PARENT);
+		ct->init = get32(p + CT_INIT);
+		ct->cursor = (int)get32(p + CT_CURSOR);
+		ct->hint = get32(p + CT_HINT);
 		if (c == 0 ? ct->parent != PIDSIM_IMAGE_NONE : ct->parent >= c)
 			return bad(r, -EUCLEAN, "container %u: parent %d is not "
 				   "an earlier container", c, (int)ct->parent);
@@ -408,18 +408,18 @@ static int read_tasks(struct reader *r, const unsigned char **pp)
 	const unsigned char *p = *pp;
 	uint32_t sp = 0, next_ct = img->flags & PIDSIM_IMAGE_TREE ? 1 : 0;
 	size_t used = 0, nkeys = 0;
-	uint64_t total = get32(r->b + 44);
+	uint64_t total = get32(r->b + HDR_NUMBERS);
 	int err;
 
 	for (uint32_t i = 0; i < img->nr_tasks; i++) {
 		struct pidsim_image_task *t = &img->tasks[i];
 		uint32_t view;
 
-		t->parent = get32(p);
-		t->ct = get32(p + 4);
-		t->state = get16(p + 8);
-		t->nr_numbers = get16(p + 10);
-		t->exit_status = (int)get32(p + 12);
+		t->parent = get32(p + TASK_PARENT);
+		t->ct = get32(p + TASK_CT);
+		t->state = get16(p + TASK_STATE);
+		t->nr_numbers = get16(p + TASK_NR_NUMBERS);
+		t->exit_status = (int)get32(p + TASK_EXIT_STATUS);
 		p += PS_IMG_TASK;
 		err = check_family(r, i, &sp, &next_ct);
 		if (err)
@@ -500,7 +500,8 @@ static int read_owners(struct reader *r, const unsigned char *p)
 static int alloc_decoded(struct reader *r, uint64_t numbers)
 {
 	const unsigned char *b = r->b;
-	size_t cts = get32(b + 32), tasks = get32(b + 36), owners = get32(b + 40);
+	size_t cts = get32(b + HDR_CONTAINERS), tasks = get32(b + HDR_TASKS);
+	size_t owners = get32(b + HDR_OWNERS);
 	size_t at_tasks = sizeof(struct pidsim_image);
 	size_t at_cts = at_tasks + tasks * sizeof(struct pidsim_image_task);
 	size_t at_owners = at_cts + cts * sizeof(struct pidsim_image_container);

@@ -9,6 +9,28 @@
 
 #include "pidsim_image.h"
 
+/* The header's fields, by byte offset (docs/image-format.md, "Header"):
+ * 32-bit but for the 64-bit size and the name. */
+enum {
+	HDR_MAGIC = 0,		/* 8 bytes */
+	HDR_VERSION = 8,
+	HDR_HEADER_SIZE = 12,
+	HDR_SIZE = 16,		/* 64-bit */
+	HDR_FLAGS = 24,
+	HDR_PID_MAX = 28,
+	HDR_CONTAINERS = 32,
+	HDR_TASKS = 36,
+	HDR_OWNERS = 40,
+	HDR_NUMBERS = 44,
+	HDR_DESIGN = 48,	/* PIDSIM_IMAGE_DESIGN_LEN bytes, NUL-padded */
+};
+
+/* A container record's fields, and a task record's (its numbers follow
+ * it, 32-bit each). */
+enum { CT_PARENT = 0, CT_INIT = 4, CT_CURSOR = 8, CT_HINT = 12 };
+enum { TASK_PARENT = 0, TASK_CT = 4, TASK_STATE = 8, TASK_NR_NUMBERS = 10,
+       TASK_EXIT_STATUS = 12 };
+
 /* Fixed sizes of the format, in bytes. */
 #define PS_IMG_HEADER PIDSIM_IMAGE_HEADER_SIZE
 #define PS_IMG_CONTAINER 16
