@@ -146,14 +146,10 @@ int pidsim_checkpoint(pidsim_kernel *k, pidsim_tid cur, pidsim_tid root,
  * max_containers -EAGAIN, -EINVAL for a task's own number >= pid_max or
  * the cursor of a container it makes >= pid_max;
  * then the tasks in image order, each taking its numbers one view at a
- * time, in the design's order.  pidns goes from the task's own view up to
- * the host, pidspace from its own view to its glue view; vpid and
- * vpid-openvz take the internal pid (the host's view) first, then the
- * vpids; vpid-ibm allocates in the task's own view only.  So for a number
- * taken in a container (-EEXIST) while the host's range, where the task
- * needs a new number, is full (-EAGAIN): vpid and vpid-openvz return
- * -EAGAIN; pidns, and pidspace and vpid-ibm (no host number to take for a
- * container's task other than a pidspace init's glue), return -EEXIST.
+ * time in its design's order (each design's attach_pid says which).  So
+ * when a number is taken in one view (-EEXIST) and another view the task
+ * needs a new number in is full (-EAGAIN), which of the two comes back
+ * depends on the design; the property suite allows either.
  */
 int pidsim_restore(pidsim_kernel *k, const void *image, size_t len,
 		   pidsim_tid parent, unsigned mode, struct pidsim_tree *tree);

@@ -51,7 +51,7 @@
  * Migration: a restore asks for a number at every level inside the
  * restored tree, each checked against that level's pid_max as alloc_pid()
  * checks set_tid, and takes new ones at the levels above it, as CRIU does
- * with clone3()'s set_tid array (migrate.c).
+ * with clone3()'s set_tid array (lib/ckpt/restore.c).
  *
  * The model's own choices:
  *   - the pid object is allocated per task, sized by its level, and a

@@ -17,7 +17,7 @@
  * for it and kill it.  So the host sees host tasks and the inits of its
  * direct child containers, and nothing deeper.
  *
- * Migration (migrate.c) rebuilds the spaces with the same numbers: a
+ * Migration (lib/ckpt/restore.c) rebuilds the spaces with the same numbers: a
  * restore asks each space for the exact number the task had there, own
  * and glue, and sets each space's cursor back; nothing needs converting.
  *
@@ -112,7 +112,8 @@ static bool has_glue(const struct ps_task *t)
 }
 
 /* A restore's want names the task's own number and its glue number; a
- * number in any other view is one this design does not give. */
+ * number in any other view is one this design does not give.  Numbers
+ * are taken in the task's own view first, then in its glue view. */
 static int space_attach_pid(struct pidsim_kernel *k, struct ps_task *t,
 			    const struct ps_pid_want *want)
 {

@@ -133,7 +133,7 @@ static void ibm_ct_fini(struct pidsim_kernel *k, struct ps_container *ct)
 /* A restore's want keeps the vpid.  A container task's number in the
  * host's view is not allocated but made of its container's id and its
  * vpid, so it follows the id the container got, and a want for it is
- * ignored. */
+ * ignored: the only number taken is in the task's own view. */
 static int ibm_attach_pid(struct pidsim_kernel *k, struct ps_task *t,
 			  const struct ps_pid_want *want)
 {

@@ -213,7 +213,8 @@ static bool has_glue(const struct ps_task *t)
  * vpids; the internal pid is the number in the host's view, so it is kept
  * only when the host's view is inside the restored tree, and is new
  * otherwise: on another kernel image a task keeps its vpids while its
- * internal pid changes under it.
+ * internal pid changes under it.  The internal pid is taken first, then
+ * the vpids.
  */
 static int vpid_attach_pid(struct pidsim_kernel *k, struct ps_task *t,
 			   const struct ps_pid_want *want)

@@ -36,7 +36,7 @@
  *   - sparse containers allocate new vpids cyclically from their bitmap,
  *     as the other designs do;
  *   - stored owners keep the internal pid, as in the vpid design;
- *   - a restore (migrate.c) switches the container it restores into to
+ *   - a restore (lib/ckpt/restore.c) switches the container it restores into to
  *     sparse mode before asking for a vpid there, and a failed restore
  *     switches an existing container back; a linear container reports its
  *     vpid bitmap's cursor, which is 0 until it allocates as sparse; a
@@ -215,7 +215,7 @@ static void set_linear(struct pidsim_kernel *k, struct ps_container *ct);
  * vpid in goes sparse first (set_sparse_vpid(), as OpenVZ's restore did):
  * a vpid kept from another kernel image cannot follow the linear rule.
  * If the task cannot be attached, a container switched here goes back to
- * linear.
+ * linear.  The internal pid is taken first, then the vpid.
  */
 static int ovz_attach_pid(struct pidsim_kernel *k, struct ps_task *t,
 			  const struct ps_pid_want *want)
