@@ -151,49 +151,76 @@ static void print_run_usage(FILE *f)
 	fputs(run_usage_tail, f);
 }
 
-/* Read a whole file, or stdin for "-": at most MAX_FILE bytes, and one
- * more to tell that there are more.  NULL with a message on failure. */
-static char *read_file(const char *path, size_t *len)
+/* Read from f into *b (room *cap, growing as the bytes come, never past
+ * want) until n is want or the end: the new n, or -ENOMEM. */
+static long read_upto(FILE *f, unsigned char **b, size_t *cap, size_t n, size_t want)
+{
+	while (n < want) {
+		size_t got;
+
+		if (n == *cap) {
+			size_t c = *cap < want / 2 ? 2 * *cap : want;
+			unsigned char *p = realloc(*b, c);
+
+			if (!p)
+				return -ENOMEM;
+			*b = p;
+			*cap = c;
+		}
+		got = fread(*b + n, 1, (*cap < want ? *cap : want) - n, f);
+		n += got;
+		if (!got)
+			break;
+	}
+	return (long)n;
+}
+
+/* An input file, or stdin for "-"; NULL with a message. */
+static FILE *open_input(const char *path)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0;
-	char *buf = NULL;
 
-	if (!f) {
+	if (!f)
 		fprintf(stderr, "pidsim: %s: %s\n", path, strerror(errno));
+	return f;
+}
+
+static void close_input(FILE *f)
+{
+	if (f != stdin)
+		fclose(f);
+}
+
+/* Read a whole scenario file, or stdin for "-", at most MAX_FILE bytes.
+ * NULL with a message on failure. */
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = open_input(path);
+	size_t cap = 1 << 16;
+	unsigned char *buf;
+	long n = -ENOMEM;
+	bool ok = false;
+
+	if (!f)
+		return NULL;
+	buf = malloc(cap);
+	if (buf)
+		n = read_upto(f, &buf, &cap, 0, (size_t)MAX_FILE + 1);
+	if (n < 0)
+		fprintf(stderr, "pidsim: %s: out of memory\n", path);
+	else if (n > (long)MAX_FILE)
+		fprintf(stderr, "pidsim: %s: file too large (at most 64 MiB)\n", path);
+	else if (ferror(f))
+		fprintf(stderr, "pidsim: %s: read error\n", path);
+	else
+		ok = true;
+	close_input(f);
+	if (!ok) {
+		free(buf);
 		return NULL;
 	}
-	for (;;) {
-		char *p = realloc(buf, cap);
-
-		if (!p) {
-			fprintf(stderr, "pidsim: %s: out of memory\n", path);
-			goto fail;
-		}
-		buf = p;
-		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap)
-			break;
-		if (n > MAX_FILE) {
-			fprintf(stderr, "pidsim: %s: file too large (at most 64 MiB)\n",
-				path);
-			goto fail;
-		}
-		cap = cap > (MAX_FILE + 1) / 2 ? MAX_FILE + 1 : 2 * cap;
-	}
-	if (ferror(f)) {
-		fprintf(stderr, "pidsim: %s: read error\n", path);
-		goto fail;
-	}
-	if (f != stdin)
-		fclose(f);
-	*len = n;
-	return buf;
-fail:
-	free(buf);
-	if (f != stdin)
-		fclose(f);
-	return NULL;
+	*len = (size_t)n;
+	return (char *)buf;
 }
 
 /* Read and parse FILE; NULL after printing FILE:LINE:COL: message. */
@@ -447,30 +474,6 @@ static void image_error(const char *path, int err, const char *why)
 		pidsim_errname(err), why);
 }
 
-/* Read from f into *b (room *cap, growing as the bytes come, never past
- * want) until n is want or the end: the new n, or -ENOMEM. */
-static long read_upto(FILE *f, unsigned char **b, size_t *cap, size_t n, size_t want)
-{
-	while (n < want) {
-		size_t got;
-
-		if (n == *cap) {
-			size_t c = *cap < want / 2 ? 2 * *cap : want;
-			unsigned char *p = realloc(*b, c);
-
-			if (!p)
-				return -ENOMEM;
-			*b = p;
-			*cap = c;
-		}
-		got = fread(*b + n, 1, (*cap < want ? *cap : want) - n, f);
-		n += got;
-		if (!got)
-			break;
-	}
-	return (long)n;
-}
-
 /*
  * Read an image file, or stdin for "-": the header first, so that a file
  * that is no image (/dev/zero) or states more than the format allows is
@@ -480,7 +483,7 @@ static long read_upto(FILE *f, unsigned char **b, size_t *cap, size_t n, size_t 
  */
 static int read_image(const char *path, unsigned char **buf, size_t *len)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	FILE *f = open_input(path);
 	size_t cap = 1 << 16;
 	unsigned char *b = NULL;
 	uint64_t size;
@@ -488,10 +491,8 @@ static int read_image(const char *path, unsigned char **buf, size_t *len)
 	long n = 0;
 	int err = 0;
 
-	if (!f) {
-		fprintf(stderr, "pidsim: %s: %s\n", path, strerror(errno));
-		return -errno;
-	}
+	if (!f)
+		return -ENOENT;
 	b = malloc(cap);
 	if (b)
 		n = read_upto(f, &b, &cap, 0, PIDSIM_IMAGE_HEADER_SIZE);
@@ -515,8 +516,7 @@ static int read_image(const char *path, unsigned char **buf, size_t *len)
 		err = -EIO;
 		fprintf(stderr, "pidsim: %s: read error\n", path);
 	}
-	if (f != stdin)
-		fclose(f);
+	close_input(f);
 	if (err) {
 		free(b);
 		return err;
