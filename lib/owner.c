@@ -36,12 +36,11 @@ static int owner_slot(pidsim_kernel *k)
 int pidsim_setown(pidsim_kernel *k, pidsim_tid cur_tid, int pid)
 {
 	struct ps_task *cur, *t;
+	int err;
 
-	if (!k)
-		return -EINVAL;
-	cur = current_resolve(k, cur_tid);
-	if (!cur)
-		return -ESRCH;
+	err = current_of(k, cur_tid, &cur);
+	if (err)
+		return err;
 	if (pid <= 0)
 		return -EINVAL;
 	t = find_task(k, cur->ct, pid);

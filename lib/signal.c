@@ -95,12 +95,11 @@ static int kill_all(pidsim_kernel *k, struct ps_task *cur, int sig)
 int pidsim_kill(pidsim_kernel *k, pidsim_tid cur_tid, int pid, int sig)
 {
 	struct ps_task *cur, *t;
+	int err;
 
-	if (!k)
-		return -EINVAL;
-	cur = current_resolve(k, cur_tid);
-	if (!cur)
-		return -ESRCH;
+	err = current_of(k, cur_tid, &cur);
+	if (err)
+		return err;
 	if (pid == -1)
 		return kill_all(k, cur, sig);
 	if (pid <= 0)

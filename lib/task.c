@@ -352,12 +352,11 @@ int pidsim_fork(pidsim_kernel *k, pidsim_tid cur_tid, unsigned flags,
 int pidsim_exit(pidsim_kernel *k, pidsim_tid cur_tid, int code)
 {
 	struct ps_task *cur;
+	int err;
 
-	if (!k)
-		return -EINVAL;
-	cur = current_resolve(k, cur_tid);
-	if (!cur)
-		return -ESRCH;
+	err = current_of(k, cur_tid, &cur);
+	if (err)
+		return err;
 	if (cur == k->host->init)
 		return -EPERM;	/* the kernel panics: "Attempted to kill init!" */
 	ps_do_exit(k, cur, (code & 0xff) << 8);
@@ -380,12 +379,11 @@ int pidsim_wait(pidsim_kernel *k, pidsim_tid cur_tid, int pid, int *status)
 {
 	struct ps_task *cur, *t;
 	int nr;
+	int err;
 
-	if (!k)
-		return -EINVAL;
-	cur = current_resolve(k, cur_tid);
-	if (!cur)
-		return -ESRCH;
+	err = current_of(k, cur_tid, &cur);
+	if (err)
+		return err;
 	if (pid == 0 || pid < -1)
 		return -EINVAL;
 	if (pid > 0) {
@@ -427,12 +425,11 @@ int pidsim_getpid(pidsim_kernel *k, pidsim_tid cur_tid)
 int pidsim_getppid(pidsim_kernel *k, pidsim_tid cur_tid)
 {
 	struct ps_task *cur;
+	int err;
 
-	if (!k)
-		return -EINVAL;
-	cur = current_resolve(k, cur_tid);
-	if (!cur)
-		return -ESRCH;
+	err = current_of(k, cur_tid, &cur);
+	if (err)
+		return err;
 #ifdef PS_MUTANT_GETPPID_UNCONVERTED
 	/* mutant (make mutants): the conversion skipped at one crossing: the
 	 * parent's number in the kernel's own view (vpid: its internal pid) */
@@ -459,12 +456,11 @@ static int list_view(pidsim_kernel *k, const struct ps_container *view,
 int pidsim_ps(pidsim_kernel *k, pidsim_tid cur_tid, int *pids, size_t cap)
 {
 	struct ps_task *cur;
+	int err;
 
-	if (!k)
-		return -EINVAL;
-	cur = current_resolve(k, cur_tid);
-	if (!cur)
-		return -ESRCH;
+	err = current_of(k, cur_tid, &cur);
+	if (err)
+		return err;
 	if (!pids && cap)
 		return -EINVAL;
 	return list_view(k, cur->ct, pids, cap);
@@ -473,12 +469,11 @@ int pidsim_ps(pidsim_kernel *k, pidsim_tid cur_tid, int *pids, size_t cap)
 int pidsim_find(pidsim_kernel *k, pidsim_tid cur_tid, int pid, pidsim_tid *out)
 {
 	struct ps_task *cur, *t;
+	int err;
 
-	if (!k)
-		return -EINVAL;
-	cur = current_resolve(k, cur_tid);
-	if (!cur)
-		return -ESRCH;
+	err = current_of(k, cur_tid, &cur);
+	if (err)
+		return err;
 	t = find_task(k, cur->ct, pid);
 	if (!t)
 		return -ESRCH;
@@ -572,12 +567,9 @@ static int qualified_view(pidsim_kernel *k, struct ps_task *cur,
 int ps_qualified_caller(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
 			    struct ps_task **cur, struct ps_container **view)
 {
-	if (!k)
-		return -EINVAL;
-	*cur = current_resolve(k, cur_tid);
-	if (!*cur)
-		return -ESRCH;
-	return qualified_view(k, *cur, ct, view);
+	int err = current_of(k, cur_tid, cur);
+
+	return err ? err : qualified_view(k, *cur, ct, view);
 }
 
 int pidsim_find_in(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
@@ -604,11 +596,9 @@ int pidsim_ps_in(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
 	struct ps_container *view;
 	int err;
 
-	if (!k)
-		return -EINVAL;
-	cur = current_resolve(k, cur_tid);
-	if (!cur)
-		return -ESRCH;
+	err = current_of(k, cur_tid, &cur);
+	if (err)
+		return err;
 	if (!pids && cap)
 		return -EINVAL;
 	err = qualified_view(k, cur, ct, &view);

@@ -7,6 +7,7 @@
 #ifndef PS_TASK_H
 #define PS_TASK_H
 
+#include <errno.h>
 #include <limits.h>
 
 #include "internal.h"
@@ -17,6 +18,17 @@ static inline struct ps_task *current_resolve(const pidsim_kernel *k, pidsim_tid
 	struct ps_task *t = ps_task_resolve(k, tid);
 
 	return t && t->state == PIDSIM_RUNNING ? t : NULL;
+}
+
+/* The caller of a system call: 0 and *cur, -EINVAL for a NULL image,
+ * -ESRCH when cur_tid names no running task. */
+static inline int current_of(const pidsim_kernel *k, pidsim_tid cur_tid,
+			     struct ps_task **cur)
+{
+	if (!k)
+		return -EINVAL;
+	*cur = current_resolve(k, cur_tid);
+	return *cur ? 0 : -ESRCH;
 }
 
 /* find_task_by_pid_ns(), counted: the task view sees as nr, or NULL. */
