@@ -418,7 +418,7 @@ static void pidns_owner_set(struct pidsim_kernel *k, struct ps_owner *o,
 	o->u.ref = t->ref;
 }
 
-static struct ps_task *pidns_owner_get(struct pidsim_kernel *k,
+static struct ps_task *pidns_owner_find(struct pidsim_kernel *k,
 				       const struct ps_owner *o)
 {
 	return ps_ref_resolve(&k->refs, o->u.ref);
@@ -472,5 +472,5 @@ const struct ps_design ps_design_pidns = {
 	.task_nr = pidns_task_nr,
 	.find_ge = pidns_find_ge,
 	.owner_set = pidns_owner_set,
-	.owner_find = pidns_owner_get,
+	.owner_find = pidns_owner_find,
 };

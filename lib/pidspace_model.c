@@ -196,7 +196,7 @@ static void space_owner_set(struct pidsim_kernel *k, struct ps_owner *o,
 	o->u.ref = t->ref;
 }
 
-static struct ps_task *space_owner_get(struct pidsim_kernel *k,
+static struct ps_task *space_owner_find(struct pidsim_kernel *k,
 				       const struct ps_owner *o)
 {
 	return ps_ref_resolve(&k->refs, o->u.ref);
@@ -231,5 +231,5 @@ const struct ps_design ps_design_pidspace = {
 	.task_nr = space_task_nr,
 	.find_ge = space_find_ge,
 	.owner_set = space_owner_set,
-	.owner_find = space_owner_get,
+	.owner_find = space_owner_find,
 };

@@ -250,7 +250,7 @@ static void ibm_owner_set(struct pidsim_kernel *k, struct ps_owner *o,
 #endif
 }
 
-static struct ps_task *ibm_owner_get(struct pidsim_kernel *k,
+static struct ps_task *ibm_owner_find(struct pidsim_kernel *k,
 				     const struct ps_owner *o)
 {
 	return find_task_by_pid(k, o->u.nr);
@@ -286,5 +286,5 @@ const struct ps_design ps_design_vpid_ibm = {
 	.task_nr = ibm_task_nr,
 	.find_ge = ibm_find_ge,
 	.owner_set = ibm_owner_set,
-	.owner_find = ibm_owner_get,
+	.owner_find = ibm_owner_find,
 };

@@ -341,7 +341,7 @@ static void vpid_owner_set(struct pidsim_kernel *k, struct ps_owner *o,
 	o->u.nr = task_pid(t).nr;
 }
 
-static struct ps_task *vpid_owner_get(struct pidsim_kernel *k,
+static struct ps_task *vpid_owner_find(struct pidsim_kernel *k,
 				      const struct ps_owner *o)
 {
 	return find_task_by_pid(k, (ps_ipid){ o->u.nr });
@@ -377,5 +377,5 @@ const struct ps_design ps_design_vpid = {
 	.task_nr = vpid_task_nr,
 	.find_ge = vpid_find_ge,
 	.owner_set = vpid_owner_set,
-	.owner_find = vpid_owner_get,
+	.owner_find = vpid_owner_find,
 };

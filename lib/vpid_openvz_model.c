@@ -334,7 +334,7 @@ static void ovz_owner_set(struct pidsim_kernel *k, struct ps_owner *o,
 	o->u.nr = ot_of(t)->pid.key;
 }
 
-static struct ps_task *ovz_owner_get(struct pidsim_kernel *k,
+static struct ps_task *ovz_owner_find(struct pidsim_kernel *k,
 				     const struct ps_owner *o)
 {
 	return find_task_by_pid(k, o->u.nr);
@@ -452,5 +452,5 @@ const struct ps_design ps_design_vpid_openvz = {
 	.task_nr = ovz_task_nr,
 	.find_ge = ovz_find_ge,
 	.owner_set = ovz_owner_set,
-	.owner_find = ovz_owner_get,
+	.owner_find = ovz_owner_find,
 };

@@ -69,7 +69,7 @@ void run_design_fini(struct design_run *d)
  * kernel: two kernels may hand out the same value.) */
 int run_label_of(const struct design_run *d, int kernel, pidsim_tid t)
 {
-	return sc_tidmap_get(&d->label_by_tid[kernel], t);
+	return sc_tidmap_find(&d->label_by_tid[kernel], t);
 }
 
 /* A new task under its label: it is looked up by handle from now on. */

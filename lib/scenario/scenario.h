@@ -59,7 +59,7 @@ struct sc_tidmap {
 /* Map tid to label (replacing an earlier entry): 0 or -ENOMEM. */
 int sc_tidmap_put(struct sc_tidmap *m, pidsim_tid tid, int label);
 /* The label tid maps to, or -1. */
-int sc_tidmap_get(const struct sc_tidmap *m, pidsim_tid tid);
+int sc_tidmap_find(const struct sc_tidmap *m, pidsim_tid tid);
 void sc_tidmap_free(struct sc_tidmap *m);
 
 /* ---- Growable strings ---------------------------------------------------- */

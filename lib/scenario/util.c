@@ -119,7 +119,7 @@ int sc_tidmap_put(struct sc_tidmap *m, pidsim_tid tid, int label)
 	return 0;
 }
 
-int sc_tidmap_get(const struct sc_tidmap *m, pidsim_tid tid)
+int sc_tidmap_find(const struct sc_tidmap *m, pidsim_tid tid)
 {
 	struct sc_tid *e = tid == PIDSIM_NO_TASK ? NULL : tidmap_find(m, tid);
 
