@@ -14,7 +14,10 @@
 #                 FULL=1: the whole sweep, up to PID_MAX_LIMIT tasks;
 #                 BENCH_ARGS=...: more pidsim-bench options, --help)
 #   make bench-paper  the run PAPER.md and the README cite, on purpose:
-#                 bench/results/ and plots/
+#                 bench/results/ and plots/, then paper-update
+#   make paper-check  every figure and ranking PAPER.md and the README
+#                 cite, against bench/results/ (make test runs it)
+#   make paper-update rewrite those figures from bench/results/, then check
 #   make plots    redraw the charts of make bench (RESULTS=bench/results
 #                 PLOTS=plots: the committed ones)
 #   make profile  one workload under gperftools' CPU profiler:
@@ -71,7 +74,7 @@ define need
 endef
 
 .PHONY: all deps-test deps-bench test test-O2 test-ASAN compile-fail help clean \
-	bench bench-paper plots profile
+	bench bench-paper plots profile paper-check paper-update
 
 deps-test:
 	$(call need,$(PKGS_TEST))
@@ -326,16 +329,36 @@ bench: $(BENCH_BIN)
 	$(call bench_run,$(RESULTS),$(PLOTS))
 	@echo "bench: results in $(RESULTS)/, charts in $(PLOTS)/ (untracked)"
 
-# The committed run: bench/results/ and plots/.  Best made on a quiet
+# The committed run: bench/results/ and plots/, then the figures PAPER.md
+# and the README cite rewritten from it and checked.  Best made on a quiet
 # machine: the summary's first line says how quiet it was.
 bench-paper: $(BENCH_BIN)
 	$(call bench_run,$(PAPER_RESULTS),$(PAPER_PLOTS))
+	@$(MAKE) --no-print-directory paper-update
 
 plots: | deps-bench
 	@mkdir -p $(PLOTS)
 	gnuplot -e "fmt='svg'; dir='$(RESULTS)'; out='$(PLOTS)'" plots/charts.gp
 	gnuplot -e "fmt='png'; dir='$(RESULTS)'; out='$(PLOTS)'" plots/charts.gp
 	@echo "charts: $$(ls $(PLOTS)/*.svg | tr '\n' ' ')"
+
+# ---- Claims checked against the committed results ---------------------------
+# bench/paper_check.c reads the <!--pc ...--> notes beside each figure
+# and ranking of PAPER.md and the README (the syntax: bench/paper_check.c) and the
+# TSV files of bench/results/.
+PAPER_CHECK := $(BUILD)/bench/paper-check
+PAPER_DOCS := PAPER.md README.md
+
+$(PAPER_CHECK): bench/paper_check.c bench/tsv.c bench/tsv.h
+	@mkdir -p $(@D)
+	$(CC_O2) $(STD) $(WARN) $(CFLAGS_O2) $(filter %.c,$^) -lm -o $@
+
+paper-check: $(PAPER_CHECK)
+	$(PAPER_CHECK) --results $(PAPER_RESULTS) $(PAPER_DOCS)
+
+paper-update: $(PAPER_CHECK)
+	$(PAPER_CHECK) --results $(PAPER_RESULTS) --update $(PAPER_DOCS)
+	$(PAPER_CHECK) --results $(PAPER_RESULTS) $(PAPER_DOCS)
 
 profile: $(BUILD)/bench/pidsim-bench-prof
 	@mkdir -p $(RESULTS) $(BUILD)/profile
