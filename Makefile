@@ -316,12 +316,15 @@ $(BUILD)/bench/pidsim-bench-prof: $(BENCH_SRC) $(BENCH_HDR) $(BUILD)/O2/libpidsi
 BENCH_ENV := GLIBC_TUNABLES=glibc.malloc.hugetlb=1
 
 # $(call bench_run,RESULTS,PLOTS): a run into RESULTS, its charts in PLOTS.
-# The counting run's scratch files stay in build/bench/ir.
+# The counting run's scratch files stay in build/bench/ir; the summary is
+# written aside and moved in at the end (the stamp's commit is taken
+# before the run changes any file git tracks).
 define bench_run
-	@mkdir -p $(1)
+	@mkdir -p $(1) $(BUILD)/bench
 	@set -o pipefail; $(BENCH_ENV) $(BENCH_BIN) --out $(1) --ir-dir $(BUILD)/bench/ir \
 		$(if $(FULL),--full) $(if $(filter 0,$(IR)),--no-ir) $(BENCH_ARGS) \
-		| tee $(1)/summary$(if $(FULL),-full).txt
+		| tee $(BUILD)/bench/summary.txt
+	@mv $(BUILD)/bench/summary.txt $(1)/summary$(if $(FULL),-full).txt
 	@$(MAKE) --no-print-directory plots RESULTS=$(1) PLOTS=$(2)
 endef
 

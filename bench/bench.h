@@ -182,6 +182,10 @@ const struct row *results_at(size_t i);
 
 /* ---- Context (harness.c) ------------------------------------------------ */
 
+/* The run starts: its date, and the commit it runs (git describe), taken
+ * before the run writes anything. */
+void bench_start(void);
+
 /* Date, compiler, flags, CPU, seed: to f, each line prefixed by prefix. */
 void bench_context(FILE *f, const char *prefix);
 

@@ -505,6 +505,12 @@ static const char *commit(void)
 
 static time_t started;
 
+void bench_start(void)
+{
+	started = time(NULL);
+	commit();	/* before this run writes a file git tracks */
+}
+
 void bench_context(FILE *f, const char *p)
 {
 	const char *tunables = getenv("GLIBC_TUNABLES");
@@ -517,8 +523,6 @@ void bench_context(FILE *f, const char *p)
 	strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S %z", localtime(&now));
 	cpu_model(cpu, sizeof cpu);
 	uname(&u);
-	if (!started)
-		started = now;
 	fprintf(f, "%sdate:      %s\n", p, date);
 	fprintf(f, "%scommit:    %s\n", p, commit());
 	fprintf(f, "%scpu:       %s, %ld online\n", p, cpu, sysconf(_SC_NPROCESSORS_ONLN));

@@ -270,6 +270,7 @@ int main(int argc, char **argv)
 	char dir[600];
 
 	parse(argc, argv);
+	bench_start();
 	make_dir(bench.outdir);
 	if (bench.ir && !bench.counting) {
 		snprintf(dir, sizeof dir, "%s/ir", bench.outdir);
