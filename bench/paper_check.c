@@ -24,7 +24,8 @@
  * (the first row's workload, variant and x), or a number.  A figure must
  * equal the expression's value rounded as the figure is written; a range
  * (the last two numbers before the note) must be its least and greatest
- * value over the x listed ({a,b,...}) or every x (*).
+ * value over the x listed in the first row ({a,b,...}, or * for every x)
+ * and the subjects listed there ({a,b,...}).
  *
  * A ranking holds when each side beats the next: by instructions (ir),
  * by more than 1%; by time (median), in every round when the rows were
@@ -34,8 +35,8 @@
  * says "tied within noise" and the results must not contradict it.
  *
  * Between "begin" and "end" a number followed by a unit of measurement
- * (ns, µs, ms, ×, %, instructions, bytes) must carry a note, so that no
- * figure is cited unchecked.  --update rewrites each figure (keeping its
+ * (ns, µs, ms, ×, %, instructions, bytes), and any number in a table's
+ * cell, must carry a note, so that no figure is cited unchecked.  --update rewrites each figure (keeping its
  * decimals and separators) and each excerpt line from the results; a
  * ranking it cannot rewrite: that is a sentence for a person to change.
  */
@@ -180,7 +181,7 @@ static void fail(const char *fmt, ...)
 
 /* A row key: workload/variant/x/subject, x a number or a pattern. */
 struct key {
-	char w[32], v[32], xs[128], s[32];
+	char w[32], v[32], xs[128], s[128];
 	bool full;		/* all four parts; else a bare subject */
 };
 
@@ -191,7 +192,7 @@ static bool parse_key(const char *tok, struct key *k)
 		snprintf(k->s, sizeof k->s, "%s", tok);
 		return true;
 	}
-	if (sscanf(tok, "%31[^/]/%31[^/]/%127[^/]/%31s", k->w, k->v, k->xs, k->s) != 4)
+	if (sscanf(tok, "%31[^/]/%31[^/]/%127[^/]/%127s", k->w, k->v, k->xs, k->s) != 4)
 		return false;
 	k->full = true;
 	return true;
@@ -217,7 +218,7 @@ static int x_values(const struct key *k, long *xs, int max)
 			bool dup = false;
 
 			if (strcmp(r->workload, k->w) || strcmp(r->variant, k->v) ||
-			    strcmp(r->subject, k->s))
+			    (k->s[0] != '{' && strcmp(r->subject, k->s)))
 				continue;
 			for (int j = 0; j < n; j++)
 				dup |= xs[j] == r->x;
@@ -284,30 +285,28 @@ static int parse_expr(char **words, int nw, struct term *t)
 	return n;
 }
 
-/* The value of t at x (for the pattern of the first term); NAN, with a
- * failure said once, when a row is missing. */
-static double eval(const struct term *t, int n, long x, bool quiet)
+/* The value of t at x and subject (the first term's, which may be
+ * patterns); NAN, with a failure said, when a row is missing. */
+static double eval(const struct term *t, int n, long x, const char *subject)
 {
 	double v = NAN;
 
 	for (int i = 0; i < n; i++) {
+		const struct key *k = t[i].key.full ? &t[i].key : &t[0].key;
+		const char *sj = i == 0 ? subject : t[i].key.s;
+		long xi = x;
+		const struct rrow *r;
 		double a;
 
 		if (t[i].is_num) {
 			a = t[i].num;
 		} else {
-			const struct key *k = t[i].key.full ? &t[i].key : &t[0].key;
-			long xi = x;
-			const struct rrow *r;
-
-			if (t[i].key.full && i > 0 && strcmp(t[i].key.xs, "*") &&
-			    t[i].key.xs[0] != '{')
+			if (t[i].key.full && i > 0)
 				xi = strtol(t[i].key.xs, NULL, 10);
-			r = find_row(k->w, k->v, xi, t[i].key.s);
+			r = find_row(k->w, k->v, xi, sj);
 			if (!r) {
-				if (!quiet)
-					fail("no row %s/%s/%ld/%s in %s/%s.tsv", k->w, k->v,
-					     xi, t[i].key.s, results_dir, k->w);
+				fail("no row %s/%s/%ld/%s in %s/%s.tsv", k->w, k->v, xi, sj,
+				     results_dir, k->w);
 				return NAN;
 			}
 			a = r->f[t[i].field];
@@ -321,6 +320,24 @@ static double eval(const struct term *t, int n, long x, bool quiet)
 		}
 	}
 	return v;
+}
+
+/* The subjects a pattern lists: a name, or {a,b,...}.  Returns how many. */
+static int subject_values(const char *pat, char names[][32], int max)
+{
+	int n = 0;
+
+	if (pat[0] != '{') {
+		snprintf(names[0], 32, "%.31s", pat);
+		return 1;
+	}
+	for (const char *p = pat + 1; *p && *p != '}' && n < max;) {
+		size_t len = strcspn(p, ",}");
+
+		snprintf(names[n++], 32, "%.*s", (int)len, p);
+		p += len + (p[len] == ',');
+	}
+	return n;
 }
 
 /* ---- Figures in the text ------------------------------------------------------- */
@@ -447,7 +464,8 @@ static void check_figure(const char *text, size_t at, char **w, int nw, bool ran
 	struct term t[MAX_TERMS];
 	struct figure fig[2];
 	long xs[64];
-	int n = parse_expr(w, nw, t), nx = 1;
+	char subjects[16][32];
+	int n = parse_expr(w, nw, t), nx = 1, ns = 1;
 	double lo = INFINITY, hi = -INFINITY;
 
 	if (n < 1) {
@@ -456,21 +474,25 @@ static void check_figure(const char *text, size_t at, char **w, int nw, bool ran
 	}
 	if (range) {
 		nx = x_values(&t[0].key, xs, 64);
-		if (nx < 1) {
+		ns = subject_values(t[0].key.s, subjects, 16);
+		if (nx < 1 || ns < 1) {
 			fail("no rows for %s/%s/%s/%s", t[0].key.w, t[0].key.v,
 			     t[0].key.xs, t[0].key.s);
 			return;
 		}
 	} else {
 		xs[0] = strtol(t[0].key.xs, NULL, 10);
+		snprintf(subjects[0], sizeof subjects[0], "%.31s", t[0].key.s);
 	}
 	for (int i = 0; i < nx; i++) {
-		double v = eval(t, n, xs[i], false);
+		for (int j = 0; j < ns; j++) {
+			double v = eval(t, n, xs[i], subjects[j]);
 
-		if (isnan(v))
-			return;
-		lo = v < lo ? v : lo;
-		hi = v > hi ? v : hi;
+			if (isnan(v))
+				return;
+			lo = v < lo ? v : lo;
+			hi = v > hi ? v : hi;
+		}
 	}
 	if (last_numbers(text, at, fig, range ? 2 : 1) < (range ? 2 : 1)) {
 		fail("no figure before the note");
@@ -686,21 +708,30 @@ static bool unit_at(const char *text, size_t i, size_t *after)
 	return false;
 }
 
+/* A figure in a lint region needs a note: a number followed by a unit,
+ * or any number in a table's cell. */
 static void lint_line(const char *text, size_t start, size_t end)
 {
+	bool table = text[start] == '|';
+
 	for (size_t i = start; i < end; i++) {
 		size_t after, j;
+		bool unit;
 
 		if (!isdigit((unsigned char)text[i]) ||
 		    (i > start && (isalnum((unsigned char)text[i - 1]) || text[i - 1] == '.' ||
-				   text[i - 1] == ',' || text[i - 1] == '_')))
+				   text[i - 1] == ',' || text[i - 1] == '_' ||
+				   text[i - 1] == '-' || text[i - 1] == '/')))
 			continue;
 		j = i;
 		while (j < end && (isdigit((unsigned char)text[j]) ||
 				   ((text[j] == ',' || text[j] == '.') &&
 				    isdigit((unsigned char)text[j + 1]))))
 			j++;
-		if (unit_at(text, j, &after) && strncmp(text + after, "<!--pc", 6))
+		unit = unit_at(text, j, &after);
+		if (!unit)
+			after = j;
+		if ((unit || table) && strncmp(text + after, "<!--pc", 6))
 			fail("a figure with no note: %.*s", (int)(after - i), text + i);
 		i = j;
 	}
