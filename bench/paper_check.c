@@ -636,11 +636,59 @@ static size_t label_len(const char *s)
 	return p ? (size_t)(p - s) : strlen(s);
 }
 
-/* Check (or rewrite) the lines of the fenced block starting at text[at]. */
+/* The summary's tables share their rows' labels: a line belongs to the
+ * table whose header came last before it (0: before any). */
+static const char *const table_heads[] = {
+	"ns per operation", "instructions per operation",
+};
+
+static int head_of(const char *line, size_t len)
+{
+	for (size_t h = 0; h < sizeof table_heads / sizeof *table_heads; h++)
+		if (len >= strlen(table_heads[h]) &&
+		    !strncmp(line, table_heads[h], strlen(table_heads[h])))
+			return (int)h + 1;
+	return 0;
+}
+
+/* len, less the spaces at the end of s[0 .. len). */
+static size_t rstrip_len(const char *s, size_t len)
+{
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	return len;
+}
+
+/* The summary line in table `table` equal to line (exact, but for the
+ * spaces at its end, which editors drop), or with its
+ * label (!exact); -1 when there is none. */
+static long summary_find(const char *line, size_t len, int table, bool exact)
+{
+	int in = 0;
+
+	for (size_t s = 0; s < nr_summary; s++) {
+		const char *l = summary_lines[s];
+		int h = head_of(l, strlen(l));
+
+		in = h ? h : in;
+		if (in != table && !h)
+			continue;
+		if (exact ? rstrip_len(l, strlen(l)) == rstrip_len(line, len) &&
+			    !strncmp(l, line, rstrip_len(line, len))
+			  : label_len(l) == label_len(line) &&
+			    !strncmp(l, line, label_len(line)))
+			return (long)s;
+	}
+	return -1;
+}
+
+/* Check (or rewrite) the lines of the fenced block starting at text[at]:
+ * each must be a line of the summary, in the same table. */
 static size_t check_excerpt(const char *text, size_t at, bool update)
 {
 	size_t i = at;
 	bool open = false;
+	int table = 0;
 
 	while (text[i]) {
 		size_t end = i + strcspn(text + i, "\n");
@@ -652,27 +700,19 @@ static size_t check_excerpt(const char *text, size_t at, bool update)
 				return end;
 			open = true;
 		} else if (open && len) {
-			bool found = false;
+			long s;
 
-			for (size_t s = 0; s < nr_summary && !found; s++)
-				found = strlen(summary_lines[s]) == len &&
-					!strncmp(summary_lines[s], text + i, len);
-			if (!found && update) {
-				size_t ll = label_len(text + i);
-
-				for (size_t s = 0; s < nr_summary; s++) {
-					if (label_len(summary_lines[s]) == ll &&
-					    !strncmp(summary_lines[s], text + i, ll)) {
-						found = true;
-						add_edit(i, end, summary_lines[s]);
-						break;
-					}
-				}
+			table = head_of(text + i, len) ? head_of(text + i, len) : table;
+			s = summary_find(text + i, len, table, true);
+			if (s < 0 && update) {
+				s = summary_find(text + i, len, table, false);
+				if (s >= 0)
+					add_edit(i, end, summary_lines[s]);
 			}
-			if (!found)
-				fail("an excerpt line that %s/summary.txt does not have: %.*s%s",
-				     results_dir, (int)(len > 60 ? 60 : len), text + i,
-				     len > 60 ? "..." : "");
+			if (s < 0)
+				fail("an excerpt line that %s/summary.txt does not have%s: %.*s%s",
+				     results_dir, table ? " in that table" : "",
+				     (int)(len > 60 ? 60 : len), text + i, len > 60 ? "..." : "");
 		} else if (!open && len) {
 			fail("no fenced block after the excerpt note");
 			return end;

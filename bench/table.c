@@ -291,13 +291,15 @@ static void print_ir_row(FILE *f, const struct trow *t)
 		const struct row *r = results_find(t->workload, t->variant, t->x,
 						   pidsim_design_at(i)->name);
 		double v = r ? r->st.ir : NAN;
+		bool last = i + 1 == pidsim_design_count();
 
 		fmt_ir(num, sizeof num, v);
 		/* within 1% of the fewest: a tie (a count differs by the
 		 * CPU's string instructions and the like between machines) */
-		snprintf(cell, sizeof cell, "%s%c", num,
-			 !isnan(v) && v <= fewest * 1.01 ? '*' : ' ');
-		fprintf(f, " %*s", IR_W, cell);
+		snprintf(cell, sizeof cell, "%s%s", num,
+			 !isnan(v) && v <= fewest * 1.01 ? "*" : last ? "" : " ");
+		fprintf(f, " %*s", last && cell[strlen(cell) - 1] != '*' ? IR_W - 1 : IR_W,
+			cell);
 	}
 	fputc('\n', f);
 }
