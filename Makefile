@@ -74,7 +74,7 @@ define need
 endef
 
 .PHONY: all deps-test deps-bench test test-O2 test-ASAN compile-fail help clean \
-	bench bench-paper plots profile paper-check paper-update
+	bench bench-paper plots profile paper-check paper-check-test paper-update
 
 deps-test:
 	$(call need,$(PKGS_TEST))
@@ -136,7 +136,7 @@ compile-fail: | deps-test
 		echo "compile-fail: $$f rejected, as it must be"; \
 	done
 
-test: compile-fail test-O2 test-ASAN prop-O2 prop-ASAN
+test: compile-fail test-O2 test-ASAN prop-O2 prop-ASAN paper-check-test
 	@echo "== make test: all passed"
 
 # ---- Property suite (tests/prop/) ------------------------------------------
@@ -358,6 +358,11 @@ $(PAPER_CHECK): bench/paper_check.c bench/tsv.c bench/tsv.h
 
 paper-check: $(PAPER_CHECK)
 	$(PAPER_CHECK) --results $(PAPER_RESULTS) $(PAPER_DOCS)
+
+# The checker can fail: mutated copies of the docs must (no bench run).
+paper-check-test: $(PAPER_CHECK)
+	@echo "-- paper-check: the docs against $(PAPER_RESULTS)/, and mutants"
+	@tests/paper_check.sh $(PAPER_CHECK)
 
 paper-update: $(PAPER_CHECK)
 	$(PAPER_CHECK) --results $(PAPER_RESULTS) --update $(PAPER_DOCS)
