@@ -41,10 +41,11 @@ static double time_run(struct subject *s, uint64_t iters)
 /*
  * Grow the iteration count until one run lasts min_sample_s; the runs
  * made on the way are the subject's untimed warm-up.  A step preempted
- * on a busy machine looks slow: it is retried when its time per
- * iteration jumps above twice the best seen, and the count is taken from
- * the best rate seen, so that a disturbed step cannot leave a subject
- * with samples of a few cold microseconds.  The last step confirms it.
+ * on a busy machine looks slow, and a count taken from it leaves samples
+ * of a few cold microseconds: a step whose time per iteration jumps
+ * above twice the best seen is retried, the count is taken from the best
+ * rate seen, and the calibration ends only when a second step long
+ * enough to time has confirmed that rate.
  */
 #define CAL_MAX_STEPS 40
 
@@ -52,26 +53,27 @@ static uint64_t calibrate(struct subject *s)
 {
 	double want = bench.min_sample_s * 1.1, best = INFINITY;
 	uint64_t iters = 1;
-	int retries = 0;
+	int timed = 0, retries = 0;
 
 	for (int step = 0; step < CAL_MAX_STEPS; step++) {
 		double t = time_run(s, iters), per = t / (double)iters;
-		bool timed = t >= bench.min_sample_s / 20;
 		uint64_t from_best;
 
-		if (timed && per > 2 * best && retries < 3) {
+		if (t < bench.min_sample_s / 20) {	/* too short to time */
+			iters *= t < want / 100 ? 10 : 2;
+			continue;
+		}
+		if (per > 2 * best && retries < 3) {	/* a jump: preempted */
 			retries++;
 			continue;
 		}
-		if (timed && per < best)
-			best = per;
-		from_best = isinf(best) ? 0 : (uint64_t)ceil(want / best);
-		if (t >= bench.min_sample_s && from_best <= iters)
+		timed++;
+		best = per < best ? per : best;
+		from_best = (uint64_t)ceil(want / best);
+		if (t >= bench.min_sample_s && timed >= 2 && from_best <= iters)
 			return iters;
 		if (from_best > iters)
 			iters = from_best;
-		else
-			iters *= t < want / 100 ? 10 : 2;
 	}
 	return iters;
 }
