@@ -628,12 +628,17 @@ static void load_summary(const char *name)
 	fclose(f);
 }
 
-/* A line's label: up to two spaces in a row (the table's columns). */
-static size_t label_len(const char *s)
+/* The label of the line s[0 .. len): up to two spaces in a row (the
+ * table's columns), or up to its first colon ("run:"). */
+static size_t label_len(const char *s, size_t len)
 {
-	const char *p = strstr(s, "  ");
-
-	return p ? (size_t)(p - s) : strlen(s);
+	for (size_t i = 0; i + 1 < len; i++)
+		if (s[i] == ' ' && s[i + 1] == ' ')
+			return i;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == ':')
+			return i + 1;
+	return len;
 }
 
 /* The summary's tables share their rows' labels: a line belongs to the
@@ -675,8 +680,8 @@ static long summary_find(const char *line, size_t len, int table, bool exact)
 			continue;
 		if (exact ? rstrip_len(l, strlen(l)) == rstrip_len(line, len) &&
 			    !strncmp(l, line, rstrip_len(line, len))
-			  : label_len(l) == label_len(line) &&
-			    !strncmp(l, line, label_len(line)))
+			  : label_len(l, strlen(l)) == label_len(line, len) &&
+			    !strncmp(l, line, label_len(line, len)))
 			return (long)s;
 	}
 	return -1;
