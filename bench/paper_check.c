@@ -30,8 +30,8 @@
  * A ranking holds when each side beats the next: by instructions (ir),
  * by more than 1%; by time (median), in every round when the rows were
  * timed in the same rounds (their ratio, round by round, stays under 1),
- * else when their ranges over the rounds do not overlap; by a count,
- * strictly.  "tied" holds when no pair of them is ranked so: the text
+ * else when their ranges over the rounds do not overlap, never by a time
+ * of one sample (a build, a teardown); by a count, strictly.  "tied" holds when no pair of them is ranked so: the text
  * says "tied within noise" and the results must not contradict it.
  *
  * Between "begin" and "end" a number followed by a unit of measurement
@@ -64,6 +64,7 @@ static const char *const field_name[NR_FIELDS] = {
 
 struct rrow {
 	char *workload, *variant, *subject;
+	bool one_timing;	/* a time of one sample (build, teardown) */
 	long x;
 	double f[NR_FIELDS];
 	int pass, nsamples;
@@ -121,6 +122,8 @@ static void keep_row(void *ctx, const struct tsv_row *r)
 	for (int i = 0; i < NR_FIELDS; i++)
 		o->f[i] = num_field(tsv_get(r, field_name[i]));
 	o->pass = pass ? atoi(pass) : 0;
+	o->one_timing = tsv_get(r, "unit") && !strncmp(tsv_get(r, "unit"), "ns", 2) &&
+			num_field(tsv_get(r, "reps")) < 2;
 	for (const char *p = samples; p && *p && *p != '-' && o->nsamples < MAX_SAMPLES;) {
 		o->samples[o->nsamples++] = strtod(p, NULL);
 		p = strchr(p, ',');
@@ -530,6 +533,8 @@ static bool beats(const struct rrow *a, const struct rrow *b, int f)
 {
 	if (f == F_IR)
 		return a->f[F_IR] * 1.01 < b->f[F_IR];
+	if (f == F_MEDIAN && (a->one_timing || b->one_timing))
+		return false;	/* one sample ranks nothing */
 	if (f != F_MEDIAN || a->nsamples < 2 || b->nsamples < 2)
 		return a->f[f] < b->f[f];
 	if (a->pass && a->pass == b->pass && a->nsamples == b->nsamples) {

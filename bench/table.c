@@ -149,8 +149,15 @@ static const struct row *best_row(const struct trow *t)
 
 /* Whether a was faster than b in every round (rows of one pass), or, for
  * rows of different passes, a's slowest round beat b's fastest. */
+static bool one_timing(const struct row *r)
+{
+	return r->st.reps < 2 && !strncmp(r->unit, "ns", 2);
+}
+
 static bool beats(const struct row *a, const struct row *b)
 {
+	if (one_timing(a) || one_timing(b))	/* build, teardown: no rounds */
+		return false;
 	if (a->st.reps < 2 || b->st.reps < 2)	/* counts: exact */
 		return a->st.median < b->st.median;
 	if (a->pass && a->pass == b->pass && a->st.reps == b->st.reps)
@@ -166,7 +173,8 @@ static char best_mark(const struct trow *t, const struct row *best)
 		const struct row *r = find(t, pidsim_design_at(i)->name);
 
 		if (r && r != best && !beats(best, r) &&
-		    !(best->st.reps < 2 && r->st.median > best->st.median))
+		    !(best->st.reps < 2 && !one_timing(best) &&
+		      r->st.median > best->st.median))
 			return '=';
 	}
 	return '*';
@@ -569,7 +577,8 @@ void table_print(FILE *f)
 		   "within each round, the median over the rounds (the floor measured in\n"
 		   "the same pass; radix: the strong table beside it); or, with no floor,\n"
 		   "to the best design. * the best design, faster in every round than\n"
-		   "each other; = the best, but tied within noise (rounds overlap).\n"
+		   "each other; = the best, but tied within noise (rounds overlap, or a\n"
+		   "single timing such as a build or a teardown, which ranks nothing).\n"
 		   "(*) linux: real system calls in real nested pid namespaces on this\n"
 		   "machine, a different kind of measurement (level 1 for ct rows;\n"
 		   "depth rows: that many pid namespaces below the bench's own).\n",
