@@ -9,11 +9,24 @@
 #   make mutants  plant each bug of the 2006 thread; the suite must catch it
 #   make fuzz     libFuzzer on the operations, scenarios and images
 #                 (FUZZ_SECONDS=60 each); fails if any target crashed
-#   make bench    the benchmarks: tables, TSV results and charts
-#                 (FULL=1: the whole sweep, up to PID_MAX_LIMIT tasks)
-#   make plots    redraw the charts from bench/results/
+#   make bench    the benchmarks: tables, TSV results and charts, in
+#                 build/bench/ (untracked); instructions per operation
+#                 counted under callgrind first (IR=0: times only;
+#                 FULL=1: the whole sweep, up to PID_MAX_LIMIT tasks;
+#                 BENCH_ARGS=...: more pidsim-bench options, --help)
+#   make bench-paper  the run PAPER.md and the README cite, on purpose:
+#                 bench/results/ and plots/, then paper-update
+#   make paper-check  every figure and ranking PAPER.md and the README
+#                 cite, against bench/results/ (make test runs it)
+#   make paper-update rewrite those figures from bench/results/, then check
+#   make plots    redraw the charts of make bench (RESULTS=bench/results
+#                 PLOTS=plots: the committed ones)
 #   make profile  one workload under gperftools' CPU profiler:
 #                 WORKLOAD=churn DESIGN=pidspace SIZE=32768 (the defaults)
+#   pidsim-bench  (build/bench/pidsim-bench --help; make bench BENCH_ARGS=)
+#                 --only w1,w2  --design NAME  --size N  --reps R
+#                 --min-ms MS  --seed S  --out DIR  --full  --no-ir
+#                 --no-floor  --no-kernel
 #   make help     every target
 #
 # Missing Debian packages are installed with apt-get when make runs as
@@ -62,7 +75,7 @@ TESTS := $(sort $(patsubst tests/%.c,%,$(TEST_SRC)) test_contract)
 
 # ---- Debian packages ------------------------------------------------------
 PKGS_TEST := libcmocka-dev uthash-dev clang libclang-rt-14-dev
-PKGS_BENCH := gnuplot-nox libgoogle-perftools-dev google-perftools graphviz
+PKGS_BENCH := gnuplot-nox libgoogle-perftools-dev google-perftools graphviz valgrind
 
 # $(call need,packages): install what is missing, or say how.
 define need
@@ -82,7 +95,7 @@ define need
 endef
 
 .PHONY: all deps-test deps-bench test test-O2 test-ASAN compile-fail help clean \
-	bench plots profile
+	bench bench-paper plots profile paper-check paper-check-test paper-update
 
 deps-test:
 	$(call need,$(PKGS_TEST))
@@ -157,7 +170,8 @@ compile-fail: | deps-test
 		echo "compile-fail: $$f rejected, as it must be"; \
 	done
 
-test: compile-fail test-O2 test-ASAN prop-O2 prop-ASAN replay-O2 replay-ASAN
+test: compile-fail test-O2 test-ASAN prop-O2 prop-ASAN replay-O2 replay-ASAN \
+		paper-check-test
 	@echo "== make test: all passed"
 
 # ---- Property suite (tests/prop/) ------------------------------------------
@@ -338,25 +352,33 @@ fuzz-corpus: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
 .PRECIOUS: $(foreach v,$(VARIANTS),$(patsubst %,$(BUILD)/$(v)/prop/fuzz_%.o,replay $(FUZZ_TARGETS)))
 
 # ---- Benchmarks -----------------------------------------------------------
-# bench/*.c against the O2 library; results, summary and profiles under
-# bench/results/, charts under plots/.
-BENCH_SRC := $(wildcard bench/*.c)
+# bench/*.c against the O2 library.  make bench writes its results, summary
+# and charts to build/bench/ (untracked: git status stays clean); the run
+# that PAPER.md and the README cite lives in bench/results/ and plots/ and
+# is remade only on purpose, by make bench-paper (README.md, "Benchmarks").
+BENCH_SRC := $(filter-out bench/paper_check.c,$(wildcard bench/*.c))
+BENCH_HDR := $(wildcard bench/*.h)
 BENCH_CFLAGS := -O2 -g
-BENCH_DEFS := -DBENCH_CFLAGS='"$(BENCH_CFLAGS)"' -DBENCH_LIB_CFLAGS='"$(CFLAGS_O2)"'
+BENCH_DEFS := -DBENCH_CFLAGS='"$(BENCH_CFLAGS)"' -DBENCH_LIB_CFLAGS='"$(CFLAGS_O2)"' \
+	$(if $(wildcard /usr/include/valgrind/callgrind.h),-DBENCH_HAVE_CALLGRIND)
 BENCH_BIN := $(BUILD)/bench/pidsim-bench
-RESULTS := bench/results
+RESULTS ?= $(BUILD)/bench/results
+PLOTS ?= $(BUILD)/bench/plots
+PAPER_RESULTS := bench/results
+PAPER_PLOTS := plots
+BENCH_ARGS ?=
 WORKLOAD ?= churn
 DESIGN ?= pidspace
 SIZE ?= 32768
 PPROF = $$(command -v google-pprof || command -v pprof)
 
-$(BUILD)/bench/pidsim-bench: $(BENCH_SRC) bench/bench.h $(BUILD)/O2/libpidsim.a | deps-bench
+$(BUILD)/bench/pidsim-bench: $(BENCH_SRC) $(BENCH_HDR) $(BUILD)/O2/libpidsim.a | deps-bench
 	@mkdir -p $(@D)
 	$(CC_O2) $(STD) $(WARN) $(INC) $(BENCH_CFLAGS) $(BENCH_DEFS) $(BENCH_SRC) \
 		$(BUILD)/O2/libpidsim.a -lm -o $@
 
 # The same, linked with gperftools' profiler (CPUPROFILE= turns it on).
-$(BUILD)/bench/pidsim-bench-prof: $(BENCH_SRC) bench/bench.h $(BUILD)/O2/libpidsim.a | deps-bench
+$(BUILD)/bench/pidsim-bench-prof: $(BENCH_SRC) $(BENCH_HDR) $(BUILD)/O2/libpidsim.a | deps-bench
 	@mkdir -p $(@D)
 	$(CC_O2) $(STD) $(WARN) $(INC) $(BENCH_CFLAGS) $(BENCH_DEFS) $(BENCH_SRC) \
 		$(BUILD)/O2/libpidsim.a -lm -Wl,--no-as-needed -lprofiler -Wl,--as-needed -o $@
@@ -366,21 +388,64 @@ $(BUILD)/bench/pidsim-bench-prof: $(BENCH_SRC) bench/bench.h $(BUILD)/O2/libpids
 # this machine's 4 KiB page faults and TLB misses.
 BENCH_ENV := GLIBC_TUNABLES=glibc.malloc.hugetlb=1
 
+# $(call bench_run,RESULTS,PLOTS): a run into RESULTS, its charts in PLOTS.
+# The counting run's scratch files stay in build/bench/ir; the summary is
+# written aside and moved in at the end (the stamp's commit is taken
+# before the run changes any file git tracks).
+define bench_run
+	@mkdir -p $(1) $(BUILD)/bench
+	@set -o pipefail; $(BENCH_ENV) $(BENCH_BIN) --out $(1) --ir-dir $(BUILD)/bench/ir \
+		$(if $(FULL),--full) $(if $(filter 0,$(IR)),--no-ir) $(BENCH_ARGS) \
+		| tee $(BUILD)/bench/summary.txt
+	@mv $(BUILD)/bench/summary.txt $(1)/summary$(if $(FULL),-full).txt
+	@$(MAKE) --no-print-directory plots RESULTS=$(1) PLOTS=$(2)
+endef
+
 bench: $(BENCH_BIN)
-	@mkdir -p $(RESULTS)
-	$(BENCH_ENV) $(BENCH_BIN) $(if $(FULL),--full) | tee $(RESULTS)/summary$(if $(FULL),-full).txt
-	@$(MAKE) --no-print-directory plots
+	$(call bench_run,$(RESULTS),$(PLOTS))
+	@echo "bench: results in $(RESULTS)/, charts in $(PLOTS)/ (untracked)"
+
+# The committed run: bench/results/ and plots/, then the figures PAPER.md
+# and the README cite rewritten from it and checked.  Best made on a quiet
+# machine: the summary's first line says how quiet it was.
+bench-paper: $(BENCH_BIN)
+	$(call bench_run,$(PAPER_RESULTS),$(PAPER_PLOTS))
+	@$(MAKE) --no-print-directory paper-update
 
 plots: | deps-bench
-	gnuplot -e "fmt='svg'" plots/charts.gp
-	gnuplot -e "fmt='png'" plots/charts.gp
-	@echo "charts: $$(ls plots/*.svg | tr '\n' ' ')"
+	@mkdir -p $(PLOTS)
+	gnuplot -e "fmt='svg'; dir='$(RESULTS)'; out='$(PLOTS)'" plots/charts.gp
+	gnuplot -e "fmt='png'; dir='$(RESULTS)'; out='$(PLOTS)'" plots/charts.gp
+	@echo "charts: $$(ls $(PLOTS)/*.svg | tr '\n' ' ')"
+
+# ---- Claims checked against the committed results ---------------------------
+# bench/paper_check.c reads the <!--pc ...--> notes beside each figure
+# and ranking of PAPER.md and the README (the syntax: bench/paper_check.c) and the
+# TSV files of bench/results/.
+PAPER_CHECK := $(BUILD)/bench/paper-check
+PAPER_DOCS := PAPER.md README.md
+
+$(PAPER_CHECK): bench/paper_check.c bench/tsv.c bench/tsv.h
+	@mkdir -p $(@D)
+	$(CC_O2) $(STD) $(WARN) $(CFLAGS_O2) $(filter %.c,$^) -lm -o $@
+
+paper-check: $(PAPER_CHECK)
+	$(PAPER_CHECK) --results $(PAPER_RESULTS) $(PAPER_DOCS)
+
+# The checker can fail: mutated copies of the docs must (no bench run).
+paper-check-test: $(PAPER_CHECK)
+	@echo "-- paper-check: the docs against $(PAPER_RESULTS)/, and mutants"
+	@tests/paper_check.sh $(PAPER_CHECK)
+
+paper-update: $(PAPER_CHECK)
+	$(PAPER_CHECK) --results $(PAPER_RESULTS) --update $(PAPER_DOCS)
+	$(PAPER_CHECK) --results $(PAPER_RESULTS) $(PAPER_DOCS)
 
 profile: $(BUILD)/bench/pidsim-bench-prof
 	@mkdir -p $(RESULTS) $(BUILD)/profile
 	$(BENCH_ENV) CPUPROFILE=$(BUILD)/profile/$(WORKLOAD)-$(DESIGN).prof CPUPROFILE_FREQUENCY=4000 \
 		$< --only $(WORKLOAD) --design $(DESIGN) --size $(SIZE) --reps 15 \
-		--min-ms 50 --out $(BUILD)/profile >/dev/null
+		--min-ms 50 --no-ir --out $(BUILD)/profile >/dev/null
 	$(PPROF) --text $< $(BUILD)/profile/$(WORKLOAD)-$(DESIGN).prof \
 		> $(RESULTS)/profile-$(WORKLOAD)-$(DESIGN).txt 2>/dev/null
 	$(PPROF) --svg $< $(BUILD)/profile/$(WORKLOAD)-$(DESIGN).prof \

@@ -3,12 +3,19 @@
  *
  * A measurement point (one workload at one size) has a list of subjects:
  * every design compiled in, and reference rows (the floor: a plain array
- * indexed by pid and a plain open-addressing hash of the same size).  The
- * harness times them interleaved, so that the ratios between subjects
+ * indexed by pid, and a tight radix tree, the strong table beside it).
+ * The harness times them interleaved, so that the ratios between subjects
  * hold on a noisy machine: a calibrated, untimed warm-up for each, then
- * repetitions in which every subject takes one sample in turn.  Each
+ * rounds in which every subject takes one sample in turn.  A subject's
+ * ratio to the array is taken within each round (its sample over the
+ * array's in the same round), then summarised over the rounds.  Each
  * result becomes a row (workload, variant, x, subject, statistics) that
- * goes to a TSV file under bench/results/ and to the summary table.
+ * goes to a TSV file under the results folder and to the summary table.
+ *
+ * Beside the times, what does not depend on the machine's mood: the
+ * instructions per operation, counted by a second run of the same bench
+ * under callgrind (bench.counting: every bench_measure() counts instead
+ * of timing, the timed region only), and the model's own counters.
  *
  * google/benchmark's conventions: CLOCK_MONOTONIC, samples of at least
  * ~10 ms, the median with min, max and the coefficient of variation, and
@@ -34,12 +41,15 @@ struct bench_cfg {
 	int reps;		/* samples per subject */
 	double min_sample_s;	/* one sample lasts at least this long */
 	uint64_t seed;
-	const char *outdir;	/* bench/results */
+	const char *outdir;	/* build/bench/results (make bench-paper: bench/results) */
 	const char *only;	/* run only these workloads (comma list), or NULL */
 	const char *design;	/* run only this design (profiling), or NULL */
 	long size;		/* profiling: one size, or 0 */
 	bool floors;		/* measure the reference rows */
 	bool kernel;		/* measure the real kernel */
+	bool ir;		/* count instructions first, under callgrind */
+	bool counting;		/* this process is that count (--count) */
+	const char *ir_out;	/* counting: callgrind's output file, read back */
 };
 
 extern struct bench_cfg bench;
@@ -55,24 +65,62 @@ struct bench_stats {
 	double median, min, max, cv;	/* ns per operation */
 	int reps;
 	uint64_t iters;			/* operations per sample */
+	double ir;			/* instructions per operation, or NaN */
 };
+
+/* A ratio to the reference, taken within each round: median, min, max
+ * over the rounds (NaN when the pass has no reference). */
+struct bench_ratio {
+	double median, min, max;
+};
+
+/* The reference of every pass that has the floors: the plain array. */
+#define BENCH_REF "array"
 
 /* One thing being timed at one measurement point. */
 struct subject {
-	char name[32];			/* a design's name, "array", "hash" */
+	char name[32];			/* a design's name, "array", "radix" */
 	void *state;
 	/* Do the operation iters times; return something to keep live. */
 	uint64_t (*run)(void *state, uint64_t iters);
 	char skip[96];			/* non-empty: why it is not measured */
-	double samples[BENCH_MAX_REPS];
+	double samples[BENCH_MAX_REPS];	/* ns per operation, round by round */
 	struct bench_stats st;
+	/* Set by bench_measure(): */
+	int pass;			/* which bench_measure() timed it */
+	struct bench_ratio ratio;	/* to BENCH_REF in the same rounds */
+	char flag[96];			/* why its time is suspect, or "" */
 };
 
-/* Calibrate and time every subject that is not skipped, interleaved. */
+/*
+ * Calibrate and time every subject that is not skipped, interleaved; or,
+ * when counting, count each one's instructions per operation (st.ir).
+ */
 void bench_measure(struct subject *s, int n);
+
+/*
+ * Instructions between bench_count_begin() and bench_count_end(), for a
+ * workload that times its own samples (a restore into a fresh target):
+ * only the code between the two is counted.  0 when not counting.
+ */
+void bench_count_begin(void);
+uint64_t bench_count_end(const char *label);
+
+/* Whether this bench can count instructions (built with callgrind.h), and
+ * whether it runs under valgrind now. */
+bool bench_can_count(void);
+bool bench_under_valgrind(void);
+
+/* The 1-minute load average when the run started, the most seen at any
+ * bench_measure() since, and now. */
+void bench_load(double *start, double *max, double *end);
 
 /* Statistics of n values. */
 void bench_stats_of(const double *v, int n, struct bench_stats *st);
+
+/* Whether a ranking or a verdict between two subjects of one pass holds
+ * in every round: the largest of a's sample over b's, round by round. */
+double bench_ratio_max(const double *a, const double *b, int n);
 
 /* Progress on stderr: one line, rewritten. */
 void bench_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -97,9 +145,14 @@ struct row {
 	struct bench_stats st;	/* median NaN when not measured */
 	long n;			/* a count that goes with it (tasks held, ...) */
 	char note[96];		/* why not measured, or what to know */
+	/* Timed rows: */
+	int pass;		/* rows of one pass were timed in the same rounds */
+	double samples[BENCH_MAX_REPS];	/* st.reps of them */
+	struct bench_ratio ratio;	/* to BENCH_REF, within each round */
+	char flag[96];		/* why the time is suspect, or "" */
 };
 
-/* Open bench/results/<workload>.tsv (truncated, with # context lines). */
+/* Open <outdir>/<workload>.tsv (truncated, with # context lines). */
 FILE *results_open(const char *workload, const char *axis, const char *about);
 void results_close(FILE *f);
 
@@ -116,6 +169,11 @@ void results_add_value(FILE *f, const char *workload, const char *variant,
 		       long x, const char *subject, const char *unit,
 		       double value, long count, const char *note);
 
+/* Read the instruction counts of an earlier counting run (its folder's
+ * *.tsv); results_add() then fills st.ir of each row it has a count for.
+ * Returns how many counts it read. */
+size_t results_load_ir(const char *dir);
+
 /* The rows kept, for the table. */
 const struct row *results_find(const char *workload, const char *variant,
 			       long x, const char *subject);
@@ -124,8 +182,19 @@ const struct row *results_at(size_t i);
 
 /* ---- Context (harness.c) ------------------------------------------------ */
 
+/* The run starts: its date, and the commit it runs (git describe), taken
+ * before the run writes anything. */
+void bench_start(void);
+
 /* Date, compiler, flags, CPU, seed: to f, each line prefixed by prefix. */
 void bench_context(FILE *f, const char *prefix);
+
+/* The run's stamp, one line: date, commit, machine, load, median CV, the
+ * machine-speed rows; written to <outdir>/stamp.txt for the charts. */
+void bench_stamp(char *buf, size_t len);
+
+/* The median CV of the timed rows (NaN when none): how steady the run was. */
+double bench_median_cv(void);
 
 /* ---- The designs, and images to measure (world.c) ------------------------ */
 
@@ -174,7 +243,8 @@ void world_short(char *why, size_t len, const char *design, long held, long want
 /* Smallest power of two >= x. */
 long pow2_ceil(long x);
 
-/* The subjects of a point: the designs, then the floors when asked for. */
+/* The subjects of a point: the designs, then the floors when asked for
+ * (BENCH_REF, the array, and the radix tree). */
 int subjects_init(struct subject *s, bool with_floors);
 
 /* ---- The floor (floor.c) ---------------------------------------------------- */
@@ -187,7 +257,8 @@ int subjects_init(struct subject *s, bool with_floors);
  */
 struct floor_task {
 	uint64_t handle;
-	char pad[72];
+	struct floor_task *parent;	/* the calls' floor (w_calls.c) */
+	char pad[64];
 };
 
 /* A plain array indexed by pid. */
@@ -196,21 +267,46 @@ struct floor_array {
 	int size;
 };
 
-/* A plain open-addressing hash (linear probing, load <= 1/2) of
- * pid -> task, with the model's hash function. */
-struct floor_hash {
-	struct floor_hash_slot { int key; struct floor_task *task; } *slot;
-	uint32_t mask;
-	uint32_t count;
+/* A tight radix tree of 256-slot levels, its height fixed by pid_max (at
+ * most 3: 2^24 numbers): the strong table (floor.c says why not a hash). */
+struct floor_radix_node {
+	void *slot[256];
+};
+struct floor_radix {
+	struct floor_radix_node *root;
+	int height;
+	unsigned limit;		/* 256^height: keys below it */
 };
 
 void floor_array_init(struct floor_array *a, int size);
 void floor_array_fini(struct floor_array *a);
-void floor_hash_init(struct floor_hash *h, uint32_t max_items);
-void floor_hash_fini(struct floor_hash *h);
-void floor_hash_put(struct floor_hash *h, int key, struct floor_task *t);
-struct floor_task *floor_hash_get(const struct floor_hash *h, int key);
-void floor_hash_del(struct floor_hash *h, int key);
+void floor_radix_init(struct floor_radix *t, int pid_max);
+void floor_radix_fini(struct floor_radix *t);
+void floor_radix_put(struct floor_radix *t, int key, struct floor_task *task);
+void floor_radix_del(struct floor_radix *t, int key);
+
+/* A find: inline, as the array's one load is, and unrolled by height. */
+static inline struct floor_task *floor_radix_get(const struct floor_radix *t, int key)
+{
+	const struct floor_radix_node *n = t->root;
+
+	if ((unsigned)key >= t->limit)
+		return NULL;
+	switch (t->height) {
+	case 3:
+		n = n->slot[(key >> 16) & 255];
+		if (!n)
+			return NULL;
+		/* fall through */
+	case 2:
+		n = n->slot[(key >> 8) & 255];
+		if (!n)
+			return NULL;
+		/* fall through */
+	default:
+		return n->slot[key & 255];
+	}
+}
 
 /* A plain cyclic allocator: a flat bitmap and a cursor (no reserved
  * range, no pages), the least alloc_pid() can do. */
@@ -235,6 +331,7 @@ void wl_notify(void);
 void wl_depth(void);
 void wl_migrate(void);
 void wl_kernel(void);
+void wl_machine(const char *when);	/* machine.c: the machine-speed rows */
 
 /* The nesting depths swept (w_depth.c), ascending, for the model and the
  * real kernel alike: a few in the default sweep, 0..32 with FULL=1.

@@ -2,11 +2,14 @@
  * floor.c - the reference rows: the least a pid -> task table can cost.
  *
  * A plain array indexed by pid is the floor of any lookup: one load.  A
- * plain open-addressing hash (linear probing, at most half full, with
- * MurmurHash3's finalizer) is the floor of a hashed lookup, and the figure
- * the pidspace design's target is set against.  Neither
+ * tight radix tree (below) is the strong table beside it: what a pid
+ * table that can hold a sparse range of numbers costs at least.  Neither
  * counts, allocates per item, or checks a caller: they show what the
  * model's own machinery costs on top.
+ *
+ * Not a hash: a hash's churn writes random slots across a table that the
+ * designs' tables move through in order, so a busy machine slows it
+ * several times more than the designs, and ratios to it invert.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,83 +39,61 @@ void floor_array_fini(struct floor_array *a)
 	a->slot = NULL;
 }
 
-void floor_hash_init(struct floor_hash *h, uint32_t max_items)
+/*
+ * The strong table: a radix tree of 256-slot levels, as the designs' pid
+ * tables (lib/pidtab.h) and Linux's IDR, cut to the least: its height
+ * fixed when it is made (the digits of pid_max - 1), the walk unrolled by
+ * height, no counters, levels kept when they empty.  The designs' tables
+ * do the same walk with more around it, and touch memory in the same
+ * order (a churn moves through the leaves in order), so a busy machine
+ * slows both alike: the ratio between them is the model's overhead.
+ */
+void floor_radix_init(struct floor_radix *t, int pid_max)
 {
-	uint32_t cap = (uint32_t)pow2_ceil(2 * (long)max_items + 2);
-
-	h->slot = xcalloc(cap, sizeof *h->slot);
-	h->mask = cap - 1;
-	h->count = 0;
+	t->height = 1;
+	while (t->height < 3 && ((pid_max - 1) >> (8 * t->height)))
+		t->height++;
+	t->limit = 1u << (8 * t->height);
+	t->root = xcalloc(1, sizeof *t->root);
 }
 
-void floor_hash_fini(struct floor_hash *h)
+static void radix_free(struct floor_radix_node *n, int height)
 {
-	free(h->slot);
-	h->slot = NULL;
+	if (!n)
+		return;
+	for (int i = 0; height > 1 && i < 256; i++)
+		radix_free(n->slot[i], height - 1);
+	free(n);
 }
 
-/* The finalizer of MurmurHash3: every input bit reaches the low bits
- * the mask keeps (pids are dense: an identity hash would cluster). */
-static uint32_t hash32(uint32_t x)
+void floor_radix_fini(struct floor_radix *t)
 {
-	x ^= x >> 16;
-	x *= 0x85ebca6bu;
-	x ^= x >> 13;
-	x *= 0xc2b2ae35u;
-	x ^= x >> 16;
-	return x;
+	radix_free(t->root, t->height);
+	t->root = NULL;
 }
 
-/* Keys are pids, so > 0: key 0 marks an empty slot. */
-static uint32_t home(const struct floor_hash *h, int key)
+void floor_radix_put(struct floor_radix *t, int key, struct floor_task *task)
 {
-	return hash32((uint32_t)key) & h->mask;
-}
+	struct floor_radix_node *n = t->root;
 
-void floor_hash_put(struct floor_hash *h, int key, struct floor_task *t)
-{
-	uint32_t i = home(h, key);
+	for (int h = t->height - 1; h > 0; h--) {
+		void **slot = &n->slot[(key >> (8 * h)) & 255];
 
-	while (h->slot[i].key && h->slot[i].key != key)
-		i = (i + 1) & h->mask;
-	h->count += !h->slot[i].key;
-	h->slot[i].key = key;
-	h->slot[i].task = t;
-}
-
-struct floor_task *floor_hash_get(const struct floor_hash *h, int key)
-{
-	for (uint32_t i = home(h, key);; i = (i + 1) & h->mask) {
-		if (h->slot[i].key == key)
-			return h->slot[i].task;
-		if (!h->slot[i].key)
-			return NULL;
+		if (!*slot)
+			*slot = xcalloc(1, sizeof *n);
+		n = *slot;
 	}
+	n->slot[key & 255] = task;
 }
 
-/* Knuth's deletion for linear probing (Algorithm R): move later entries
- * of the run back into the hole, so no tombstones slow the finds. */
-void floor_hash_del(struct floor_hash *h, int key)
+void floor_radix_del(struct floor_radix *t, int key)
 {
-	uint32_t i = home(h, key), j;
+	struct floor_radix_node *n = t->root;
 
-	while (h->slot[i].key != key) {
-		if (!h->slot[i].key)
-			return;
-		i = (i + 1) & h->mask;
-	}
-	for (j = (i + 1) & h->mask; h->slot[j].key; j = (j + 1) & h->mask) {
-		uint32_t k = home(h, h->slot[j].key);
-
-		/* j's entry may fill hole i when its home is not in (i, j]. */
-		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
-			h->slot[i] = h->slot[j];
-			i = j;
-		}
-	}
-	h->slot[i].key = 0;
-	h->slot[i].task = NULL;
-	h->count--;
+	for (int h = t->height - 1; n && h > 0; h--)
+		n = n->slot[(key >> (8 * h)) & 255];
+	if (n)
+		n->slot[key & 255] = NULL;
 }
 
 /* ---- A plain cyclic pid bitmap, for the churn floor ---------------------- */

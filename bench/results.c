@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "bench.h"
+#include "tsv.h"
 
 static struct row *rows;
 static size_t nr_rows, cap_rows;
@@ -24,8 +25,15 @@ FILE *results_open(const char *workload, const char *axis, const char *about)
 	}
 	fprintf(f, "# pidsim bench: %s\n# %s\n# x: %s\n", workload, about, axis);
 	bench_context(f, "# ");
+	fprintf(f, "# ir: instructions per operation (callgrind, the timed region "
+		   "only; nan: not counted); ratio: the median over rounds of the "
+		   "row's sample over the %s's in the same round (min, max: its "
+		   "range); pass: rows of one pass were timed in the same rounds; "
+		   "samples: ns per operation, round by round; flag: why a time "
+		   "is suspect\n", BENCH_REF);
 	fprintf(f, "workload\tvariant\tx\tsubject\tunit\tmedian\tmin\tmax\tcv\t"
-		   "reps\titers\tn\tnote\n");
+		   "reps\titers\tn\tnote\tir\tratio\tratio_min\tratio_max\t"
+		   "pass\tsamples\tflag\n");
 	return f;
 }
 
@@ -55,19 +63,95 @@ static const char *num(char *buf, size_t len, double v)
 	return buf;
 }
 
-void results_add(FILE *f, const struct row *r)
-{
-	const struct bench_stats *s = &r->st;
-	char a[32], b[32], c[32];
+/* ---- Instruction counts of the counting run ------------------------------ */
 
+struct ir_count {
+	char key[128];		/* workload, variant, x, subject */
+	double ir;
+};
+static struct ir_count *irs;
+static size_t nr_irs, cap_irs;
+
+static void ir_key(char *buf, size_t len, const char *workload, const char *variant,
+		   long x, const char *subject)
+{
+	snprintf(buf, len, "%s\t%s\t%ld\t%s", workload, variant, x, subject);
+}
+
+static void ir_keep(void *ctx, const struct tsv_row *r)
+{
+	const char *w = tsv_get(r, "workload"), *v = tsv_get(r, "variant");
+	const char *x = tsv_get(r, "x"), *s = tsv_get(r, "subject");
+	const char *ir = tsv_get(r, "ir");
+
+	(void)ctx;
+	if (!w || !v || !x || !s || !ir || !strcmp(ir, "nan") || !ir[0])
+		return;
+	if (nr_irs == cap_irs) {
+		cap_irs = cap_irs ? cap_irs * 2 : 256;
+		irs = realloc(irs, cap_irs * sizeof *irs);
+		if (!irs)
+			abort();
+	}
+	ir_key(irs[nr_irs].key, sizeof irs[nr_irs].key, w, v, strtol(x, NULL, 10), s);
+	irs[nr_irs++].ir = strtod(ir, NULL);
+}
+
+size_t results_load_ir(const char *dir)
+{
+	static const char *const files[] = {
+		"machine", "calls", "lookup-tasks", "lookup-containers", "scale",
+		"churn", "depth", "iterate", "notify", "migration",
+	};
+	char path[512];
+
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		snprintf(path, sizeof path, "%s/%s.tsv", dir, files[i]);
+		tsv_read(path, ir_keep, NULL);
+	}
+	return nr_irs;
+}
+
+static double ir_lookup(const struct row *r)
+{
+	char key[128];
+
+	ir_key(key, sizeof key, r->workload, r->variant, r->x, r->subject);
+	for (size_t i = 0; i < nr_irs; i++)
+		if (!strcmp(irs[i].key, key))
+			return irs[i].ir;
+	return NAN;
+}
+
+/* ---- Rows ---------------------------------------------------------------- */
+
+void results_add(FILE *f, const struct row *in)
+{
+	struct row copy = *in, *r = &copy;
+	const struct bench_stats *s = &r->st;
+	char a[32], b[32], c[32], d[32], e[32], g[32], h[32];
+
+	if (!bench.counting && nr_irs && isnan(r->st.ir))
+		r->st.ir = ir_lookup(r);
+	if (!r->pass)
+		r->ratio.median = r->ratio.min = r->ratio.max = NAN;
 	keep(r);
 	if (!f)
 		return;
-	fprintf(f, "%s\t%s\t%ld\t%s\t%s\t%s\t%s\t%s\t%.4f\t%d\t%llu\t%ld\t%s\n",
+	fprintf(f, "%s\t%s\t%ld\t%s\t%s\t%s\t%s\t%s\t%.4f\t%d\t%llu\t%ld\t%s\t"
+		"%s\t%s\t%s\t%s\t%d\t",
 		r->workload, r->variant, r->x, r->subject, r->unit,
 		num(a, sizeof a, s->median), num(b, sizeof b, s->min),
 		num(c, sizeof c, s->max), s->cv, s->reps,
-		(unsigned long long)s->iters, r->n, r->note[0] ? r->note : "-");
+		(unsigned long long)s->iters, r->n, r->note[0] ? r->note : "-",
+		num(d, sizeof d, s->ir), num(e, sizeof e, r->ratio.median),
+		num(g, sizeof g, r->ratio.min), num(h, sizeof h, r->ratio.max),
+		r->pass);
+	for (int i = 0; r->pass && !isnan(s->median) && i < s->reps; i++)
+		fprintf(f, "%s%s", i ? "," : "", num(a, sizeof a, r->samples[i]));
+	if (!r->pass || isnan(s->median) || !s->reps)
+		fputc('-', f);
+	fprintf(f, "\t%s\n", r->flag[0] ? r->flag : "-");
 	fflush(f);
 }
 
@@ -75,6 +159,8 @@ static void row_init(struct row *r, const char *workload, const char *variant,
 		     long x, const char *subject, const char *unit)
 {
 	memset(r, 0, sizeof *r);
+	r->st.ir = NAN;
+	r->ratio.median = r->ratio.min = r->ratio.max = NAN;
 	snprintf(r->workload, sizeof r->workload, "%s", workload);
 	snprintf(r->variant, sizeof r->variant, "%s", variant);
 	snprintf(r->subject, sizeof r->subject, "%s", subject);
@@ -96,6 +182,10 @@ void results_add_subjects(FILE *f, const char *workload, const char *variant,
 			snprintf(r.note, sizeof r.note, "%s", s[i].skip);
 		} else {
 			r.st = s[i].st;
+			r.pass = s[i].pass;
+			r.ratio = s[i].ratio;
+			memcpy(r.samples, s[i].samples, sizeof r.samples);
+			snprintf(r.flag, sizeof r.flag, "%s", s[i].flag);
 		}
 		results_add(f, &r);
 	}
@@ -137,4 +227,28 @@ size_t results_count(void)
 const struct row *results_at(size_t i)
 {
 	return i < nr_rows ? &rows[i] : NULL;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double bench_median_cv(void)
+{
+	double *cv = malloc((nr_rows + 1) * sizeof *cv);
+	size_t n = 0;
+	double m;
+
+	if (!cv)
+		abort();
+	for (size_t i = 0; i < nr_rows; i++)
+		if (rows[i].st.reps > 1 && !isnan(rows[i].st.median))
+			cv[n++] = rows[i].st.cv;
+	qsort(cv, n, sizeof *cv, cmp_double);
+	m = n ? cv[n / 2] : NAN;
+	free(cv);
+	return m;
 }

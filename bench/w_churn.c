@@ -5,8 +5,8 @@
  * sample.  Made by a worker task on the host and in a container.
  *
  * The floor does the least any task table must: take a number from a
- * cyclic bitmap, allocate a task, enter it in the table (array or hash),
- * find it again at wait, remove it, free both.
+ * cyclic bitmap, allocate a task, enter it in the table (the array, or
+ * the radix tree), find it again at wait, remove it, free both.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +18,7 @@ struct churn_state {
 	pidsim_tid worker;
 	struct floor_bits bits;		/* or a floor */
 	struct floor_array arr;
-	struct floor_hash hash;
+	struct floor_radix radix;
 	struct floor_task **live;	/* the floor's tasks alive around */
 	long nlive;
 };
@@ -59,7 +59,7 @@ static uint64_t run_array(void *p, uint64_t iters)
 	return sum;
 }
 
-static uint64_t run_hash(void *p, uint64_t iters)
+static uint64_t run_radix(void *p, uint64_t iters)
 {
 	struct churn_state *s = p;
 	uint64_t sum = 0;
@@ -68,10 +68,10 @@ static uint64_t run_hash(void *p, uint64_t iters)
 		int nr = floor_bits_alloc(&s->bits);
 		struct floor_task *t;
 
-		floor_hash_put(&s->hash, nr, new_task(nr));
-		t = floor_hash_get(&s->hash, nr);	/* waitpid(nr) */
+		floor_radix_put(&s->radix, nr, new_task(nr));
+		t = floor_radix_get(&s->radix, nr);	/* waitpid(nr) */
 		sum += t->handle;
-		floor_hash_del(&s->hash, nr);
+		floor_radix_del(&s->radix, nr);
 		floor_bits_free(&s->bits, nr);
 		free(t);
 	}
@@ -83,7 +83,7 @@ static void floor_setup(struct churn_state *s, long live, int pid_max)
 {
 	floor_bits_init(&s->bits, pid_max);
 	floor_array_init(&s->arr, pid_max);
-	floor_hash_init(&s->hash, (uint32_t)live + 1);
+	floor_radix_init(&s->radix, pid_max);
 	s->live = malloc((size_t)live * sizeof *s->live);
 	s->nlive = live;
 	for (long i = 0; i < live; i++) {
@@ -91,7 +91,7 @@ static void floor_setup(struct churn_state *s, long live, int pid_max)
 
 		s->live[i] = new_task(nr);
 		s->arr.slot[nr] = s->live[i];
-		floor_hash_put(&s->hash, nr, s->live[i]);
+		floor_radix_put(&s->radix, nr, s->live[i]);
 	}
 }
 
@@ -102,7 +102,7 @@ static void floor_teardown(struct churn_state *s)
 	free(s->live);
 	floor_bits_fini(&s->bits);
 	floor_array_fini(&s->arr);
-	floor_hash_fini(&s->hash);
+	floor_radix_fini(&s->radix);
 }
 
 /* An image with `live` tasks where the worker lives (the host, or a
@@ -141,7 +141,7 @@ static void churn_point(FILE *out, long live, bool in_ct)
 		bench_progress("churn %s %ld: setting up %s", where, live, s[i].name);
 		if (!d) {
 			floor_setup(&st[i], live, pid_max);
-			s[i].run = strcmp(s[i].name, "array") ? run_hash : run_array;
+			s[i].run = strcmp(s[i].name, BENCH_REF) ? run_radix : run_array;
 		} else if (design_supports(d, &need, s[i].skip, sizeof s[i].skip)) {
 			long held = model_setup(&st[i], s[i].name, live, pid_max, in_ct);
 

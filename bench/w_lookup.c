@@ -45,7 +45,7 @@ struct ctset {
 struct lk_state {
 	pidsim_kernel *k;		/* a design */
 	struct floor_array *arr;	/* or a floor: one table per container */
-	struct floor_hash *hash;
+	struct floor_radix *radix;
 	struct query *q;
 	const void **views;		/* hit-raw: each container's view */
 	size_t mask, pos;
@@ -105,9 +105,9 @@ static inline uint64_t array_one(const struct lk_state *s, size_t i)
 	return t ? t->handle : 0;
 }
 
-static inline uint64_t hash_one(const struct lk_state *s, size_t i)
+static inline uint64_t radix_one(const struct lk_state *s, size_t i)
 {
-	struct floor_task *t = floor_hash_get(&s->hash[s->q[i].ct], s->q[i].pid);
+	struct floor_task *t = floor_radix_get(&s->radix[s->q[i].ct], s->q[i].pid);
 
 	return t ? t->handle : 0;
 }
@@ -118,7 +118,7 @@ DEFINE_RUN(run_raw, raw_one)
 
 DEFINE_RUN(run_array, array_one)
 
-DEFINE_RUN(run_hash, hash_one)
+DEFINE_RUN(run_radix, radix_one)
 
 /* ---- Set-up ------------------------------------------------------------- */
 
@@ -178,7 +178,7 @@ static void make_queries(struct query *q, size_t nq, const struct ctset *c,
 
 /* The floor's tables, holding floor tasks at the pids the designs use. */
 static struct floor_task *floor_build(const struct ctset *c, struct floor_array *arr,
-				      struct floor_hash *hash)
+				      struct floor_radix *radix, int pid_max)
 {
 	size_t total = 0, at = 0;
 	struct floor_task *tasks;
@@ -191,11 +191,11 @@ static struct floor_task *floor_build(const struct ctset *c, struct floor_array 
 		int top = np ? c->pids[i][np - 1] : 0;
 
 		floor_array_init(&arr[i], top + 1);
-		floor_hash_init(&hash[i], (uint32_t)np);
+		floor_radix_init(&radix[i], pid_max);
 		for (size_t j = 0; j < np; j++, at++) {
 			tasks[at].handle = at + 1;
 			arr[i].slot[c->pids[i][j]] = &tasks[at];
-			floor_hash_put(&hash[i], c->pids[i][j], &tasks[at]);
+			floor_radix_put(&radix[i], c->pids[i][j], &tasks[at]);
 		}
 	}
 	return tasks;
@@ -267,7 +267,7 @@ struct lk_point {
 	int n, ref;			/* ref: the first design measured */
 	size_t nq;
 	struct floor_array *arr;	/* the floor's tables, one per container */
-	struct floor_hash *hash;
+	struct floor_radix *radix;
 	struct floor_task *ftasks;
 };
 
@@ -310,14 +310,15 @@ static void setup_floors(const struct point *pt, struct lk_point *p)
 			continue;
 		if (!p->arr) {
 			p->arr = calloc(pt->nct, sizeof *p->arr);
-			p->hash = calloc(pt->nct, sizeof *p->hash);
-			p->ftasks = floor_build(&p->cs[p->ref], p->arr, p->hash);
+			p->radix = calloc(pt->nct, sizeof *p->radix);
+			p->ftasks = floor_build(&p->cs[p->ref], p->arr, p->radix,
+						pt->pid_max);
 		}
 		p->cs[i] = p->cs[p->ref];	/* shared: the pids, not the handles */
 		p->held[i] = p->held[p->ref];
 		p->st[i].arr = p->arr;
-		p->st[i].hash = p->hash;
-		p->s[i].run = strcmp(p->s[i].name, "array") ? run_hash : run_array;
+		p->st[i].radix = p->radix;
+		p->s[i].run = strcmp(p->s[i].name, BENCH_REF) ? run_radix : run_array;
 	}
 }
 
@@ -411,10 +412,10 @@ static void teardown(const struct point *pt, struct lk_point *p)
 	}
 	for (unsigned i = 0; p->arr && i < pt->nct; i++) {
 		floor_array_fini(&p->arr[i]);
-		floor_hash_fini(&p->hash[i]);
+		floor_radix_fini(&p->radix[i]);
 	}
 	free(p->arr);
-	free(p->hash);
+	free(p->radix);
 	free(p->ftasks);
 }
 

@@ -158,9 +158,9 @@ int subjects_init(struct subject *s, bool with_floors)
 	}
 	if (with_floors && bench.floors && !bench.design) {
 		memset(&s[n], 0, sizeof s[n]);
-		snprintf(s[n++].name, sizeof s->name, "array");
+		snprintf(s[n++].name, sizeof s->name, BENCH_REF);
 		memset(&s[n], 0, sizeof s[n]);
-		snprintf(s[n++].name, sizeof s->name, "hash");
+		snprintf(s[n++].name, sizeof s->name, "radix");
 	}
 	return n;
 }
