@@ -173,7 +173,7 @@ static void record_work(FILE *out, const char *variant, long x,
 	pidsim_stats_get(st->k, &c);
 	snprintf(name, sizeof name, "%s-probes", variant);
 	results_add_value(out, "depth", name, x, s->name, "probes/op",
-			  (double)c.hash_probes / ops, (long)ops, NULL);
+			  (double)c.probes / ops, (long)ops, NULL);
 	snprintf(name, sizeof name, "%s-conv", variant);
 	results_add_value(out, "depth", name, x, s->name, "conv/op",
 			  (double)c.conversions / ops, (long)ops, NULL);

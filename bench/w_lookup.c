@@ -220,7 +220,7 @@ static void record_work(FILE *out, const char *workload, const char *variant,
 	pidsim_stats_get(st->k, &c);
 	snprintf(name, sizeof name, "%s-probes", variant);
 	results_add_value(out, workload, name, x, s->name, "probes/op",
-			  (double)c.hash_probes / passes, (long)passes, NULL);
+			  (double)c.probes / passes, (long)passes, NULL);
 	snprintf(name, sizeof name, "%s-conv", variant);
 	results_add_value(out, workload, name, x, s->name, "conv/op",
 			  (double)c.conversions / passes, (long)passes, NULL);

@@ -387,7 +387,7 @@ static void record_work(FILE *out, long x, const char *design, struct mig_src *s
 	results_add_value(out, "migration", "checkpoint-conv", x, design, "conv/task",
 			  (double)c.conversions / tasks, src->tasks, NULL);
 	results_add_value(out, "migration", "checkpoint-probes", x, design,
-			  "probes/task", (double)c.hash_probes / tasks, src->tasks, NULL);
+			  "probes/task", (double)c.probes / tasks, src->tasks, NULL);
 	pidsim_stats_reset(k);
 	err = pidsim_restore(k, src->image, src->len, pidsim_host_init(k),
 			     PIDSIM_RESTORE_CONTAINER, NULL);
@@ -398,7 +398,7 @@ static void record_work(FILE *out, long x, const char *design, struct mig_src *s
 			  (double)c.conversions / (double)c.restore_tasks,
 			  (long)c.restore_tasks, NULL);
 	results_add_value(out, "migration", "restore-probes", x, design, "probes/task",
-			  (double)c.hash_probes / (double)c.restore_tasks,
+			  (double)c.probes / (double)c.restore_tasks,
 			  (long)c.restore_tasks, NULL);
 	pidsim_kernel_destroy(k);
 }

@@ -3,10 +3,10 @@
  * set-up every workload shares (fill a container, list its pids).
  *
  * Designs come from pidsim_design_count()/pidsim_design_at(), never by
- * name, and each one's recorded limits (max_level, max_containers,
- * max_pid_max, min_ct_pid_max) decide whether it can run a measurement
- * point: when it cannot, its row says "not supported by this design" and
- * why.
+ * name, and each one's recorded limits decide whether it can run a
+ * measurement point, asked of pidsim_design_allows() as the calls ask it:
+ * when it cannot, its row says "not supported by this design" and which
+ * limit.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -26,21 +26,19 @@ long pow2_ceil(long x)
 bool design_supports(const struct pidsim_design_info *d, const struct need *n,
 		     char *why, size_t len)
 {
-	if (n->level > d->max_level)
-		snprintf(why, len, "not supported by this design: "
-			 "container level %d > max %d", n->level, d->max_level);
-	else if (d->max_containers && n->containers > d->max_containers)
-		snprintf(why, len, "not supported by this design: "
-			 "%u containers > max %u", n->containers, d->max_containers);
-	else if (n->pid_max > d->max_pid_max)
-		snprintf(why, len, "not supported by this design: "
-			 "pid_max %d > max %d", n->pid_max, d->max_pid_max);
-	else if (n->level > 0 && n->pid_max && n->pid_max < d->min_ct_pid_max)
-		snprintf(why, len, "not supported by this design: "
-			 "pid_max %d < min %d for tasks in a container",
-			 n->pid_max, d->min_ct_pid_max);
-	else
+	struct pidsim_needs needs = {
+		.level = n->level,
+		.containers = n->containers,
+		.pid_max = n->pid_max,
+		.forks_in_containers = n->level > 0,
+	};
+	enum pidsim_limit l = pidsim_design_allows(d, &needs);
+	char limit[64];
+
+	if (!l)
 		return true;
+	pidsim_limit_format(d, l, limit, sizeof limit);
+	snprintf(why, len, "not supported by this design: %s", limit);
 	return false;
 }
 

@@ -224,7 +224,7 @@ enum pidsim_limit pidsim_limit_hit(const pidsim_kernel *k);
 struct pidsim_stats {
 	uint64_t lookups;      /* number -> task lookups asked of the design */
 	uint64_t conversions;  /* translations between pid domains */
-	uint64_t hash_probes;  /* pid-table finds, inserts and deletes (lib/pidtab.h) */
+	uint64_t probes;  /* pid-table finds, inserts and deletes (lib/pidtab.h) */
 	uint64_t bytes;        /* bytes allocated now, all tables included */
 	uint64_t peak_bytes;   /* most bytes allocated at once */
 	uint64_t allocs;       /* allocation calls made */

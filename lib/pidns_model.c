@@ -289,7 +289,7 @@ static int take_numbers(struct pidsim_kernel *k, struct pidns_pid *pid,
 static int enter_numbers(struct pidsim_kernel *k, struct pidns_pid *pid,
 			 struct ps_task *t)
 {
-	uint64_t *probes = &k->stats.hash_probes;
+	uint64_t *probes = &k->stats.probes;
 
 	for (int i = pid->level; i >= 0; i--) {
 		struct upid *up = &pid->numbers[i];
@@ -343,7 +343,7 @@ static void pidns_detach_pid(struct pidsim_kernel *k, struct ps_task *t)
 		struct upid *up = &pid->numbers[i];
 
 		ps_pidtab_del(&k->mem, &ns_of(up->ns)->table, &up->node,
-			      &k->stats.hash_probes);
+			      &k->stats.probes);
 	}
 	put_numbers(k, pid, 0, NULL);
 	pid_free(k, pid);
@@ -373,7 +373,7 @@ static struct ps_task *pidns_find_task(struct pidsim_kernel *k,
 				       const struct ps_container *view, int nr)
 {
 	struct ps_pidtab_node *n =
-		ps_pidtab_find(&ns_of(view)->table, nr, &k->stats.hash_probes);
+		ps_pidtab_find(&ns_of(view)->table, nr, &k->stats.probes);
 
 	return n ? n->val.task : NULL;
 }

@@ -93,7 +93,7 @@ static int space_enter(struct pidsim_kernel *k, struct space *s,
 		return nr;
 	node->key = nr;
 	node->val.task = t;
-	err = ps_pidtab_add(&k->mem, &s->table, node, &k->stats.hash_probes);
+	err = ps_pidtab_add(&k->mem, &s->table, node, &k->stats.probes);
 	if (err)
 		ps_pidmap_unalloc(&k->mem, &s->map, nr, last);
 	return err;
@@ -102,7 +102,7 @@ static int space_enter(struct pidsim_kernel *k, struct space *s,
 static void space_leave(struct pidsim_kernel *k, struct space *s,
 			struct ps_pidtab_node *node)
 {
-	ps_pidtab_del(&k->mem, &s->table, node, &k->stats.hash_probes);
+	ps_pidtab_del(&k->mem, &s->table, node, &k->stats.probes);
 	ps_pidmap_free(&k->mem, &s->map, node->key);
 }
 
@@ -161,7 +161,7 @@ static struct ps_task *space_find_task(struct pidsim_kernel *k,
 				       const struct ps_container *view, int nr)
 {
 	struct ps_pidtab_node *n =
-		ps_pidtab_find(&space_of(view)->table, nr, &k->stats.hash_probes);
+		ps_pidtab_find(&space_of(view)->table, nr, &k->stats.probes);
 
 	return n ? n->val.task : NULL;
 }

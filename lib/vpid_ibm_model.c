@@ -81,7 +81,7 @@ static bool is_host(const struct ps_container *ct)
 static struct ps_task *find_task_by_pid(struct pidsim_kernel *k, int pid)
 {
 	struct ps_pidtab_node *n =
-		ps_pidtab_find(&ik_of(k)->by_pid, pid, &k->stats.hash_probes);
+		ps_pidtab_find(&ik_of(k)->by_pid, pid, &k->stats.probes);
 
 	return n ? n->val.task : NULL;
 }
@@ -147,7 +147,7 @@ static int ibm_attach_pid(struct pidsim_kernel *k, struct ps_task *t,
 	it->pid.key = ic->id << CT_SHIFT | vpid;
 	it->pid.val.task = t;
 	err = ps_pidtab_add(&k->mem, &ik_of(k)->by_pid, &it->pid,
-			    &k->stats.hash_probes);
+			    &k->stats.probes);
 	if (err)
 		ps_pidmap_unalloc(&k->mem, &ic->map, vpid, last);
 	return err;
@@ -157,7 +157,7 @@ static void ibm_detach_pid(struct pidsim_kernel *k, struct ps_task *t)
 {
 	struct ibm_task *it = it_of(t);
 
-	ps_pidtab_del(&k->mem, &ik_of(k)->by_pid, &it->pid, &k->stats.hash_probes);
+	ps_pidtab_del(&k->mem, &ik_of(k)->by_pid, &it->pid, &k->stats.probes);
 	ps_pidmap_free(&k->mem, &ic_of(t->ct)->map, it->pid.key & VPID_MASK);
 }
 

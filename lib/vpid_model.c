@@ -96,7 +96,7 @@ ps_ipid ps_vpid_to_pid(struct pidsim_kernel *k, const struct ps_container *ct,
 	struct ps_pidtab_node *n;
 
 	k->stats.conversions++;
-	n = ps_pidtab_find(&vc_of(ct)->by_vpid, v.nr, &k->stats.hash_probes);
+	n = ps_pidtab_find(&vc_of(ct)->by_vpid, v.nr, &k->stats.probes);
 	return (ps_ipid){ n ? n->val.nr : 0 };
 }
 
@@ -106,7 +106,7 @@ ps_vpid ps_pid_to_vpid(struct pidsim_kernel *k, const struct ps_container *ct,
 	struct ps_pidtab_node *n;
 
 	k->stats.conversions++;
-	n = ps_pidtab_find(&vc_of(ct)->by_pid, p.nr, &k->stats.hash_probes);
+	n = ps_pidtab_find(&vc_of(ct)->by_pid, p.nr, &k->stats.probes);
 	return (ps_vpid){ n ? n->val.nr : 0 };
 }
 
@@ -114,7 +114,7 @@ ps_vpid ps_pid_to_vpid(struct pidsim_kernel *k, const struct ps_container *ct,
 static struct ps_task *find_task_by_pid(struct pidsim_kernel *k, ps_ipid p)
 {
 	struct ps_pidtab_node *n =
-		ps_pidtab_find(&vk_of(k)->by_pid, p.nr, &k->stats.hash_probes);
+		ps_pidtab_find(&vk_of(k)->by_pid, p.nr, &k->stats.probes);
 
 	return n ? n->val.task : NULL;
 }
@@ -164,7 +164,7 @@ static int vmap_enter(struct pidsim_kernel *k, struct ps_container *ct,
 		      struct vmap *e, ps_ipid p, int want)
 {
 	struct vpid_ct *vc = vc_of(ct);
-	uint64_t *probes = &k->stats.hash_probes;
+	uint64_t *probes = &k->stats.probes;
 	int last = vc->map.last, err;
 	int v = ps_pidmap_alloc_want(&k->mem, &vc->map, want, vc->map.pid_max);
 
@@ -193,7 +193,7 @@ static void vmap_leave(struct pidsim_kernel *k, struct ps_container *ct,
 		       struct vmap *e)
 {
 	struct vpid_ct *vc = vc_of(ct);
-	uint64_t *probes = &k->stats.hash_probes;
+	uint64_t *probes = &k->stats.probes;
 
 	ps_pidtab_del(&k->mem, &vc->by_pid, &e->by_pid, probes);
 	ps_pidtab_del(&k->mem, &vc->by_vpid, &e->by_vpid, probes);
@@ -229,7 +229,7 @@ static int vpid_attach_pid(struct pidsim_kernel *k, struct ps_task *t,
 		return nr;
 	vt->pid.key = nr;
 	vt->pid.val.task = t;
-	err = ps_pidtab_add(&k->mem, &vk->by_pid, &vt->pid, &k->stats.hash_probes);
+	err = ps_pidtab_add(&k->mem, &vk->by_pid, &vt->pid, &k->stats.probes);
 	if (err)
 		goto out_free;
 	if (!is_host(t->ct)) {
@@ -253,7 +253,7 @@ out_leave:
 		vc_of(t->ct)->map.last = own_last;
 	}
 out_del:
-	ps_pidtab_del(&k->mem, &vk->by_pid, &vt->pid, &k->stats.hash_probes);
+	ps_pidtab_del(&k->mem, &vk->by_pid, &vt->pid, &k->stats.probes);
 out_free:
 	ps_pidmap_unalloc(&k->mem, &vk->map, nr, last);
 	return err;
@@ -268,7 +268,7 @@ static void vpid_detach_pid(struct pidsim_kernel *k, struct ps_task *t)
 		vmap_leave(k, t->ct->parent, &vc_of(t->ct)->glue);
 	if (!is_host(t->ct))
 		vmap_leave(k, t->ct, &vt->own);
-	ps_pidtab_del(&k->mem, &vk->by_pid, &vt->pid, &k->stats.hash_probes);
+	ps_pidtab_del(&k->mem, &vk->by_pid, &vt->pid, &k->stats.probes);
 	ps_pidmap_free(&k->mem, &vk->map, vt->pid.key);
 }
 

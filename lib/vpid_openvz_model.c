@@ -111,7 +111,7 @@ bool ps_openvz_is_sparse(const struct ps_container *ct)
 static struct ps_task *find_task_by_pid(struct pidsim_kernel *k, int pid)
 {
 	struct ps_pidtab_node *n =
-		ps_pidtab_find(&ok_of(k)->by_pid, pid, &k->stats.hash_probes);
+		ps_pidtab_find(&ok_of(k)->by_pid, pid, &k->stats.probes);
 
 	return n ? n->val.task : NULL;
 }
@@ -221,7 +221,7 @@ static int ovz_attach_pid(struct pidsim_kernel *k, struct ps_task *t,
 			  const struct ps_pid_want *want)
 {
 	struct ovz_task *ot = ot_of(t);
-	uint64_t *probes = &k->stats.hash_probes;
+	uint64_t *probes = &k->stats.probes;
 	int last = ok_of(k)->map.last;
 	int vlast = is_host(t->ct) ? 0 : oc_of(t->ct)->vmap.last;
 	bool switched = false;
@@ -268,7 +268,7 @@ out_free:
 static void ovz_detach_pid(struct pidsim_kernel *k, struct ps_task *t)
 {
 	struct ovz_task *ot = ot_of(t);
-	uint64_t *probes = &k->stats.hash_probes;
+	uint64_t *probes = &k->stats.probes;
 
 	if (ps_openvz_is_sparse(t->ct))
 		ps_pidtab_del(&k->mem, &oc_of(t->ct)->by_vpid, &ot->sparse, probes);
@@ -290,7 +290,7 @@ static struct ps_task *ovz_find_task(struct pidsim_kernel *k,
 		return find_task_by_pid(k, nr);
 	k->stats.conversions++;
 	if (oc_of(view)->sparse) {
-		n = ps_pidtab_find(&oc_of(view)->by_vpid, nr, &k->stats.hash_probes);
+		n = ps_pidtab_find(&oc_of(view)->by_vpid, nr, &k->stats.probes);
 		return n ? n->val.task : NULL;
 	}
 	if (nr == 1)
@@ -360,7 +360,7 @@ int ps_openvz_set_sparse(struct pidsim_kernel *k, struct ps_container *ct)
 		ot->sparse.key = ot->vpid;
 		ot->sparse.val.task = t;
 		err = ps_pidtab_add(&k->mem, &oc->by_vpid, &ot->sparse,
-				    &k->stats.hash_probes);
+				    &k->stats.probes);
 		if (err)
 			break;
 	}
@@ -370,7 +370,7 @@ int ps_openvz_set_sparse(struct pidsim_kernel *k, struct ps_container *ct)
 	}
 	while (oc->by_vpid.root)	/* undo: ct stays linear */
 		ps_pidtab_del(&k->mem, &oc->by_vpid, ps_pidtab_first(&oc->by_vpid),
-			      &k->stats.hash_probes);
+			      &k->stats.probes);
 	return err;
 }
 
@@ -386,7 +386,7 @@ static void set_linear(struct pidsim_kernel *k, struct ps_container *ct)
 
 		PS_BUG_ON(t != ct->init &&
 			  ot_of(t)->vpid != (ot_of(t)->pid.key | VPID_BIT));
-		ps_pidtab_del(&k->mem, &oc->by_vpid, n, &k->stats.hash_probes);
+		ps_pidtab_del(&k->mem, &oc->by_vpid, n, &k->stats.probes);
 	}
 	oc->sparse = false;
 }

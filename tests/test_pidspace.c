@@ -29,7 +29,7 @@ static void test_pidspace_no_conversions(void **state)
 	assert_int_equal(pidsim_getpid(k, init), 1);
 	pidsim_stats_get(k, &s);
 	assert_int_equal(s.lookups, 1);
-	assert_int_equal(s.hash_probes, 1);
+	assert_int_equal(s.probes, 1);
 }
 
 /* The host sees its own tasks and each child container's init by its

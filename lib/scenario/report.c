@@ -160,7 +160,7 @@ static void print_cost(FILE *out, const struct sc_cost *c)
 {
 	fprintf(out, "  %7llu %5llu %6llu %8llu", (unsigned long long)c->lookups,
 		(unsigned long long)c->conversions,
-		(unsigned long long)c->hash_probes, (unsigned long long)c->bytes);
+		(unsigned long long)c->probes, (unsigned long long)c->bytes);
 }
 
 static void print_costs(const struct sc_table *t, FILE *out, size_t asked)

@@ -110,7 +110,7 @@ static struct sc_cost cost_since(pidsim_kernel *k, const struct pidsim_stats *s0
 	return (struct sc_cost){
 		.lookups = s.lookups - s0->lookups,
 		.conversions = s.conversions - s0->conversions,
-		.hash_probes = s.hash_probes - s0->hash_probes,
+		.probes = s.probes - s0->probes,
 		.bytes = s.bytes,
 	};
 }
@@ -120,7 +120,7 @@ void run_cost_sum(struct sc_cost *sum, const struct sc_cost *c)
 {
 	sum->lookups += c->lookups;
 	sum->conversions += c->conversions;
-	sum->hash_probes += c->hash_probes;
+	sum->probes += c->probes;
 }
 
 /* The statement's cost: what k counted since s0, and the bytes after. */

@@ -91,7 +91,7 @@ char *sc_format_alloc(const struct pidsim_scenario *sc, size_t i);
 
 /* What one statement cost one design: pidsim_stats deltas, bytes after. */
 struct sc_cost {
-	uint64_t lookups, conversions, hash_probes, bytes;
+	uint64_t lookups, conversions, probes, bytes;
 };
 
 /* One line of the transcript: a statement and what each design gave. */

@@ -42,7 +42,7 @@ static void test_stats_reset_keeps_bytes(void **state)
 	pidsim_stats_get(f->k, &r);
 	EQ(r.lookups, 0);
 	EQ(r.conversions, 0);
-	EQ(r.hash_probes, 0);
+	EQ(r.probes, 0);
 	EQ(r.allocs, 0);
 	EQ((long long)r.bytes, (long long)s.bytes);
 	assert_true(r.peak_bytes >= r.bytes);

@@ -133,7 +133,7 @@ void ex_check_invariants(struct ex *e)
 				  "containers; the handles say %u, %u, %u", cs.tasks,
 				  cs.zombies, cs.containers, tasks, zombies, cts);
 	if (st.bytes == 0 || st.bytes > st.peak_bytes || st.allocs < e->prev.allocs ||
-	    st.lookups < e->prev.lookups || st.hash_probes < e->prev.hash_probes ||
+	    st.lookups < e->prev.lookups || st.probes < e->prev.probes ||
 	    st.conversions < e->prev.conversions || st.peak_bytes < e->prev.peak_bytes)
 		return (void)ex_fail(e, "invariant: counters went backwards or bytes "
 				  "exceed the peak");

@@ -1127,12 +1127,12 @@ static void run_step(struct ex *e, struct step *s, struct step_log *lg)
 		pidsim_stats_reset(e->k);
 		pidsim_stats_get(e->k, &st);
 		e->out->calls += 2;
-		if (st.lookups || st.conversions || st.hash_probes || st.allocs ||
+		if (st.lookups || st.conversions || st.probes || st.allocs ||
 		    st.peak_bytes != st.bytes)
 			ex_fail(e, "stats_reset left lookups %" PRIu64 ", conversions %"
 			     PRIu64 ", probes %" PRIu64 ", allocs %" PRIu64 ", peak %"
 			     PRIu64 " with bytes %" PRIu64, st.lookups, st.conversions,
-			     st.hash_probes, st.allocs, st.peak_bytes, st.bytes);
+			     st.probes, st.allocs, st.peak_bytes, st.bytes);
 		e->prev = st;
 		s->ret = 0;
 		break;

@@ -44,20 +44,20 @@ static void test_vpid_conversions_counted(void **state)
 	pidsim_kill(k, host, 1, 0);
 	pidsim_stats_get(k, &s);
 	assert_int_equal(s.conversions, 0);
-	assert_int_equal(s.hash_probes, 1);	/* the global table */
+	assert_int_equal(s.probes, 1);	/* the global table */
 
 	pidsim_stats_reset(k);
 	assert_int_equal(pidsim_getpid(k, c), 2);
 	pidsim_stats_get(k, &s);
 	assert_int_equal(s.conversions, 1);	/* pid -> vpid */
-	assert_int_equal(s.hash_probes, 1);
+	assert_int_equal(s.probes, 1);
 
 	pidsim_stats_reset(k);
 	assert_int_equal(pidsim_kill(k, c, 1, 0), 0);
 	pidsim_stats_get(k, &s);
 	assert_int_equal(s.lookups, 1);
 	assert_int_equal(s.conversions, 1);	/* vpid -> pid */
-	assert_int_equal(s.hash_probes, 2);	/* the map, then the global table */
+	assert_int_equal(s.probes, 2);	/* the map, then the global table */
 }
 
 /* All containers draw internal pids from one range: when the host has
