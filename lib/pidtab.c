@@ -99,33 +99,43 @@ static unsigned levels_needed(const struct ps_pidtab *t, uint32_t key,
 	return 0;
 }
 
+/* need new levels into fresh[], all or none: 0 or -ENOMEM, with what was
+ * taken put back (the kept ones in the order they were kept), so that
+ * nothing has changed. */
+static int levels_take(struct ps_mem *m, struct ps_pidtab_level **fresh,
+		       unsigned need)
+{
+	bool kept[2 * PS_PIDTAB_MAX_HEIGHT];
+
+	for (unsigned i = 0; i < need; i++) {
+		fresh[i] = level_alloc(m, &kept[i]);
+		if (fresh[i])
+			continue;
+		while (i--) {
+			if (kept[i])
+				level_keep(m, fresh[i]);
+			else
+				ps_free(m, fresh[i], sizeof *fresh[i]);
+		}
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 int ps_pidtab_add(struct ps_mem *m, struct ps_pidtab *t,
 		  struct ps_pidtab_node *node, uint64_t *probes)
 {
 	struct ps_pidtab_level *fresh[2 * PS_PIDTAB_MAX_HEIGHT], *l;
 	uint32_t key = (uint32_t)node->key;
 	unsigned h, need, used = 0;
-	bool kept[2 * PS_PIDTAB_MAX_HEIGHT];
 	void **slot;
 
 	++*probes;
 	PS_BUG_ON(node->key < 0);
 	h = height_for(t, key);
 	need = levels_needed(t, key, h);
-	for (unsigned i = 0; i < need; i++) {
-		fresh[i] = level_alloc(m, &kept[i]);
-		if (!fresh[i]) {
-			/* Put back what was taken: the kept ones in the
-			 * order they were kept, so nothing has changed. */
-			while (i--) {
-				if (kept[i])
-					level_keep(m, fresh[i]);
-				else
-					ps_free(m, fresh[i], sizeof *fresh[i]);
-			}
-			return -ENOMEM;
-		}
-	}
+	if (levels_take(m, fresh, need))
+		return -ENOMEM;
 
 	/* Nothing can fail from here on. */
 	if (t->root) {

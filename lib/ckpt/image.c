@@ -106,6 +106,24 @@ static uint64_t image_size(uint64_t cts, uint64_t tasks, uint64_t numbers,
 
 /* ---- Writing ------------------------------------------------------------------ */
 
+/* The header of an image of size bytes holding numbers numbers. */
+static void put_header(unsigned char *b, const struct pidsim_image *img,
+		       uint64_t size, uint64_t numbers)
+{
+	memcpy(b + HDR_MAGIC, magic, sizeof magic);
+	put32(b + HDR_VERSION, PIDSIM_IMAGE_VERSION);
+	put32(b + HDR_HEADER_SIZE, PS_IMG_HEADER);
+	put64(b + HDR_SIZE, size);
+	put32(b + HDR_FLAGS, img->flags);
+	put32(b + HDR_PID_MAX, (uint32_t)img->pid_max);
+	put32(b + HDR_CONTAINERS, img->nr_containers);
+	put32(b + HDR_TASKS, img->nr_tasks);
+	put32(b + HDR_OWNERS, img->nr_owners);
+	put32(b + HDR_NUMBERS, (uint32_t)numbers);
+	for (int i = 0; i < PIDSIM_IMAGE_DESIGN_LEN - 1 && img->design[i]; i++)
+		b[HDR_DESIGN + i] = (unsigned char)img->design[i];
+}
+
 int pidsim_image_encode(const struct pidsim_image *img, void **buf, size_t *len)
 {
 	uint64_t numbers = 0, size;
@@ -123,18 +141,7 @@ int pidsim_image_encode(const struct pidsim_image *img, void **buf, size_t *len)
 	b = calloc(1, (size_t)size);
 	if (!b)
 		return -ENOMEM;
-	memcpy(b + HDR_MAGIC, magic, sizeof magic);
-	put32(b + HDR_VERSION, PIDSIM_IMAGE_VERSION);
-	put32(b + HDR_HEADER_SIZE, PS_IMG_HEADER);
-	put64(b + HDR_SIZE, size);
-	put32(b + HDR_FLAGS, img->flags);
-	put32(b + HDR_PID_MAX, (uint32_t)img->pid_max);
-	put32(b + HDR_CONTAINERS, img->nr_containers);
-	put32(b + HDR_TASKS, img->nr_tasks);
-	put32(b + HDR_OWNERS, img->nr_owners);
-	put32(b + HDR_NUMBERS, (uint32_t)numbers);
-	for (int i = 0; i < PIDSIM_IMAGE_DESIGN_LEN - 1 && img->design[i]; i++)
-		b[HDR_DESIGN + i] = (unsigned char)img->design[i];
+	put_header(b, img, size, numbers);
 	p = b + PS_IMG_HEADER;
 	for (uint32_t c = 0; c < img->nr_containers; c++, p += PS_IMG_CONTAINER) {
 		const struct pidsim_image_container *ct = &img->containers[c];
@@ -402,6 +409,32 @@ static bool number_ok(const struct pidsim_image *img,
 	       (nr & (PIDSIM_PID_MAX_LIMIT - 1)) == t->numbers[0];
 }
 
+/* Task i's numbers, from its own container's view up, each in range,
+ * into out (its numbers in r->numbers) and, as (view, number) keys for the check that no two
+ * tasks share one, into r->keys. */
+static int read_numbers(struct reader *r, uint32_t i, int *out,
+			const unsigned char **pp, size_t *nkeys)
+{
+	struct pidsim_image *img = r->img;
+	struct pidsim_image_task *t = &img->tasks[i];
+	const unsigned char *p = *pp;
+	uint32_t view = t->ct;
+
+	for (unsigned j = 0; j < t->nr_numbers; j++, p += 4) {
+		int nr = (int)get32(p);
+
+		out[j] = nr;
+		if (!number_ok(img, t, j, view, nr))
+			return bad(r, -EUCLEAN, "task %u: number %d out of range "
+				   "in container %u's view", i, nr, view);
+		if (nr)
+			r->keys[(*nkeys)++] = (uint64_t)view << 32 | (uint32_t)nr;
+		view = img->containers[view].parent;
+	}
+	*pp = p;
+	return 0;
+}
+
 static int read_tasks(struct reader *r, const unsigned char **pp)
 {
 	struct pidsim_image *img = r->img;
@@ -413,7 +446,6 @@ static int read_tasks(struct reader *r, const unsigned char **pp)
 
 	for (uint32_t i = 0; i < img->nr_tasks; i++) {
 		struct pidsim_image_task *t = &img->tasks[i];
-		uint32_t view;
 
 		t->parent = get32(p + TASK_PARENT);
 		t->ct = get32(p + TASK_CT);
@@ -436,19 +468,10 @@ static int read_tasks(struct reader *r, const unsigned char **pp)
 				   "container %u deep", i, t->nr_numbers,
 				   r->depth[t->ct]);
 		t->numbers = r->numbers + used;
-		view = t->ct;
-		for (unsigned j = 0; j < t->nr_numbers; j++, p += 4) {
-			int nr = (int)get32(p);
-
-			r->numbers[used++] = nr;
-			if (!number_ok(img, t, j, view, nr))
-				return bad(r, -EUCLEAN, "task %u: number %d out "
-					   "of range in container %u's view", i,
-					   nr, view);
-			if (nr)
-				r->keys[nkeys++] = (uint64_t)view << 32 | (uint32_t)nr;
-			view = img->containers[view].parent;
-		}
+		err = read_numbers(r, i, r->numbers + used, &p, &nkeys);
+		if (err)
+			return err;
+		used += t->nr_numbers;
 		if ((t->numbers[0] == 1) != (img->containers[t->ct].init == i))
 			return bad(r, -EUCLEAN, "task %u: pid 1 is its container's "
 				   "init's, and only its", i);

@@ -138,7 +138,8 @@ static void put_expect(struct out *o, const struct pidsim_scenario *sc,
 	}
 }
 
-/* The arguments after the statement's word. */
+/* The arguments after the statement's word: one case per statement kind,
+ * kept in one switch so that it reads against parse_stmt.c. */
 static void put_args(struct out *o, const struct pidsim_scenario *sc,
 		     const struct pidsim_sc_stmt *st)
 {
