@@ -90,6 +90,33 @@ static void test_scenario_parse_kernel(void **state)
 	pidsim_sc_free(sc);
 }
 
+/* Every form the grammar gives kernel parses: a name, design D, pid_max
+ * N, each optional, in that order ('kernel design pidns' was refused). */
+static void test_scenario_parse_kernel_forms(void **state)
+{
+	static const struct {
+		const char *text, *canonical;
+	} forms[] = {
+		{ "kernel\n", "kernel host" },
+		{ "kernel design pidns\n", "kernel host design pidns" },
+		{ "kernel design pidns pid_max 50\n", "kernel host design pidns pid_max 50" },
+		{ "kernel pid_max 50\n", "kernel host pid_max 50" },
+		{ "kernel k2 design vpid pid_max 400\n", "kernel k2 design vpid pid_max 400" },
+		{ "kernel k2 pid_max 400\n", "kernel k2 pid_max 400" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		struct pidsim_scenario *sc = parse_ok(forms[i].text);
+
+		assert_string_equal(format(sc, 0), forms[i].canonical);
+		pidsim_sc_free(sc);
+	}
+	parse_fails("kernel design\n", 13, 1, 14, "expected a design name");
+	parse_fails("kernel design nosuch\n", 21, 1, 15, "unknown design 'nosuch'");
+	parse_fails("kernel pid_max 50 design pidns\n", 31, 1, 19, "expected end of line");
+}
+
 /* fork: plain, into a new container, unnamed; 'host' boots implicitly. */
 static void test_scenario_parse_fork(void **state)
 {
@@ -243,6 +270,8 @@ static const struct bad bad_inputs[] = {
 	{ "getpid host x", 1, 13, "expected end of line, got 'x'" },
 	{ "expect 1", 1, 1, "expect must follow the statement it checks" },
 	{ "kill host 1\nexpect [1]", 2, 8, "a 'kill' result cannot be checked that way" },
+	{ "fork host -> a\nexit a\nexpect a", 3, 8,
+	  "an 'exit' result cannot be checked that way" },
 	{ "ps host\nexpect [1", 2, 10, "expected ']'" },
 	{ "getpid host\nexpect 1 1", 2, 10, "this alternative already checks that" },
 	{ "getpid host\nexpect ENOPE", 2, 8, "expected an errno name" },
@@ -993,6 +1022,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scenario_parse_kernel),
+		cmocka_unit_test(test_scenario_parse_kernel_forms),
 		cmocka_unit_test(test_scenario_parse_fork),
 		cmocka_unit_test(test_scenario_parse_process_calls),
 		cmocka_unit_test(test_scenario_parse_refs_and_owners),

@@ -1,6 +1,7 @@
 /*
  * names.c - the names a scenario file may write instead of a
- * number: Linux's signal names, errno names, design flags, task states.
+ * number: Linux's signal names, errno names, design flags, task states;
+ * and the article a message puts before a word.
  *
  * Signal numbers are Linux's (x86, arm and most others), whatever the
  * machine running pidsim uses: the model is of Linux, and so is task.c.
@@ -84,4 +85,11 @@ const char *sc_state_name(int state)
 	case PIDSIM_ZOMBIE: return "zombie";
 	default: return "gone";
 	}
+}
+
+/* "an" before a word that starts with a vowel ("an 'exit' result"),
+ * "a" before the others. */
+const char *sc_article(const char *word)
+{
+	return word && word[0] && strchr("aeiou", word[0]) ? "an" : "a";
 }

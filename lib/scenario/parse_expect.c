@@ -179,8 +179,9 @@ static int parse_alt(struct parser *p, enum pidsim_sc_kind kind)
 			return sc_fail(p, t->col, "this alternative already checks "
 				    "that; use 'or' between alternatives");
 		if (bit & ~allowed_matches(kind))
-			return sc_fail(p, t->col, "a '%s' result cannot be checked "
-				    "that way", pidsim_sc_kind_name(kind));
+			return sc_fail(p, t->col, "%s '%s' result cannot be checked "
+				    "that way", sc_article(pidsim_sc_kind_name(kind)),
+				    pidsim_sc_kind_name(kind));
 		m.what |= bit;
 	}
 	if (!m.what) {

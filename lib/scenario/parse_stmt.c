@@ -19,9 +19,10 @@ static int kernel_name(struct parser *p, const struct pidsim_sc_stmt *st,
 	int idx;
 
 	*name = (struct tok){ "host", 4, st->col };
-	if (t && !tok_is(t, "pid_max")) {
+	if (t && !tok_is(t, "pid_max") && !tok_is(t, "design")) {
 		if (!sc_label_syntax(t->s, t->len) || sc_is_reserved(t))
-			return sc_fail_expected(p, t, "a name for the kernel image or 'pid_max'");
+			return sc_fail_expected(p, t, "a name for the kernel image, "
+						"'design' or 'pid_max'");
 		*name = *next(p);
 	}
 	idx = sc_names_find(p->sc, name->s, name->len);

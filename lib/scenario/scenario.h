@@ -34,6 +34,15 @@ extern const unsigned sc_flags[];
 /* "running", "zombie", "gone" for PIDSIM_RUNNING, PIDSIM_ZOMBIE, -ESRCH. */
 const char *sc_state_name(int state);
 
+/* "an" or "a", as English puts it before word. */
+const char *sc_article(const char *word);
+
+/* ---- Lines ---------------------------------------------------------------- */
+
+/* Where the comment of a line (s[0..len), no newline) begins: a '#' that
+ * starts a word; len when it has none.  The tokenizer's rule (parse.c). */
+size_t sc_comment_at(const char *s, size_t len);
+
 /* ---- Label names -> label index --------------------------------------- */
 
 /* struct pidsim_sc_hash is an entry of a uthash table, private to
