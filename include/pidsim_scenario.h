@@ -199,6 +199,20 @@ int pidsim_sc_format(const struct pidsim_scenario *sc, size_t i, char *buf,
  * -EINVAL (NULL sc or f), -ENOMEM, -EIO (a write failed). */
 int pidsim_sc_write(const struct pidsim_scenario *sc, FILE *f);
 
+/*
+ * A whole scenario file in canonical form, as `pidsim fmt` prints it: each
+ * statement as pidsim_sc_format() writes it, every comment and blank line
+ * kept where it was.  A comment after a statement starts in column
+ * PIDSIM_SC_COMMENT_COL, or three spaces after a longer statement; lines
+ * end in LF, with no trailing blanks.  The text is parsed first: 0 and a
+ * malloc()ed, NUL-terminated *out of *out_len bytes; -EINVAL with the
+ * error in *err (which may be NULL) for a text that does not parse or a
+ * NULL argument; -ENOMEM.
+ */
+#define PIDSIM_SC_COMMENT_COL 31
+int pidsim_sc_fmt(const char *text, size_t len, char **out, size_t *out_len,
+		  struct pidsim_sc_error *err);
+
 /* The name of a statement kind ("fork"), or NULL. */
 const char *pidsim_sc_kind_name(enum pidsim_sc_kind kind);
 

@@ -976,6 +976,60 @@ static void test_scenario_run_unknown_design(void **state)
 	pidsim_sc_free(sc);
 }
 
+/* fmt: each statement canonical, comments and blank lines kept, a
+ * trailing comment in its column, LF endings, no trailing blanks; what it
+ * writes it writes back unchanged; a file that does not parse is
+ * -EINVAL with the parser's error. */
+static void test_scenario_fmt(void **state)
+{
+	static const char in[] =
+		"# a comment, kept\r\n"
+		"\r\n"
+		"kernel   pid_max 10 # small   \r\n"
+		"fork host->a\n"		/* not a statement: '->' is a word */
+		;
+	static const char good[] =
+		"  # indented\n"
+		"kernel pid_max 10 # small   \n"
+		"\t\n"
+		"fork host -> a\n"
+		"expect @vpid 2(a)    #x\n"
+		"kill host a  # default TERM, written out\n"
+		"fork host newpid -> b_rather_long_label_name   # after a long one\n"
+		"expect a 2";
+	static const char want[] =
+		"  # indented\n"
+		"kernel host pid_max 10        # small\n"
+		"\n"
+		"fork host -> a\n"
+		"expect @vpid 2(a)             #x\n"
+		"kill host a TERM              # default TERM, written out\n"
+		"fork host newpid -> b_rather_long_label_name   # after a long one\n"
+		"expect 2(a)\n";
+	struct pidsim_sc_error err;
+	char *out = NULL, *again = NULL;
+	size_t len, len2;
+
+	(void)state;
+	assert_int_equal(pidsim_sc_fmt(good, sizeof good - 1, &out, &len, &err), 0);
+	assert_string_equal(out, want);
+	assert_int_equal(len, strlen(want));
+	assert_int_equal(pidsim_sc_fmt(out, len, &again, &len2, &err), 0);
+	assert_string_equal(again, out);	/* canonical is a fixed point */
+	free(out);
+	free(again);
+	assert_int_equal(pidsim_sc_fmt(in, sizeof in - 1, &out, &len, &err), -EINVAL);
+	assert_int_equal(err.line, 4);
+	assert_int_equal(pidsim_sc_fmt("", 0, &out, &len, &err), 0);
+	assert_string_equal(out, "");
+	free(out);
+	assert_int_equal(pidsim_sc_fmt("# only\r\n\n", 9, &out, &len, NULL), 0);
+	assert_string_equal(out, "# only\n\n");
+	free(out);
+	assert_int_equal(pidsim_sc_fmt("x", 1, NULL, &len, NULL), -EINVAL);
+	assert_int_equal(pidsim_sc_fmt(NULL, 1, &out, &len, NULL), -EINVAL);
+}
+
 /* ---- Robustness: prefixes and mutations of a valid file -------------------------- */
 
 /* Parse and, when it parses, run: never a crash, a leak or a sanitizer
@@ -1049,6 +1103,7 @@ int main(void)
 		cmocka_unit_test(test_scenario_run_notes_follow),
 		cmocka_unit_test(test_scenario_run_stats),
 		cmocka_unit_test(test_scenario_run_unknown_design),
+		cmocka_unit_test(test_scenario_fmt),
 		cmocka_unit_test(test_scenario_fuzz_prefixes_and_mutations),
 	};
 

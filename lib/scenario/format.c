@@ -1,7 +1,8 @@
 /*
  * format.c - a statement back to text, in the canonical form the
  * parser reads back unchanged: the transcript's "what was asked" column,
- * and how the property tests print a shrunk counterexample.
+ * and how the property tests print a shrunk counterexample; and a whole
+ * file so, its comments and blank lines kept (pidsim fmt).
  *
  * Canonical means: defaults written out (the signal of kill and notify),
  * single spaces, signals by their Linux name, and an unnamed fork child
@@ -236,4 +237,81 @@ int pidsim_sc_write(const struct pidsim_scenario *sc, FILE *f)
 			return err;
 	}
 	return 0;
+}
+
+/* ---- A whole file ------------------------------------------------------ */
+
+/* One line of the file in canonical form, into b: its statement (stmt, or
+ * NULL for none), then its comment, if any, in its column; no trailing
+ * blanks.  A line without a statement keeps its indentation. */
+static void fmt_line(struct sc_buf *b, const char *stmt, const char *s, size_t len)
+{
+	size_t hash = sc_comment_at(s, len), start = b->len;
+
+	while (len > hash && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	if (!stmt) {
+		sc_buf_printf(b, "%.*s", (int)len, s);
+	} else {
+		size_t n = strlen(stmt);
+
+		sc_buf_printf(b, "%s", stmt);
+		if (hash < len)
+			sc_buf_printf(b, "%*s%.*s", n + 4 <= PIDSIM_SC_COMMENT_COL ?
+				      (int)(PIDSIM_SC_COMMENT_COL - 1 - n) : 3, "",
+				      (int)(len - hash), s + hash);
+	}
+	while (b->len > start && !b->oom &&
+	       (b->p[b->len - 1] == ' ' || b->p[b->len - 1] == '\t'))
+		b->p[--b->len] = '\0';
+	sc_buf_printf(b, "\n");
+}
+
+/* The lines of text, each statement of sc in place of its own text. */
+static int fmt_lines(const struct pidsim_scenario *sc, const char *text, size_t len,
+		     struct sc_buf *b)
+{
+	size_t at = 0, next = 0;
+	unsigned line = 0;
+
+	while (at < len) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t whole = nl ? (size_t)(nl - (text + at)) : len - at;
+		size_t n = whole && text[at + whole - 1] == '\r' ? whole - 1 : whole;
+		char *stmt = NULL;
+
+		line++;
+		if (next < sc->nr_stmts && sc->stmts[next].line == line) {
+			stmt = sc_format_alloc(sc, next++);
+			if (!stmt)
+				return -ENOMEM;
+		}
+		fmt_line(b, stmt, text + at, n);
+		free(stmt);
+		at += whole + 1;
+	}
+	return b->oom ? -ENOMEM : 0;
+}
+
+int pidsim_sc_fmt(const char *text, size_t len, char **out, size_t *out_len,
+		  struct pidsim_sc_error *err)
+{
+	struct pidsim_scenario *sc = NULL;
+	struct sc_buf b = { 0 };
+	int ret;
+
+	if (!out || !out_len || (!text && len))
+		return -EINVAL;
+	ret = pidsim_sc_parse(text, len, &sc, err);
+	if (ret)
+		return ret;
+	ret = fmt_lines(sc, text, len, &b);
+	pidsim_sc_free(sc);
+	if (ret) {
+		sc_buf_free(&b);
+		return ret;
+	}
+	*out_len = b.len;
+	*out = sc_buf_take(&b);	/* "" for an empty file */
+	return *out ? 0 : -ENOMEM;
 }

@@ -107,6 +107,22 @@ static int check_byte(struct parser *p, const char *s, size_t i, bool comment)
 	return 0;
 }
 
+/* Whether s[i] starts a word: the line's first byte, or one after a
+ * blank or a bracket, or a bracket itself. */
+static bool starts_word(const char *s, size_t i)
+{
+	return i == 0 || is_space(s[i - 1]) || is_bracket(s[i - 1]) ||
+	       is_bracket(s[i]);
+}
+
+size_t sc_comment_at(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '#' && starts_word(s, i))
+			return i;
+	return len;
+}
+
 /* Split a line into tokens: runs of non-blank bytes, with '[' and ']'
  * tokens of their own; '#' at the start of a token begins a comment. */
 static int tokenize(struct parser *p, const char *s, size_t len)
@@ -128,8 +144,7 @@ static int tokenize(struct parser *p, const char *s, size_t len)
 			return err;
 		if (comment || is_space(s[i]))
 			continue;
-		starts = i == 0 || is_space(s[i - 1]) || is_bracket(s[i - 1]) ||
-			 is_bracket(s[i]);
+		starts = starts_word(s, i);
 		if (starts && s[i] == '#') {
 			comment = true;
 			continue;
