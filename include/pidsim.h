@@ -121,6 +121,12 @@ struct pidsim_design_info {
 				  * it such a fork is -EAGAIN, unless a restore
 				  * put tasks in that container; 0: no limit */
 	unsigned flags;          /* PIDSIM_D_* */
+	/* The mechanisms behind the flags, in words, for the notes that
+	 * explain a difference between designs: */
+	const char *host_view;   /* what the host's view of a container's
+				  * tasks is made of */
+	const char *renumbering; /* how its numbers differ from the cyclic
+				  * rule (PIDSIM_D_RENUMBERS); NULL: they do not */
 };
 
 /* Number of designs compiled in. */

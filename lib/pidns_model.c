@@ -456,6 +456,8 @@ const struct ps_design ps_design_pidns = {
 		.min_ct_pid_max = 0,
 		.flags = PIDSIM_D_HOST_SEES_ALL | PIDSIM_D_SHARED_RANGE |
 			 PIDSIM_D_HIERARCHICAL,
+		.host_view = "the host sees every task by its level-0 number, "
+			     "which every fork in a container takes too",
 	},
 	.kernel_priv = sizeof(struct pidns_kernel),
 	.ct_priv = sizeof(struct pidns),

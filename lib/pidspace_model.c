@@ -215,6 +215,8 @@ const struct ps_design ps_design_pidspace = {
 		.max_pid_max = PIDSIM_PID_MAX_LIMIT,
 		.min_ct_pid_max = 0,
 		.flags = 0,
+		.host_view = "the host sees only child inits (flat); each "
+			     "container has a range of its own",
 	},
 	.kernel_priv = 0,
 	.ct_priv = sizeof(struct space),

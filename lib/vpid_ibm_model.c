@@ -269,6 +269,8 @@ const struct ps_design ps_design_vpid_ibm = {
 		.max_pid_max = 1 << CT_SHIFT,
 		.min_ct_pid_max = 0,
 		.flags = PIDSIM_D_HOST_SEES_ALL | PIDSIM_D_OWNER_BY_NUMBER,
+		.host_view = "the host sees a container's tasks with the "
+			     "container id in bits 22 and up",
 	},
 	.kernel_priv = sizeof(struct ibm_kernel),
 	.ct_priv = sizeof(struct ibm_ct),

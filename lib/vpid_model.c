@@ -351,7 +351,7 @@ const struct ps_design ps_design_vpid = {
 	.info = {
 		.name = "vpid",
 		.summary = "PID virtualization: one internal pid space, "
-			   "vpid<->pid hashes per container (2006 summary)",
+			   "vpid<->pid maps per container (2006 summary)",
 		.lookup = "vpid->pid map probe, then a global pid table probe",
 		.conversion = "pid->vpid map probe in the caller's container",
 		.max_level = PIDSIM_MAX_LEVEL,
@@ -361,6 +361,8 @@ const struct ps_design ps_design_vpid = {
 		.min_ct_pid_max = 0,
 		.flags = PIDSIM_D_HOST_SEES_ALL | PIDSIM_D_OWNER_BY_NUMBER |
 			 PIDSIM_D_SHARED_RANGE,
+		.host_view = "the host sees every task by its internal pid, "
+			     "from the one range all containers share",
 	},
 	.kernel_priv = sizeof(struct vpid_kernel),
 	.ct_priv = sizeof(struct vpid_ct),

@@ -426,7 +426,8 @@ const struct ps_design ps_design_vpid_openvz = {
 	.info = {
 		.name = "vpid-openvz",
 		.summary = "OpenVZ VPIDs (Feb 2006): vpid in the task, "
-			   "vpid = pid | 1024, sparse hash after restore",
+			   "vpid = pid | 1024, a vpid table per container once "
+			   "restored (sparse)",
 		.lookup = "linear: mask + global table probe; sparse: container vpid table probe",
 		.conversion = "a field read (host: none)",
 		.max_level = 1,
@@ -436,6 +437,10 @@ const struct ps_design ps_design_vpid_openvz = {
 		.min_ct_pid_max = MIN_CT_PID_MAX,
 		.flags = PIDSIM_D_HOST_SEES_ALL | PIDSIM_D_OWNER_BY_NUMBER |
 			 PIDSIM_D_SHARED_RANGE | PIDSIM_D_RENUMBERS,
+		.host_view = "the host sees every task by its internal pid, "
+			     "from the one range all containers share",
+		.renumbering = "a linear container's vpid is its internal "
+			       "pid | 1024",
 	},
 	.kernel_priv = sizeof(struct ovz_kernel),
 	.ct_priv = sizeof(struct ovz_ct),
