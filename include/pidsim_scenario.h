@@ -235,11 +235,29 @@ const char *pidsim_sc_kind_name(enum pidsim_sc_kind kind);
 #define PIDSIM_SC_MAX_TASKS_DEFAULT 4194304	/* tasks per kernel */
 #define PIDSIM_SC_STREAM_WORK 65536	/* task operations before rows stream */
 
+/* How the transcript is written (pidsim_sc_opts.output). */
+enum pidsim_sc_output {
+	PIDSIM_SC_TEXT,		/* a table for people, at most width columns */
+	PIDSIM_SC_TSV,		/* a header line, then one line per statement
+				 * and design, tab-separated */
+	PIDSIM_SC_JSON,		/* one JSON document: the designs, a record per
+				 * statement and design, the summary */
+};
+
 struct pidsim_sc_opts {
-	const char *design;	/* a design's name; NULL or "all": every one */
+	const char *design;	/* a design's name, or names separated by
+				 * commas ("pidns,vpid": the first is the
+				 * reference); NULL or "all": every one */
 	unsigned flags;		/* PIDSIM_SC_STATS */
 	unsigned max_tasks;	/* the task budget; 0: the default */
 	unsigned long timeout_ms; /* 0: none */
+	enum pidsim_sc_output output;	/* 0: PIDSIM_SC_TEXT */
+	unsigned width;		/* text: the widest line; a cell wraps, and
+				 * beside others a long one is cut short with
+				 * "+N more"; 0: no limit, every column as wide
+				 * as its widest cell */
+	const char *name;	/* the file's name, for the JSON document;
+				 * NULL: none */
 };
 
 /* What a run found. */
@@ -259,22 +277,26 @@ struct pidsim_sc_summary {
 };
 
 /*
- * Run sc on the design called design, or on every design when design is
- * NULL or "all", printing the transcript to out (nothing when out is NULL),
- * under the default task budget and no time limit (pidsim_sc_run_opts()).
- * Returns 0 with *sum filled (sum may be NULL), -ENOENT for an unknown
- * design, -ENOMEM, -EIO when out could not be written.  The scenario
- * passed when sum->violations, sum->failed and sum->over_budget are 0.
+ * Run sc on the design called design (or the designs a comma-separated
+ * list names, the first the reference), or on every design when design
+ * is NULL or "all", printing the text transcript to out (nothing when out
+ * is NULL), under the default task budget and no time limit
+ * (pidsim_sc_run_opts()).  Returns 0 with *sum filled (sum may be NULL),
+ * -ENOENT for an unknown design, -EINVAL for a list that names one twice
+ * or has an empty name, -ENOMEM, -EIO when out could not be written.  The
+ * scenario passed when sum->violations, sum->failed and sum->over_budget
+ * are 0.
  */
 int pidsim_sc_run(const struct pidsim_scenario *sc, const char *design,
 		  unsigned flags, FILE *out, struct pidsim_sc_summary *sum);
 
 /*
- * The same with the limits of opts (NULL: the defaults, no time limit).
- * The transcript goes out as the run goes: a run that stays small (under
- * PIDSIM_SC_STREAM_WORK task operations in all: tasks forked, listed,
- * checkpointed or restored, on every design) prints it as one aligned
- * table when it ends, byte for byte as pidsim_sc_run() always has; a larger one
+ * The same with the limits and the output of opts (NULL: the defaults,
+ * no time limit, text).  -EINVAL for an unknown output or a width below
+ * 20.  The transcript goes out as the run goes: a run that stays small
+ * (under PIDSIM_SC_STREAM_WORK task operations in all: tasks forked,
+ * listed, checkpointed or restored, on every design) prints it when it
+ * ends, a text transcript as one aligned table; a larger one
  * prints each row, and flushes out, as soon as its statement has run on
  * every design, so that a run killed or out of memory leaves every row
  * before the statement it died in.  Returns 0, -ENOENT, -ENOMEM, -EIO

@@ -54,7 +54,9 @@ static char *format(const struct pidsim_scenario *sc, size_t i)
 	return buf;
 }
 
-/* Run text on design (NULL: all), the transcript into *out (caller frees). */
+/* Run text on design (NULL: all), the transcript into *out (caller
+ * frees), with no limit on its width: a row is one line and its note
+ * follows it (test_scenario_run_fits_width checks the fitting). */
 static struct pidsim_sc_summary run_text(const char *text, const char *design,
 					 unsigned flags, char **out)
 {
@@ -502,7 +504,8 @@ static void test_scenario_run_failed_expect(void **state)
 	assert_int_equal(sum.expects, 2);
 	assert_int_equal(sum.failed, 1);
 	assert_non_null(strstr(out, "FAIL"));
-	assert_non_null(strstr(out, "! expect failed on vpid"));
+	/* what was expected, and what came back */
+	assert_non_null(strstr(out, "! vpid: expected 2, got 1(host)"));
 	free(out);
 }
 
@@ -864,8 +867,14 @@ static void test_scenario_run_classifies(void **state)
 	(void)state;
 	assert_int_equal(sum.violations, 0);
 	if (pidsim_design_find("vpid") && pidsim_design_find("pidspace")) {
+		char want[256];
+
+		/* the mechanism, as the design records it */
+		snprintf(want, sizeof want, "~ pidspace: host view: %s",
+			 pidsim_design_find("pidspace")->host_view);
 		assert_true(sum.allowed > 0);
-		assert_non_null(strstr(out, "~ pidspace: host view (without host-sees-all"));
+		assert_non_null(strstr(out, want));
+		assert_non_null(strstr(want, "the host sees only child inits (flat)"));
 		assert_non_null(strstr(out, "stored owner is a weak reference (rule 9)"));
 	}
 	free(out);
@@ -976,6 +985,233 @@ static void test_scenario_run_unknown_design(void **state)
 	pidsim_sc_free(sc);
 }
 
+/* ---- The transcript: widths, lists of designs, other outputs ------------------ */
+
+/* Every line of out is at most width bytes and ends in no blank. */
+static void assert_fits(const char *out, size_t width)
+{
+	for (const char *p = out; *p; ) {
+		size_t n = strcspn(p, "\n");
+
+		if (n > width || (n && p[n - 1] == ' '))
+			print_error("a line of %zu bytes (at most %zu, no trailing "
+				    "blank): '%.*s'\n", n, width, (int)n, p);
+		assert_true(n <= width);
+		assert_true(!n || p[n - 1] != ' ');
+		p += n + !!p[n];
+	}
+}
+
+/* out with every run of blanks and newlines made one blank: a wrapped
+ * cell reads whole again. */
+static char *squash(const char *out)
+{
+	char *s = malloc(strlen(out) + 1), *q = s;
+
+	assert_non_null(s);
+	for (const char *p = out; *p; p++)
+		if (!((*p == ' ' || *p == '\n') && q > s && q[-1] == ' '))
+			*q++ = *p == '\n' ? ' ' : *p;
+	*q = '\0';
+	return s;
+}
+
+/* Run text with opts into a string; the run must succeed. */
+static char *run_out(const char *text, const struct pidsim_sc_opts *opts,
+		     struct pidsim_sc_summary *sum)
+{
+	struct pidsim_scenario *sc = parse_ok(text);
+	FILE *f = tmpfile();
+	char *out;
+
+	assert_non_null(f);
+	assert_int_equal(pidsim_sc_run_opts(sc, opts, f, sum), 0);
+	out = read_back(f);
+	pidsim_sc_free(sc);
+	return out;
+}
+
+/* The text transcript fits the width it is given: no line longer, none
+ * ending in a blank; a long cell wraps (read whole again once unwrapped)
+ * with one design, and beside others a very long ps list is cut short
+ * with "+N more"; a long note goes under its row. */
+static void test_scenario_run_fits_width(void **state)
+{
+	char text[8192], want[64];
+	size_t n = 0;
+	struct pidsim_sc_summary sum;
+
+	(void)state;
+	n += (size_t)snprintf(text + n, sizeof text - n,
+			      "fork host newpid -> c1\nfork c1 -> a\nexit a\n");
+	for (int i = 0; i < 200; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "fork c1 -> t%d\n", i);
+	n += (size_t)snprintf(text + n, sizeof text - n, "ps c1\nps host\n");
+	for (size_t w = 60; w <= 200; w += 35) {
+		struct pidsim_sc_opts all = { .width = (unsigned)w };
+		struct pidsim_sc_opts one = { .design = "pidns", .width = (unsigned)w };
+		char *out = run_out(text, &all, &sum), *flat;
+
+		assert_int_equal(sum.violations, 0);
+		/* beside others, the 203 pids of ps c1 are cut short */
+		if (w >= 160) {
+			assert_fits(out, w);
+			assert_non_null(strstr(out, " more]"));
+		}
+		free(out);
+		out = run_out(text, &one, &sum);
+		assert_fits(out, w);
+		flat = squash(out);
+		/* alone, every pid is there, the zombie marked */
+		assert_non_null(strstr(flat, "[1(c1) 2(a)Z 3(t0)"));
+		snprintf(want, sizeof want, " %d(t199)]", 202);
+		assert_non_null(strstr(flat, want));
+		assert_null(strstr(out, " more]"));
+		free(flat);
+		free(out);
+	}
+}
+
+/* A note that does not fit after its row goes on lines of its own under
+ * it, starting with its mark; one that fits stays on the row. */
+static void test_scenario_run_note_placement(void **state)
+{
+	struct pidsim_sc_opts wide = { .design = "vpid,pidspace", .width = 300 };
+	struct pidsim_sc_opts narrow = { .design = "vpid,pidspace", .width = 60 };
+	const char *text = "fork host newpid -> c1\nfork c1 -> a\nps host\n";
+	struct pidsim_sc_summary sum;
+	char *out;
+
+	(void)state;
+	if (!pidsim_design_find("vpid") || !pidsim_design_find("pidspace"))
+		skip();
+	out = run_out(text, &wide, &sum);
+	assert_non_null(strstr(out, "[1(host) 2(c1)]*  ~ pidspace: host view: "));
+	free(out);
+	out = run_out(text, &narrow, &sum);
+	assert_fits(out, 60);
+	assert_non_null(strstr(out, "\n      ~ pidspace: host view: "));
+	assert_null(strstr(out, "*  ~ "));
+	free(out);
+}
+
+/* --design a,b,c: those designs, in that order, the first the reference;
+ * an unknown name is -ENOENT, a name twice or an empty one -EINVAL. */
+static void test_scenario_run_design_list(void **state)
+{
+	const char *text = "fork host newpid -> c1\nfork c1 -> a\nps host\n";
+	struct pidsim_sc_opts opts = { .design = "pidspace,vpid" };
+	struct pidsim_scenario *sc = parse_ok(text);
+	struct pidsim_sc_summary sum;
+	char *out, *header;
+
+	(void)state;
+	if (!pidsim_design_find("vpid") || !pidsim_design_find("pidspace"))
+		skip();
+	out = run_out(text, &opts, &sum);
+	assert_int_equal(sum.designs, 2);
+	header = strstr(out, "line  statement");
+	assert_non_null(header);
+	assert_true(strstr(header, "pidspace") < strstr(header, "vpid"));
+	/* the reference is pidspace: it is vpid's host view that differs */
+	assert_non_null(strstr(out, "~ vpid: host view: "));
+	free(out);
+	opts.design = "pidspace,nosuch";
+	assert_int_equal(pidsim_sc_run_opts(sc, &opts, NULL, NULL), -ENOENT);
+	opts.design = "pidspace,pidspace";
+	assert_int_equal(pidsim_sc_run_opts(sc, &opts, NULL, NULL), -EINVAL);
+	opts.design = "pidspace,";
+	assert_int_equal(pidsim_sc_run_opts(sc, &opts, NULL, NULL), -EINVAL);
+	opts.design = ",vpid";
+	assert_int_equal(pidsim_sc_run_opts(sc, &opts, NULL, NULL), -EINVAL);
+	opts.design = "all";
+	opts.width = 19;
+	assert_int_equal(pidsim_sc_run_opts(sc, &opts, NULL, NULL), -EINVAL);
+	opts.width = 0;
+	opts.output = (enum pidsim_sc_output)7;
+	assert_int_equal(pidsim_sc_run_opts(sc, &opts, NULL, NULL), -EINVAL);
+	pidsim_sc_free(sc);
+}
+
+/* A renumbering design's numbers differ from the reference's by a
+ * renaming: said once, by its mechanism, and never a disagreement. */
+static void test_scenario_run_renumbering_said_once(void **state)
+{
+	const struct pidsim_design_info *ovz = NULL;
+	struct pidsim_sc_opts opts = { 0 };
+	struct pidsim_sc_summary sum;
+	char *out, *first, list[128];
+
+	(void)state;
+	for (size_t i = 0; i < pidsim_design_count(); i++)
+		if (pidsim_design_at(i)->renumbering && i > 0)
+			ovz = pidsim_design_at(i);
+	if (!ovz)
+		skip();
+	/* the reference and the renumbering design */
+	snprintf(list, sizeof list, "%s,%s", pidsim_design_at(0)->name, ovz->name);
+	opts.design = list;
+	out = run_out("fork host newpid -> c1\nfork c1 -> a\nfork c1 -> b\nps c1\n",
+		      &opts, &sum);
+	assert_int_equal(sum.disagreements, 0);
+	first = strstr(out, ovz->renumbering);
+	assert_non_null(first);
+	assert_null(strstr(first + 1, ovz->renumbering));	/* once */
+	assert_non_null(strstr(out, "   2  fork c1 -> a"));
+	assert_true(strstr(out, "   2  fork c1 -> a") < first);
+	assert_true(first < strstr(out, "   3  fork c1 -> b"));
+	free(out);
+}
+
+/* Each record of the TSV transcript: a statement on a design, with its
+ * cell, class, reason, result and counters. */
+static void test_scenario_run_tsv(void **state)
+{
+	struct pidsim_sc_opts opts = { .output = PIDSIM_SC_TSV };
+	struct pidsim_sc_summary sum;
+	char *out = run_out("fork host -> a\nkill host 99\nexpect ESRCH\nexpect 3\n",
+			    &opts, &sum);
+	size_t lines = 0, designs = pidsim_design_count();
+	char want[128];
+
+	(void)state;
+	for (const char *p = out; (p = strchr(p, '\n')); p++)
+		lines++;
+	assert_int_equal(lines, 1 + 4 * designs);	/* the header, then records */
+	assert_true(strncmp(out, "line\tdesign\tstatement\t", 22) == 0);
+	snprintf(want, sizeof want, "\n2\t%s\tkill host 99 TERM\thost\tESRCH\tsame\t\t"
+		 "ran\t-3\tESRCH\t", pidsim_design_at(0)->name);
+	assert_non_null(strstr(out, want));
+	snprintf(want, sizeof want, "\n4\t%s\texpect 3\t\tFAIL\tfail\texpected 3, got "
+		 "ESRCH\t", pidsim_design_at(0)->name);
+	assert_non_null(strstr(out, want));
+	assert_null(strstr(out, "== "));	/* no summary line in TSV */
+	free(out);
+}
+
+/* The JSON transcript: one document, a record per statement and design,
+ * the summary last (tests/scenarios.sh runs every example's through a
+ * JSON parser). */
+static void test_scenario_run_json(void **state)
+{
+	struct pidsim_sc_opts opts = { .output = PIDSIM_SC_JSON, .name = "t\"x" };
+	struct pidsim_sc_summary sum;
+	char *out = run_out("fork host -> a\nexpect 2(a)\n", &opts, &sum);
+	size_t records = 0;
+
+	(void)state;
+	for (const char *p = out; (p = strstr(p, "{\"line\": ")); p++)
+		records++;
+	assert_int_equal(records, 2 * pidsim_design_count());
+	assert_true(strncmp(out, "{\n  \"file\": \"t\\\"x\",\n", 17) == 0);
+	assert_non_null(strstr(out, "\"result\": {\"status\": \"ran\", \"ret\": 2, "
+			       "\"errno\": null, \"task\": \"a\", \"limit\": null}"));
+	assert_non_null(strstr(out, "\"class\": \"pass\""));
+	assert_non_null(strstr(out, "\"summary\": {\"statements\": 1,"));
+	assert_non_null(strstr(out, "\"result\": \"PASS\"}\n}\n"));
+	free(out);
+}
+
 /* fmt: each statement canonical, comments and blank lines kept, a
  * trailing comment in its column, LF endings, no trailing blanks; what it
  * writes it writes back unchanged; a file that does not parse is
@@ -1028,6 +1264,21 @@ static void test_scenario_fmt(void **state)
 	free(out);
 	assert_int_equal(pidsim_sc_fmt("x", 1, NULL, &len, NULL), -EINVAL);
 	assert_int_equal(pidsim_sc_fmt(NULL, 1, &out, &len, NULL), -EINVAL);
+}
+
+/* ps marks a zombie's pid with Z, whatever design; an expect list still
+ * names it by number and label. */
+static void test_scenario_run_ps_marks_zombies(void **state)
+{
+	char *out;
+	struct pidsim_sc_summary sum = run_text("fork host -> a\nfork host -> b\nexit a\n"
+						"ps host\nexpect [1(host) 2(a) 3(b)]\n",
+						"all", 0, &out);
+
+	(void)state;
+	assert_int_equal(sum.failed, 0);
+	assert_non_null(strstr(out, "[1(host) 2(a)Z 3(b)]"));
+	free(out);
 }
 
 /* ---- Robustness: prefixes and mutations of a valid file -------------------------- */
@@ -1103,7 +1354,14 @@ int main(void)
 		cmocka_unit_test(test_scenario_run_notes_follow),
 		cmocka_unit_test(test_scenario_run_stats),
 		cmocka_unit_test(test_scenario_run_unknown_design),
+		cmocka_unit_test(test_scenario_run_fits_width),
+		cmocka_unit_test(test_scenario_run_note_placement),
+		cmocka_unit_test(test_scenario_run_design_list),
+		cmocka_unit_test(test_scenario_run_renumbering_said_once),
+		cmocka_unit_test(test_scenario_run_tsv),
+		cmocka_unit_test(test_scenario_run_json),
 		cmocka_unit_test(test_scenario_fmt),
+		cmocka_unit_test(test_scenario_run_ps_marks_zombies),
 		cmocka_unit_test(test_scenario_fuzz_prefixes_and_mutations),
 	};
 

@@ -122,6 +122,16 @@ static void put_match(struct out *o, const struct pidsim_scenario *sc,
 	}
 }
 
+/* The alternatives of an expect: " 2(a) or limit". */
+static void put_alts(struct out *o, const struct pidsim_scenario *sc,
+		     const struct pidsim_sc_stmt *st)
+{
+	for (size_t i = 0; i < st->nr_alts; i++) {
+		put(o, i ? " or" : "");
+		put_match(o, sc, &sc->matches[st->alt + i]);
+	}
+}
+
 static void put_expect(struct out *o, const struct pidsim_scenario *sc,
 		       const struct pidsim_sc_stmt *st)
 {
@@ -133,10 +143,7 @@ static void put_expect(struct out *o, const struct pidsim_scenario *sc,
 		if ((sel->on | sel->off) & sc_flags[i])
 			put(o, " @%s%s", sel->off & sc_flags[i] ? "!" : "",
 			    pidsim_flag_name(sc_flags[i]));
-	for (size_t i = 0; i < st->nr_alts; i++) {
-		put(o, i ? " or" : "");
-		put_match(o, sc, &sc->matches[st->alt + i]);
-	}
+	put_alts(o, sc, st);
 }
 
 /* The arguments after the statement's word: one case per statement kind,
@@ -222,6 +229,20 @@ char *sc_format_alloc(const struct pidsim_scenario *sc, size_t i)
 	if (s)
 		pidsim_sc_format(sc, i, s, (size_t)n + 1);
 	return s;
+}
+
+char *sc_format_expected(const struct pidsim_scenario *sc, size_t i)
+{
+	struct out o = { NULL, 0, 0 };
+	char *s;
+
+	put_alts(&o, sc, &sc->stmts[i]);
+	s = malloc(o.len + 1);
+	if (!s)
+		return NULL;
+	o = (struct out){ s, o.len + 1, 0 };
+	put_alts(&o, sc, &sc->stmts[i]);
+	return o.len ? memmove(s, s + 1, o.len) : s;	/* the leading space */
 }
 
 int pidsim_sc_write(const struct pidsim_scenario *sc, FILE *f)

@@ -40,6 +40,21 @@ static void name_view(const struct run *r, const struct pidsim_sc_stmt *st,
 	snprintf(row->view, sizeof row->view, "%s", name);
 }
 
+/* What d's outcome was, for the machine-readable transcripts: 0 or
+ * -ENOMEM. */
+static int keep_result(const struct run *r, const struct design_run *d,
+		       struct sc_result *res)
+{
+	const struct outcome *outcome = &d->outcome;
+
+	res->how = outcome->how;
+	res->ret = outcome->ret;
+	res->task = outcome->label >= 0 ? label_name(r, outcome->label) : NULL;
+	if (outcome->limit[0] && !(res->limit = strdup(outcome->limit)))
+		return -ENOMEM;
+	return 0;
+}
+
 /* A statement other than expect, on every design: its row (cells, costs,
  * the comparison's note), unless the time limit stops it part way. */
 static int do_stmt(struct run *r, const struct pidsim_sc_stmt *st, struct sc_row *row)
@@ -59,7 +74,7 @@ static int do_stmt(struct run *r, const struct pidsim_sc_stmt *st, struct sc_row
 		if (r->timed_out)	/* churn stopped part way */
 			return -ETIMEDOUT;
 		row->cells[i] = run_outcome_text(r, d, st, false, true);
-		if (!row->cells[i])
+		if (!row->cells[i] || keep_result(r, d, &row->result[i]))
 			return -ENOMEM;
 		row->cost[i] = d->outcome.cost;
 		over |= d->outcome.over;
@@ -161,27 +176,62 @@ static int run_all(struct run *r)
 	return err;
 }
 
-/* The designs to run: one by name, or all. */
+/* The designs a list names, "a,b,c", into infos (room for every design):
+ * how many, -ENOENT for a name that is no design, -EINVAL for one named
+ * twice or an empty name. */
+static int design_list(const char *list, const struct pidsim_design_info **infos)
+{
+	size_t n = 0;
+
+	for (const char *s = list; ; s++) {
+		const char *comma = strchr(s, ',');
+		size_t len = comma ? (size_t)(comma - s) : strlen(s);
+		const struct pidsim_design_info *info = NULL;
+
+		for (size_t i = 0; i < pidsim_design_count() && !info; i++)
+			if (strlen(pidsim_design_at(i)->name) == len &&
+			    memcmp(pidsim_design_at(i)->name, s, len) == 0)
+				info = pidsim_design_at(i);
+		if (!len)
+			return -EINVAL;
+		if (!info)
+			return -ENOENT;
+		for (size_t i = 0; i < n; i++)
+			if (infos[i] == info)
+				return -EINVAL;
+		infos[n++] = info;
+		if (!comma)
+			return (int)n;
+		s = comma;
+	}
+}
+
+/* The designs to run: those a list names, or all. */
 static int pick_designs(struct run *r, const char *design)
 {
 	size_t n = pidsim_design_count();
-	bool all = !design || strcmp(design, "all") == 0;
+	const struct pidsim_design_info **infos = calloc(n, sizeof *infos);
+	int nr = 0, err = 0;
 
-	if (!all && !pidsim_design_find(design))
-		return -ENOENT;
-	r->nr_designs = all ? n : 1;
-	r->designs = calloc(r->nr_designs, sizeof *r->designs);
-	if (!r->designs)
+	if (!infos)
 		return -ENOMEM;
-	for (size_t i = 0; i < r->nr_designs; i++) {
-		const struct pidsim_design_info *info =
-			all ? pidsim_design_at(i) : pidsim_design_find(design);
-		int err = run_design_init(&r->designs[i], info, r->sc->nr_labels);
-
-		if (err)
-			return err;
+	if (!design || strcmp(design, "all") == 0) {
+		for (size_t i = 0; i < n; i++)
+			infos[nr++] = pidsim_design_at(i);
+	} else {
+		nr = design_list(design, infos);
 	}
-	return 0;
+	if (nr > 0) {
+		r->nr_designs = (size_t)nr;
+		r->designs = calloc(r->nr_designs, sizeof *r->designs);
+		err = r->designs ? 0 : -ENOMEM;
+	} else {
+		err = nr;
+	}
+	for (size_t i = 0; !err && i < r->nr_designs; i++)
+		err = run_design_init(&r->designs[i], infos[i], r->sc->nr_labels);
+	free(infos);
+	return err;
 }
 
 /* The table's totals: each design's costs summed over the rows that ran,
@@ -203,9 +253,11 @@ static void totals(struct run *r)
 	}
 }
 
-/* Run r->sc on design ("all" or a name): the designs, the table, every
- * statement.  run_fini() undoes it, whatever it returned. */
-static int run_start(struct run *r, const char *design)
+/* Run r->sc on design ("all", a name or a list), printed as opts asks:
+ * the designs, the table, every statement.  run_fini() undoes it,
+ * whatever it returned. */
+static int run_start(struct run *r, const char *design,
+		     const struct pidsim_sc_opts *opts)
 {
 	int err = pick_designs(r, design);
 
@@ -214,6 +266,9 @@ static int run_start(struct run *r, const char *design)
 		err = sc_table_init(&r->tab, r->sc->nr_stmts, r->nr_designs);
 	for (size_t i = 0; !err && i < r->nr_designs; i++)
 		r->tab.designs[i] = r->designs[i].info;
+	r->tab.output = opts ? opts->output : PIDSIM_SC_TEXT;
+	r->tab.width = opts && opts->width ? opts->width : SIZE_MAX / 4;	/* 0: none */
+	r->tab.name = opts ? opts->name : NULL;
 	r->tab_ok = !err;
 	if (!err)
 		err = run_all(r);
@@ -252,12 +307,13 @@ int pidsim_sc_run_opts(const struct pidsim_scenario *sc,
 
 	if (!opts)
 		opts = &defaults;
-	if (!sc || opts->max_tasks > INT_MAX)
+	if (!sc || opts->max_tasks > INT_MAX || opts->output > PIDSIM_SC_JSON ||
+	    (opts->width && opts->width < 20))
 		return -EINVAL;
 	r.max_tasks = opts->max_tasks ? opts->max_tasks : PIDSIM_SC_MAX_TASKS_DEFAULT;
 	if (opts->timeout_ms)
 		set_deadline(&r, opts->timeout_ms);
-	err = run_start(&r, opts->design);
+	err = run_start(&r, opts->design, opts);
 	if (out && r.tab_ok) {	/* the rows that ran, whatever came after */
 		perr = sc_table_print_rows(&r.tab, out, r.tab.nr_done);
 		if (!err || err == -ETIMEDOUT) {
@@ -296,7 +352,7 @@ int pidsim_sc_run_image(const struct pidsim_scenario *sc, const char *design,
 	if (label < 0 || sc->labels[label].kind != PIDSIM_SC_CKPT ||
 	    strcmp(design, "all") == 0)
 		return -ENOENT;
-	err = run_start(&r, design);
+	err = strchr(design, ',') ? -ENOENT : run_start(&r, design, NULL);
 	ckpt = err ? NULL : &r.designs[0].labels[label].ckpt;
 	if (ckpt && !ckpt->bytes)
 		err = -ESRCH;

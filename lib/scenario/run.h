@@ -59,6 +59,7 @@ struct outcome {
 	char limit[64];		/* a limit the design records; "" */
 	bool over;		/* the task budget refused the statement */
 	int *pids, *plabels;	/* ps: the pids and the labels they name */
+	bool *pzombie;		/* ps: whether each pid is a zombie's */
 	bool *used;		/* ps: scratch for matching an expected list */
 	size_t n, cap;
 	int *died, *gone;	/* labels that became zombies / were released:
@@ -124,6 +125,8 @@ struct design_run {
 				 * task budget's */
 	unsigned diverged_at;	/* the line its state left the reference
 				 * design's; 0 */
+	bool said_renumbering;	/* a note said its numbers differ by a
+				 * renaming (once per run) */
 	struct outcome outcome;
 	uint64_t peak;
 };
@@ -175,9 +178,10 @@ void run_design_fini(struct design_run *d);
  * kernel: two kernels may hand out the same value.) */
 int run_label_of(const struct design_run *d, int kernel, pidsim_tid t);
 /* The label that cur sees as nr names (in ct's view when ct is a task),
- * or -1; not counted as cost. */
+ * or -1; not counted as cost.  *zombie (when not NULL): whether that task
+ * is a zombie. */
 int run_label_of_nr(struct design_run *d, int kernel, pidsim_tid cur,
-		    pidsim_tid ct, int nr);
+		    pidsim_tid ct, int nr, bool *zombie);
 /* A new task under its label: it is looked up by handle from now on.
  * 0 or -ENOMEM. */
 int run_bind_task(struct run *r, struct design_run *d, int label, pidsim_tid t);
@@ -258,5 +262,9 @@ int run_view_of(const struct design_run *d, const struct pidsim_sc_stmt *st);
  * explain each difference in row, and note where each design's state
  * left the reference's.  0 or -ENOMEM. */
 int run_compare(struct run *r, const struct pidsim_sc_stmt *st, struct sc_row *row);
+/* The row's note from its whys, designs from..: each reason once, after
+ * the designs it applies to ("pidspace, pidns: ..."), in the designs'
+ * order; NULL when there is none.  0 or -ENOMEM. */
+int run_note(const struct run *r, struct sc_row *row, size_t from);
 
 #endif

@@ -50,6 +50,20 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* A ps entry by the key a named list is compared in: its label, or
+ * (unlabelled) its number, after every label. */
+struct keyed {
+	int key;
+	size_t i;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+
+	return (x->key > y->key) - (x->key < y->key);
+}
+
 /* Labels, sorted; a cell shows the first few, a key all of them. */
 static void put_labels(struct sc_buf *b, const struct run *r, int *l, size_t n,
 		       bool brief)
@@ -79,12 +93,12 @@ static void put_effects(struct sc_buf *b, const struct run *r, struct outcome *o
 	sc_buf_printf(b, "}");
 }
 
-/* A ps list; sorted by label when named (the order of numbers is what a
- * renumbering design changes). */
+/* A ps list, a zombie's pid marked Z ("3(b)Z"); sorted by label when
+ * named (the order of numbers is what a renumbering design changes). */
 static void put_list(struct sc_buf *b, const struct run *r,
 		     const struct outcome *outcome, bool named)
 {
-	int *order = NULL;
+	struct keyed *order = NULL;
 
 	if (named && outcome->n) {
 		order = malloc(outcome->n * sizeof *order);
@@ -93,17 +107,19 @@ static void put_list(struct sc_buf *b, const struct run *r,
 			return;
 		}
 		for (size_t i = 0; i < outcome->n; i++)
-			order[i] = outcome->plabels[i] >= 0 ? outcome->plabels[i]
-							    : -1 - outcome->pids[i];
-		qsort(order, outcome->n, sizeof *order, cmp_int);
+			order[i] = (struct keyed){
+				outcome->plabels[i] >= 0 ? outcome->plabels[i]
+							 : -1 - outcome->pids[i], i };
+		qsort(order, outcome->n, sizeof *order, cmp_keyed);
 	}
 	sc_buf_printf(b, "[");
 	for (size_t i = 0; i < outcome->n; i++) {
+		size_t j = order ? order[i].i : i;
+
 		sc_buf_printf(b, i ? " " : "");
-		if (order)
-			put_named(b, r, -1 - order[i], order[i], true);
-		else
-			put_pid(b, r, outcome->pids[i], outcome->plabels[i]);
+		put_named(b, r, outcome->pids[j], outcome->plabels[j], named);
+		if (outcome->pzombie[j])
+			sc_buf_printf(b, "Z");
 	}
 	sc_buf_printf(b, "]");
 	free(order);

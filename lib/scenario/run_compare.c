@@ -61,49 +61,6 @@ static bool has_children(const struct run *r, const struct design_run *d, int ct
 	return false;
 }
 
-/* A list of flags as words: "host-sees-all, shared-range". */
-static void put_flag_list(struct sc_buf *b, unsigned flags)
-{
-	bool first = true;
-
-	for (size_t i = 0; sc_flags[i]; i++) {
-		if (!(flags & sc_flags[i]))
-			continue;
-		sc_buf_printf(b, "%s%s", first ? "" : ", ", pidsim_flag_name(sc_flags[i]));
-		first = false;
-	}
-}
-
-/* How d's flags among mask stand against the reference ref's, in
- * parentheses: "(with hierarchical; without shared-range, unlike vpid)";
- * a flag both have is said to be shared ("renumbers, like vpid"). */
-static void put_flags(struct sc_buf *b, const struct design_run *ref,
-		      const struct design_run *d, unsigned mask)
-{
-	unsigned ref_flags = ref->info->flags, d_flags = d->info->flags;
-	unsigned with = d_flags & ~ref_flags & mask;
-	unsigned without = ref_flags & ~d_flags & mask;
-	unsigned both = ref_flags & d_flags & mask;
-
-	sc_buf_printf(b, " (");
-	if (with) {
-		sc_buf_printf(b, "with ");
-		put_flag_list(b, with);
-	}
-	if (without) {
-		sc_buf_printf(b, "%swithout ", with ? "; " : "");
-		put_flag_list(b, without);
-	}
-	if (with || without)
-		sc_buf_printf(b, ", unlike %s", ref->info->name);
-	if (both) {
-		sc_buf_printf(b, "%s", with || without ? "; " : "");
-		put_flag_list(b, both);
-		sc_buf_printf(b, ", like %s", ref->info->name);
-	}
-	sc_buf_printf(b, ")");
-}
-
 #define HOST_FLAGS (PIDSIM_D_HOST_SEES_ALL | PIDSIM_D_SHARED_RANGE | \
 		    PIDSIM_D_RENUMBERS | PIDSIM_D_HIERARCHICAL)
 
@@ -251,8 +208,7 @@ static bool explain_by_flags(struct sc_buf *b, const struct run *r,
 			    HOST_FLAGS;
 
 	if (is_host(r, view) && why_host) {
-		sc_buf_printf(b, "host view");
-		put_flags(b, ref, d, why_host);
+		sc_buf_printf(b, "host view: %s", d->info->host_view);
 		return true;
 	}
 	if ((either & PIDSIM_D_HIERARCHICAL) && view >= 0 && has_children(r, ref, view)) {
@@ -271,8 +227,7 @@ static bool explain_by_flags(struct sc_buf *b, const struct run *r,
 	if ((st->kind == PIDSIM_SC_RESTORE || st->kind == PIDSIM_SC_MIGRATE) &&
 	    ((unsigned)st->arg & PIDSIM_SC_INTO) && why_host) {
 		sc_buf_printf(b, "restored into a view with the numbers its source "
-			      "view gave");
-		put_flags(b, ref, d, why_host);
+			      "view gave: %s", d->info->host_view);
 		return true;
 	}
 	if ((either & PIDSIM_D_RENUMBERS) && st->pid.label < 0 && st->pid.nr > 0) {
@@ -330,31 +285,63 @@ static bool explain(struct sc_buf *b, const struct run *r, const struct design_r
 	return false;
 }
 
-/* The note, into *note (NULL: no difference): each reason once, after the
- * designs it applies to ("pidspace, pidns: ..."), in the designs' order. */
-static int group_reasons(const struct run *r, char **why, char **note)
+int run_note(const struct run *r, struct sc_row *row, size_t from)
 {
 	struct sc_buf b = { 0 };
+	bool *said = calloc(r->nr_designs, sizeof *said);
 
-	for (size_t i = 1; i < r->nr_designs; i++) {
-		if (!why[i])
+	if (!said)
+		return -ENOMEM;
+	for (size_t i = from; i < r->nr_designs; i++) {
+		if (!row->why[i] || said[i])
 			continue;
 		sc_buf_printf(&b, "%s%s", b.len ? "; " : "", r->designs[i].info->name);
 		for (size_t j = i + 1; j < r->nr_designs; j++) {
-			if (!why[j] || strcmp(why[i], why[j]))
+			if (!row->why[j] || said[j] || strcmp(row->why[i], row->why[j]))
 				continue;
 			sc_buf_printf(&b, ", %s", r->designs[j].info->name);
-			free(why[j]);
-			why[j] = NULL;
+			said[j] = true;
 		}
-		sc_buf_printf(&b, ": %s", why[i]);
+		sc_buf_printf(&b, ": %s", row->why[i]);
 	}
+	free(said);
 	if (b.oom) {
 		sc_buf_free(&b);
 		return -ENOMEM;
 	}
-	*note = b.len ? sc_buf_take(&b) : NULL;
+	row->note = b.len ? sc_buf_take(&b) : NULL;
 	return 0;
+}
+
+/* Results the same up to renaming: whether the numbers differ all the
+ * same, and if so the reason that says so, the first time for d: a
+ * renumbering design's numbers say so once. */
+static int renumbered(const struct run *r, struct design_run *ref,
+		      struct design_run *d, const struct pidsim_sc_stmt *st,
+		      struct sc_row *row, size_t i)
+{
+	const struct design_run *by = d->info->renumbering ? d : ref;
+	char *ref_key, *d_key;
+	struct sc_buf b = { 0 };
+	int differ;
+
+	if (d->said_renumbering || !by->info->renumbering)
+		return 0;
+	ref_key = run_outcome_text(r, ref, st, false, false);
+	d_key = run_outcome_text(r, d, st, false, false);
+	differ = !ref_key || !d_key ? -ENOMEM : strcmp(ref_key, d_key) != 0;
+	free(ref_key);
+	free(d_key);
+	if (differ <= 0)
+		return differ;
+	d->said_renumbering = true;
+	row->verdict[i] = SC_RENUMBERED;
+	if (by != d)
+		sc_buf_printf(&b, "%s ", by->info->name);
+	sc_buf_printf(&b, "renumbers: %s; the same tasks by other numbers (said "
+		      "once)", by->info->renumbering);
+	row->why[i] = sc_buf_take(&b);
+	return row->why[i] ? 0 : -ENOMEM;
 }
 
 /* Compare every design with the reference; mark and classify each
@@ -362,8 +349,7 @@ static int group_reasons(const struct run *r, char **why, char **note)
 static int compare(struct run *r, const struct pidsim_sc_stmt *st, struct sc_row *row)
 {
 	struct design_run *ref = &r->designs[0];
-	char **why = calloc(r->nr_designs, sizeof *why);
-	int err = why ? 0 : -ENOMEM;
+	int err = 0;
 
 	for (size_t i = 1; !err && i < r->nr_designs; i++) {
 		struct design_run *d = &r->designs[i];
@@ -380,24 +366,22 @@ static int compare(struct run *r, const struct pidsim_sc_stmt *st, struct sc_row
 			err = -ENOMEM;
 			break;
 		}
-		if (same)
+		if (same) {
+			err = named ? renumbered(r, ref, d, st, row, i) : 0;
 			continue;
+		}
 		row->differs[i] = true;
 		r->sum.disagreements++;
 		allowed = explain(&b, r, ref, d, st);
 		r->sum.allowed += allowed;
 		r->sum.violations += !allowed;
 		row->violation |= !allowed;
-		why[i] = sc_buf_take(&b);
-		if (!why[i])
+		row->verdict[i] = allowed ? SC_ALLOWED : SC_VIOLATION;
+		row->why[i] = sc_buf_take(&b);
+		if (!row->why[i])
 			err = -ENOMEM;
 	}
-	if (!err)
-		err = group_reasons(r, why, &row->note);
-	for (size_t i = 0; why && i < r->nr_designs; i++)
-		free(why[i]);
-	free(why);
-	return err;
+	return err ? err : run_note(r, row, 1);
 }
 
 /* Whether label l stands for the same kernel state on ref and d: an object

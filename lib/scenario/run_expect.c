@@ -2,7 +2,8 @@
  * run_expect.c - expects: `expect {@SELECTOR} MATCHERS {or MATCHERS}` checks
  * the outcome of the statement before it on every design the selectors
  * choose; one alternative whose every check holds passes.  A statement
- * that did not run is skipped, not failed.
+ * that did not run is skipped, not failed.  A failure says what was
+ * expected and what came back, per design.
  */
 #include <errno.h>
 #include <string.h>
@@ -104,46 +105,56 @@ static bool match(const struct run *r, const struct design_run *d,
 	return !(w & PIDSIM_SC_M_LIST) || list_matches(r, d, m);
 }
 
-/* An expect on one design: its cell, and whether it failed. */
-static const char *check_expect(struct run *r, const struct design_run *d,
-				const struct pidsim_sc_stmt *st, bool *failed)
+/* An expect on one design: how it went. */
+static enum sc_verdict check_expect(struct run *r, const struct design_run *d,
+				    const struct pidsim_sc_stmt *st)
 {
-	*failed = false;
 	if (!selected(&st->sel, d->info))
-		return "";
+		return SC_UNSELECTED;
 	if (d->outcome.how == OUTCOME_NOT_RUN)
-		return "skip";
+		return SC_SKIP;
 	r->sum.expects++;
 	for (size_t i = 0; i < st->nr_alts; i++)
 		if (match(r, d, &r->sc->matches[st->alt + i]))
-			return "pass";
-	*failed = true;
+			return SC_PASS;
 	r->sum.failed++;
-	return "FAIL";
+	return SC_FAIL;
 }
 
+static const char *const expect_cell[] = {
+	[SC_PASS] = "pass", [SC_FAIL] = "FAIL", [SC_SKIP] = "skip",
+	[SC_UNSELECTED] = "",
+};
+
 /* The expect on every design: a cell each ("pass", "FAIL", "skip", or
- * empty where the selectors leave the design out), and a note naming the
- * designs it failed on. */
+ * empty where the selectors leave the design out), and for each design it
+ * failed on, what it expected and what came back (the checked row's
+ * cell): the row's note. */
 int run_expect(struct run *r, const struct pidsim_sc_stmt *st, struct sc_row *row)
 {
-	struct sc_buf note = { 0 };
+	const struct sc_row *checked = &r->tab.rows[st->target];
 
+	row->is_expect = true;
+	row->target = st->target;
+	row->expected = sc_format_expected(r->sc, (size_t)(st - r->sc->stmts));
+	if (!row->expected)
+		return -ENOMEM;
 	for (size_t i = 0; i < r->nr_designs; i++) {
-		struct sc_buf cell = { 0 };
-		bool failed;
+		struct sc_buf why = { 0 }, cell = { 0 };
 
-		sc_buf_printf(&cell, "%s", check_expect(r, &r->designs[i], st, &failed));
+		row->verdict[i] = check_expect(r, &r->designs[i], st);
+		sc_buf_printf(&cell, "%s", expect_cell[row->verdict[i]]);
 		row->cells[i] = sc_buf_take(&cell);
 		if (!row->cells[i])
 			return -ENOMEM;
-		if (failed)
-			sc_buf_printf(&note, "%sexpect failed on %s", note.len ? "; " : "",
-				      r->designs[i].info->name);
-		row->violation |= failed;
+		if (row->verdict[i] != SC_FAIL)
+			continue;
+		row->violation = true;
+		sc_buf_printf(&why, "expected %s, got %s", row->expected,
+			      checked->cells[i]);
+		row->why[i] = sc_buf_take(&why);
+		if (!row->why[i])
+			return -ENOMEM;
 	}
-	if (note.oom)
-		return -ENOMEM;
-	row->note = note.len ? sc_buf_take(&note) : NULL;
-	return 0;
+	return run_note(r, row, 0);
 }

@@ -60,6 +60,7 @@ void run_design_fini(struct design_run *d)
 	free(d->outcome.gone);
 	free(d->outcome.pids);
 	free(d->outcome.plabels);
+	free(d->outcome.pzombie);
 	free(d->outcome.used);
 }
 
@@ -82,18 +83,25 @@ int run_bind_task(struct run *r, struct design_run *d, int label, pidsim_tid t)
 	return sc_tidmap_put(&d->label_by_tid[r->sc->labels[label].kernel], t, label);
 }
 
-/* The label that cur sees as nr names, or -1; not counted as cost. */
+/* The label that cur sees as nr names, or -1, and whether its task is a
+ * zombie; not counted as cost. */
 int run_label_of_nr(struct design_run *d, int kernel, pidsim_tid cur,
-		    pidsim_tid ct, int nr)
+		    pidsim_tid ct, int nr, bool *zombie)
 {
 	pidsim_kernel *k = d->kernel[kernel];
 	pidsim_tid t;
 	int err;
 
+	if (zombie)
+		*zombie = false;
 	if (nr <= 0)
 		return -1;
 	err = ct ? pidsim_find_in(k, cur, ct, nr, &t) : pidsim_find(k, cur, nr, &t);
-	return err ? -1 : run_label_of(d, kernel, t);
+	if (err)
+		return -1;
+	if (zombie)
+		*zombie = pidsim_task_state(k, t) == PIDSIM_ZOMBIE;
+	return run_label_of(d, kernel, t);
 }
 
 /* ---- Costs ---------------------------------------------------------------- */

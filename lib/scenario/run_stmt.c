@@ -211,12 +211,12 @@ static void run_churn(struct run *r, struct design_run *d, pidsim_kernel *k,
 		run_note_limit_hit(d, k);
 }
 
-/* Room for cap pids in a ps list, their labels and the expects' scratch:
- * 0, or -ENOMEM (what grew keeps its room). */
+/* Room for cap pids in a ps list, their labels, which are zombies', and
+ * the expects' scratch: 0, or -ENOMEM (what grew keeps its room). */
 static int ps_room(struct outcome *outcome, size_t cap)
 {
 	int *p = realloc(outcome->pids, cap * sizeof *p), *l = NULL;
-	bool *u = NULL;
+	bool *u = NULL, *z = NULL;
 
 	if (p)
 		outcome->pids = p;
@@ -224,7 +224,9 @@ static int ps_room(struct outcome *outcome, size_t cap)
 		outcome->plabels = l;
 	if (l && (u = realloc(outcome->used, cap * sizeof *u)))
 		outcome->used = u;
-	if (!u)
+	if (u && (z = realloc(outcome->pzombie, cap * sizeof *z)))
+		outcome->pzombie = z;
+	if (!z)
 		return -ENOMEM;
 	outcome->cap = cap;
 	return 0;
@@ -377,7 +379,8 @@ static void name_results(struct design_run *d, const struct pidsim_sc_stmt *st)
 	pidsim_tid ps_ct = st->ct >= 0 ? d->labels[st->ct].tid : PIDSIM_NO_TASK;
 
 	if (st->kind == PIDSIM_SC_GETPID || st->kind == PIDSIM_SC_GETPPID)
-		outcome->label = run_label_of_nr(d, st->kernel, cur, 0, outcome->ret);
+		outcome->label = run_label_of_nr(d, st->kernel, cur, 0, outcome->ret,
+						 NULL);
 	if (st->kind == PIDSIM_SC_WAIT && outcome->ret > 0 && outcome->nr_gone) {
 		/* the one task a wait releases */
 		outcome->label = outcome->gone[0];
@@ -392,7 +395,8 @@ static void name_results(struct design_run *d, const struct pidsim_sc_stmt *st)
 	}
 	for (size_t i = 0; i < outcome->n; i++)
 		outcome->plabels[i] = run_label_of_nr(d, st->kernel, cur, ps_ct,
-						      outcome->pids[i]);
+						      outcome->pids[i],
+						      &outcome->pzombie[i]);
 }
 
 /* A process statement once it can run: its pid as a number, the call in
@@ -425,7 +429,8 @@ static void outcome_reset(struct outcome *outcome)
 	*outcome = (struct outcome){
 		.label = -1, .missing = -1,
 		.pids = outcome->pids, .plabels = outcome->plabels,
-		.used = outcome->used, .cap = outcome->cap,
+		.pzombie = outcome->pzombie, .used = outcome->used,
+		.cap = outcome->cap,
 		.died = outcome->died, .gone = outcome->gone,
 	};
 }

@@ -95,12 +95,37 @@ void sc_buf_free(struct sc_buf *b);
 
 /* Statement i in canonical form, as a new string (NULL when out of memory). */
 char *sc_format_alloc(const struct pidsim_scenario *sc, size_t i);
+/* What expect statement i checks, its alternatives without the word
+ * expect and the selectors ("2(a) or limit"), as a new string. */
+char *sc_format_expected(const struct pidsim_scenario *sc, size_t i);
 
 /* ---- The transcript ------------------------------------------------------- */
 
 /* What one statement cost one design: pidsim_stats deltas, bytes after. */
 struct sc_cost {
 	uint64_t lookups, conversions, probes, bytes;
+};
+
+/* How a design's cell of a row stands against the reference's, or how
+ * an expect went on it (the machine-readable transcripts' "class"). */
+enum sc_verdict {
+	SC_SAME,	/* as the reference's (or the reference's own) */
+	SC_RENUMBERED,	/* the same tasks by other numbers, said once */
+	SC_ALLOWED,	/* unlike the reference's; the contract explains it */
+	SC_VIOLATION,	/* unlike the reference's; nothing explains it */
+	SC_PASS,	/* an expect held */
+	SC_FAIL,	/* an expect failed */
+	SC_SKIP,	/* an expect on a statement that did not run */
+	SC_UNSELECTED,	/* an expect whose selectors leave the design out */
+};
+
+/* What a statement (not an expect) returned on one design. */
+struct sc_result {
+	int how;		/* 0: ran; 1: not run (an earlier line left
+				 * nothing to run on); 2: a label had no pid */
+	int ret;		/* the call's return value, when it ran */
+	const char *task;	/* the label of the task it names; NULL */
+	char *limit;		/* the limit it hit ("max_level 1"); NULL */
 };
 
 /* One line of the transcript: a statement and what each design gave. */
@@ -110,9 +135,16 @@ struct sc_row {
 	char view[PIDSIM_SC_MAX_LABEL + 1];	/* whose view: a container's init */
 	char **cells;		/* per design: what came back */
 	bool *differs;		/* per design: unlike the reference (design 0) */
+	enum sc_verdict *verdict;	/* per design */
+	char **why;		/* per design: why it differs, or what an
+				 * expect wanted and got; NULL */
+	struct sc_result *result;	/* per design (not for an expect) */
 	struct sc_cost *cost;	/* per design */
 	bool has_cost;		/* an expect costs nothing and shows no cost */
-	char *note;		/* classification, causes, failures; or NULL */
+	bool is_expect;
+	size_t target;		/* an expect: the row it checks */
+	char *expected;		/* an expect: its alternatives ("2(a) or limit") */
+	char *note;		/* the whys, each once after its designs; or NULL */
 	bool violation;		/* a contract violation or a failed expect */
 };
 
@@ -124,24 +156,43 @@ struct sc_table {
 	size_t nr_done;		/* rows whose statement ran on every design */
 	struct sc_cost *total;	/* per design: sums, and bytes at the end */
 	uint64_t *peak;		/* per design: most bytes, any kernel */
+	enum pidsim_sc_output output;
+	size_t width;		/* text: the widest line */
+	const char *name;	/* the file's name (JSON); NULL */
 	/* Printing.  Rows go out in groups: every row at the end of a small
 	 * run, one row at a time once a run streams.  A group is aligned
-	 * with the widths in force, which only grow (the statement column's
-	 * is the widest statement of the file from the start); the header
-	 * is printed first, and again when a group widens a column. */
+	 * with the widths in force, fitted into width: a column as wide as
+	 * its widest cell, the designs' columns narrowed in turn, widest
+	 * first, until the table fits, a longer cell wrapping onto more
+	 * lines.  The natural widths only grow (the statement column's is the
+	 * widest statement of the file from the start); the header is
+	 * printed first, and again when the fitted widths change. */
 	size_t printed;		/* rows printed */
-	size_t asked_w, view_w;	/* 0 before the first header */
-	size_t *w;		/* per design */
+	bool started;		/* TSV, JSON: the header is out */
+	size_t records;		/* JSON: records printed */
+	size_t asked_nat, view_nat;	/* 0 before the first header */
+	size_t asked_min;	/* the widest statement but the expects */
+	size_t *nat;		/* per design */
+	size_t asked_w, view_w;	/* fitted */
+	bool tight;		/* fitted to the narrower floors */
+	size_t *w;		/* per design, fitted */
 };
 
 int sc_table_init(struct sc_table *t, size_t nr_rows, size_t nr_designs);
 void sc_table_free(struct sc_table *t);
 /* Print rows printed..upto (the header first, if due) and flush: 0, or
- * -EIO when out has failed. */
+ * -EIO when out has failed, -ENOMEM. */
 int sc_table_print_rows(struct sc_table *t, FILE *out, size_t upto);
-/* After the rows: (PIDSIM_SC_STATS) the costs of the rows done, then the
- * summary line. */
+/* After the rows: (PIDSIM_SC_STATS, text) the costs of the rows done, then
+ * the summary. */
 void sc_table_print_end(const struct sc_table *t, FILE *out, unsigned flags,
 			const struct pidsim_sc_summary *sum);
+/* "PASS", "FAIL" or "INCOMPLETE": the summary's last word. */
+const char *sc_summary_word(const struct pidsim_sc_summary *sum);
+
+/* report_data.c: the same for PIDSIM_SC_TSV and PIDSIM_SC_JSON. */
+int sc_data_print_rows(struct sc_table *t, FILE *out, size_t upto);
+void sc_data_print_end(const struct sc_table *t, FILE *out,
+		       const struct pidsim_sc_summary *sum);
 
 #endif
