@@ -51,6 +51,11 @@
 extern "C" {
 #endif
 
+/* The version of this header; pidsim_version() is the library's (the
+ * shared library's soname carries the major number). */
+#define PIDSIM_VERSION "0.1.0"
+const char *pidsim_version(void);
+
 /* A weak task reference; 0 (PIDSIM_NO_TASK) names no task. */
 typedef uint64_t pidsim_tid;
 #define PIDSIM_NO_TASK ((pidsim_tid)0)

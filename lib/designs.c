@@ -1,4 +1,5 @@
-/* designs.c - the list of designs (designs.def) and lookups in it. */
+/* designs.c - the list of designs (designs.def) and lookups in it; the
+ * library's version. */
 #include <string.h>
 
 #include "internal.h"
@@ -14,6 +15,11 @@ const struct ps_design *const ps_designs[] = {
 };
 
 const size_t ps_nr_designs = sizeof ps_designs / sizeof ps_designs[0];
+
+const char *pidsim_version(void)
+{
+	return PIDSIM_VERSION;
+}
 
 size_t pidsim_design_count(void)
 {

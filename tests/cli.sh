@@ -1,9 +1,13 @@
 #!/bin/bash
-# tests/cli.sh PIDSIM - the command line itself: output that cannot be
-# written is an error (exit 2), every numeric option is parsed strictly
-# (the whole string, range-checked; exit 2 naming the option), and the
-# limits of a run (--max-tasks: exit 3, --timeout: exit 4) say what
-# stopped it, with the transcript complete up to there.
+# tests/cli.sh PIDSIM - the command line itself: every bad argument is a
+# usage error (exit 2, nothing on stdout, a message naming what is wrong
+# and a short usage line on stderr), every command takes --help, and
+# there is --version; output that cannot be written is an error (exit 2),
+# every numeric option is parsed strictly (the whole string,
+# range-checked; exit 2 naming the option); fmt --check says which file
+# is not canonical (exit 1); --width, --design a,b and --format shape the
+# transcript; and the limits of a run (--max-tasks: exit 3, --timeout:
+# exit 4) say what stopped it, with the transcript complete up to there.
 set -u
 bin=${1:?usage: tests/cli.sh PIDSIM}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86:detect_leaks=1}
@@ -46,10 +50,133 @@ to_full() {
 	echo "ok   $* >/dev/full: exit $rc, '$words'"
 }
 
+# usage WORDS ARGS...: pidsim ARGS is a usage error: exit 2, stdout empty,
+# stderr the message (containing WORDS) and a usage line, three lines at
+# most.
+usage() {
+	local words=$1 rc
+	shift
+	"$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -ne 2 ] || [ -s "$tmp/out" ] || ! grep -qF -- "$words" "$tmp/err" ||
+	   ! grep -q "^usage: pidsim " "$tmp/err" || [ "$(wc -l <"$tmp/err")" -gt 3 ]; then
+		fail "pidsim $*: exit $rc, want 2, '$words' and a usage line: $(head -4 "$tmp/err")"
+		return
+	fi
+	echo "ok   pidsim $*: exit 2, '$words'"
+}
+
+# ---- Bad arguments: each named, exit 2, a short usage line -------------------
+ex=examples/01-pids-from-one.pidsim
+"$bin" checkpoint "$scenario" img "$tmp/c1.img" --design vpid 2>/dev/null ||
+	fail "checkpoint to a file"
+usage "usage: pidsim COMMAND"
+usage "unknown command 'nosuch'" nosuch
+usage "unknown option '--nosuch'" --nosuch
+usage "no such command 'nosuch'" help nosuch
+usage "unknown option '--desgin'" run --desgin all "$ex"
+usage "unknown option '-x'" run -x "$ex"
+usage "unknown option '--design-all'" run --design-all "$ex"
+usage "--design needs a name" run "$ex" --design
+usage "--design needs a name" run "$ex" --design=
+usage "unknown design 'nosuch'" run "$ex" --design nosuch
+usage "unknown design 'nosuch'" run "$ex" --design vpid,nosuch
+usage "unknown design 'all'" run "$ex" --design vpid,all
+usage "--design names 'vpid' twice" run "$ex" --design vpid,pidns,vpid
+usage "--design 'vpid,': an empty name" run "$ex" --design vpid,
+usage "--format 'xml': text, tsv or json" run "$ex" --format xml
+usage "--format needs a format" run "$ex" --format
+usage "--width '19': out of range (20..100000)" run "$ex" --width 19
+usage "--width '80x': not a number" run "$ex" --width=80x
+usage "--width needs a number" run "$ex" --width
+usage "--stats takes no value" run "$ex" --stats=yes
+usage "missing FILE" run
+usage "missing FILE" run --stats
+usage "unexpected argument 'extra'" run "$ex" extra
+usage "missing FILE" fmt
+usage "missing FILE" fmt --check
+usage "unknown option '--chek'" fmt --chek "$ex"
+usage "unexpected argument 'extra'" designs extra
+usage "unknown option '--all'" designs --all
+usage "missing show IMAGE" image
+usage "unknown subcommand 'shw'" image shw "$tmp/c1.img"
+usage "missing IMAGE" image show
+usage "unexpected argument 'extra'" image show "$tmp/c1.img" extra
+usage "missing FILE LABEL OUT" checkpoint
+usage "missing OUT" checkpoint "$scenario" img
+usage "--design: one design only" checkpoint --design vpid,pidns "$scenario" img "$tmp/x.img"
+usage "unknown design 'nosuch'" checkpoint --design nosuch "$scenario" img "$tmp/x.img"
+usage "--design needs a name" checkpoint "$scenario" img "$tmp/x.img" --design
+usage "missing IMAGE" restore
+usage "unknown design 'nosuch'" restore "$tmp/c1.img" --design nosuch
+usage "--into takes no value" restore "$tmp/c1.img" --into=yes
+usage "--pid-max needs a number" restore "$tmp/c1.img" --pid-max
+# "--" ends the options: what follows is an operand, even '--stats'.
+"$bin" run -- --stats >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "^pidsim: --stats: No such file" "$tmp/err" ||
+	fail "pidsim run -- --stats: want the file '--stats': $(head -2 "$tmp/err")"
+
+# ---- --help on every command, --version ---------------------------------------
+for cmd in run designs fmt image checkpoint restore; do
+	for how in "$cmd --help" "$cmd -h" "help $cmd"; do
+		"$bin" $how >"$tmp/out" 2>"$tmp/err"
+		rc=$?
+		if [ $rc -ne 0 ] || [ -s "$tmp/err" ] || ! head -1 "$tmp/out" | grep -q "^usage: pidsim $cmd"; then
+			fail "pidsim $how: exit $rc, want 0 and 'usage: pidsim $cmd' on stdout"
+		fi
+	done
+	# --help anywhere among the arguments, before any check of them
+	"$bin" $cmd --nosuch-yet --help >/dev/null 2>&1 && fail "pidsim $cmd --nosuch-yet --help: want 2"
+	"$bin" $cmd --help --nosuch-yet >/dev/null 2>&1 || fail "pidsim $cmd --help --nosuch-yet: want 0"
+done
+echo "ok   --help, -h and help COMMAND on every command: usage on stdout, exit 0"
+version=$(sed -n 's/^#define PIDSIM_VERSION "\(.*\)"$/\1/p' include/pidsim.h)
+[ "$("$bin" --version)" = "pidsim $version" ] && echo "ok   pidsim --version: $version" ||
+	fail "pidsim --version: '$("$bin" --version)', want 'pidsim $version'"
+"$bin" --help | grep -q "^usage: pidsim COMMAND" && "$bin" help | grep -q "^commands:" ||
+	fail "pidsim --help, pidsim help"
+
+# ---- fmt --check ---------------------------------------------------------------
+printf 'kernel pid_max 10\nfork  host -> a   # a comment\n' >"$tmp/loose.pidsim"
+"$bin" fmt --check "$tmp/loose.pidsim" "$ex" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 1 ] && [ ! -s "$tmp/out" ] &&
+   grep -q "loose.pidsim:1: not in canonical form: 'kernel pid_max 10' (pidsim fmt writes 'kernel host pid_max 10')" "$tmp/err" &&
+   ! grep -q "$ex" "$tmp/err"; then
+	echo "ok   fmt --check: exit 1, names the file and its first line not in canonical form"
+else
+	fail "fmt --check loose.pidsim: exit $rc: $(head -2 "$tmp/err")"
+fi
+"$bin" fmt "$tmp/loose.pidsim" >"$tmp/canon.pidsim" && "$bin" fmt --check "$tmp/canon.pidsim" &&
+	grep -q "^fork host -> a                # a comment$" "$tmp/canon.pidsim" ||
+	fail "fmt of loose.pidsim is not canonical, or lost its comment"
+printf 'fork host -> \n' >"$tmp/broken.pidsim"
+expect 2 "broken.pidsim:1:13: expected a new label" "$bin" fmt --check "$tmp/broken.pidsim"
+
+# ---- The transcript's shape -------------------------------------------------------
+for w in 100 120 200; do
+	"$bin" run "$scenario" --width $w >"$tmp/out" 2>&1
+	awk -v w=$w 'length > w { bad = 1 } END { exit bad }' "$tmp/out" ||
+		fail "--width $w: a line is wider"
+done
+for w in 50 60; do
+	"$bin" run "$scenario" --design pidns,vpid --width $w >"$tmp/out" 2>&1
+	awk -v w=$w 'length > w { bad = 1 } END { exit bad }' "$tmp/out" ||
+		fail "--design pidns,vpid --width $w: a line is wider"
+done
+echo "ok   run --width 100, 120, 200 (and 50, 60 with two designs): no line wider"
+"$bin" run "$scenario" --design vpid-openvz,vpid --width 1000 >"$tmp/out" 2>&1
+grep -q "^line  statement  *view  *vpid-openvz  *vpid$" "$tmp/out" &&
+	grep -q "2 designs" "$tmp/out" && echo "ok   run --design vpid-openvz,vpid: those two, in that order" ||
+	fail "run --design vpid-openvz,vpid: $(grep -m1 '^line' "$tmp/out")"
+"$bin" run "$scenario" --format tsv >"$tmp/out" 2>&1
+fields=$(awk -F'\t' 'NR > 1 && NF != 18 { print NR; exit }' "$tmp/out")
+[ "$(head -1 "$tmp/out" | cut -f1-3)" = "$(printf 'line\tdesign\tstatement')" ] && [ -z "$fields" ] &&
+	echo "ok   run --format tsv: a header and $(($(wc -l <"$tmp/out") - 1)) records of 18 fields" ||
+	fail "run --format tsv: header or field count (line $fields)"
+
 # ---- Output that cannot be written (issue 12, defect 3) ---------------------
 if [ -w /dev/full ]; then
-	"$bin" checkpoint "$scenario" img "$tmp/c1.img" --design vpid 2>/dev/null ||
-		fail "checkpoint to a file"
 	to_full 2 "No space left on device" "$bin" checkpoint "$scenario" img - --design vpid
 	expect 2 "No space left on device" "$bin" checkpoint "$scenario" img /dev/full
 	to_full 2 "standard output" "$bin" run examples/01-pids-from-one.pidsim
@@ -68,7 +195,7 @@ img=$tmp/c1.img
 for bad in abc "" 12abc " 12" "12 " +12 0x10 1e3 12.5 -5 0 1 4194305 99999999999 \
 	   -99999999999 18446744073709551617; do
 	expect 2 "--pid-max" "$bin" restore "$img" --pid-max "$bad" || true
-	grep -qE "not a number|out of range" "$tmp/err" ||
+	grep -qE "not a number|out of range|needs a number" "$tmp/err" ||
 		fail "--pid-max '$bad': no reason in: $(cat "$tmp/err")"
 done
 expect 2 "--pid-max needs a number" "$bin" restore "$img" --pid-max
@@ -88,7 +215,6 @@ expect 0 "" "$bin" restore "$img" --pid-max=50000 --design pidns
 	fail "--pid-max 4294967298 (2 after wrapping) must be refused"
 
 # The limits of a run take the same numbers.
-ex=examples/01-pids-from-one.pidsim
 for bad in abc "" 0 -1 12abc 2147483648 99999999999; do
 	expect 2 "--max-tasks" "$bin" run "$ex" --max-tasks "$bad" || true
 done
@@ -106,7 +232,8 @@ expect 0 "" "$bin" run "$ex" --max-tasks 2147483647 --timeout 1000000
 # --max-tasks: host init and a: a third task is over a budget of 2.
 printf 'fork host -> a\nfork host -> b\nexpect E2BIG limit\ngetpid b\nchurn host 3\nexpect E2BIG\nexit a\nwait host a\nchurn host 3\nexpect 3\n' \
 	>"$tmp/budget.pidsim"
-expect 3 "budget.pidsim:2: over the task budget" "$bin" run "$tmp/budget.pidsim" --max-tasks 2
+expect 3 "budget.pidsim:2: over the task budget" "$bin" run "$tmp/budget.pidsim" --max-tasks 2 \
+	--width 1000
 grep -q "^   4  getpid b  *-  *- (line 2)" "$tmp/out" &&
 	grep -q "refused line 2 and later: INCOMPLETE" "$tmp/out" &&
 	! grep -q FAIL "$tmp/out" ||

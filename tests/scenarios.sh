@@ -3,7 +3,12 @@
 # that malformed files fail the way the language promises.
 #
 #   examples/*.pidsim, tests/scenarios/*.pidsim   must exit 0 with
-#       --design all (no violation, no failed expect)
+#       --design all (no violation, no failed expect); the side-by-side
+#       transcript, with and without --stats, at most 160 columns wide
+#       (the default off a terminal) and no line ending in a blank; the
+#       --format json transcript a JSON document (python3's parser) with
+#       a record per statement and design; an example is in canonical
+#       form (pidsim fmt writes it back byte for byte)
 #   tests/scenarios/bad/*.pidsim                  must exit 2, print nothing
 #       on stdout and one line on stderr: FILE:LINE:COL: MESSAGE, where the
 #       file's first line says "# error: LINE:COL: MESSAGE" (MESSAGE may be
@@ -40,6 +45,35 @@ run_good() {
 		return
 	fi
 	echo "ok   $f: $(tail -1 "$tmp/out" | sed 's/^== //')"
+	for stats in "" --stats; do
+		"$bin" run "$f" $stats >"$tmp/out" 2>&1
+		wide=$(awk 'length > 160 || / $/ { print FNR ": " $0; exit }' "$tmp/out")
+		[ -z "$wide" ] || fail "$f $stats: a line over 160 columns or ending in a blank: $wide"
+	done
+	"$bin" run "$f" --format json >"$tmp/json" 2>"$tmp/err"
+	if ! python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+n = len(d["designs"])
+assert len(d["records"]) % n == 0 and len(d["records"]) > 0
+assert [r["design"] for r in d["records"][:n]] == d["designs"]
+assert d["summary"]["result"] == "PASS", d["summary"]
+for r in d["records"]:
+    assert r["class"] in ("same", "renumbered", "allowed", "pass", "skip", "unselected"), r
+' "$tmp/json" 2>"$tmp/err"; then
+		fail "$f --format json: $(tail -1 "$tmp/err")"
+	else
+		echo "ok   $f --format json: $(grep -c '"line": ' "$tmp/json") records, a JSON document"
+	fi
+	case $f in
+	examples/*)
+		if "$bin" fmt "$f" | cmp -s - "$f" && "$bin" fmt --check "$f"; then
+			echo "ok   $f: pidsim fmt writes it back byte for byte"
+		else
+			fail "$f: not in canonical form: $("$bin" fmt --check "$f" 2>&1)"
+		fi
+		;;
+	esac
 }
 
 # A malformed file: exit 2, silence on stdout, one FILE:LINE:COL: line on
@@ -193,10 +227,10 @@ rc=$?
 } >"$tmp/doubling.pidsim"
 if grep -q __asan_init "$bin"; then
 	ASAN_OPTIONS=$ASAN_OPTIONS:hard_rss_limit_mb=1024 \
-		"$bin" run "$tmp/doubling.pidsim" --max-tasks 1024 >"$tmp/out" 2>"$tmp/err"
+		"$bin" run "$tmp/doubling.pidsim" --max-tasks 1024 --width 1000 >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 else
-	(ulimit -v 1000000; exec "$bin" run "$tmp/doubling.pidsim" --max-tasks 1024) \
+	(ulimit -v 1000000; exec "$bin" run "$tmp/doubling.pidsim" --max-tasks 1024 --width 1000) \
 		>"$tmp/out" 2>"$tmp/err"
 	rc=$?
 fi
@@ -221,8 +255,9 @@ else
 	echo "ok   missing file: exit 2"
 fi
 
-# The command line itself: help on stdout, usage errors exit 2.
-"$bin" --help | grep -q "usage: pidsim run" || fail "pidsim --help"
+# The command line itself: help on stdout, usage errors exit 2 (tests/cli.sh
+# has every case).
+"$bin" --help | grep -q "usage: pidsim COMMAND" || fail "pidsim --help"
 "$bin" run --help | grep -q -- "--design" || fail "pidsim run --help"
 "$bin" designs | grep -q "max_level" || fail "pidsim designs"
 "$bin" run >/dev/null 2>&1; [ $? -eq 2 ] || fail "pidsim run without FILE must exit 2"

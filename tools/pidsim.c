@@ -1,25 +1,39 @@
 /*
  * pidsim.c - the command line over the three public headers:
- *   run FILE          a scenario on one design or all of them, side by side
+ *   run FILE          a scenario on one design, several, or all of them,
+ *                     side by side (text, TSV or JSON)
  *   designs           the designs, what they are and the limits they record
- *   fmt FILE          a scenario checked and printed in canonical form
+ *   fmt FILE...       scenarios checked and printed in canonical form,
+ *                     comments kept (--check: only say whether they are)
  *   image show IMAGE  a checkpoint image checked and printed as text
  *   checkpoint FILE LABEL OUT
  *                     the checkpoint image a scenario's run took, to a file
  *   restore IMAGE     a checkpoint image restored on a fresh kernel image
  *                     of each design
  *
+ * Options are parsed strictly, in the manner of getopt_long: "--name
+ * VALUE" or "--name=VALUE", anywhere among the operands, "--" ends them;
+ * an unknown option or a missing value is named, a number is read whole
+ * and range-checked, and each is a usage error.  Every command takes
+ * --help.
+ *
  * Results go to stdout, errors to stderr.  Exit status: 0 the scenario
- * passed, 1 a contract violation or a failed expect, 2 a usage error, a
+ * passed, 1 a contract violation or a failed expect (fmt --check: a file
+ * not in canonical form), 2 a usage error (with a short usage line), a
  * file that cannot be read or parsed, output that cannot be written (every
  * command: stdout is flushed and closed before exit), or no memory.
  */
+#define _POSIX_C_SOURCE 200809L	/* fileno(), isatty() */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "pidsim.h"
 #include "pidsim_image.h"
@@ -29,25 +43,26 @@
 
 enum {
 	EXIT_PASS = 0,
-	EXIT_FAILED = 1,	/* a violation or a failed expect */
+	EXIT_FAILED = 1,	/* a violation, a failed expect; fmt --check:
+				 * not canonical */
 	EXIT_USAGE = 2,		/* usage, file, parse or write error */
 	EXIT_BUDGET = 3,	/* the task budget refused a statement */
 	EXIT_TIMEOUT = 4,	/* the time limit stopped the run */
 };
 
 #define MAX_TIMEOUT 1000000	/* seconds: --timeout 1..MAX_TIMEOUT */
+#define DEFAULT_WIDTH 160	/* off a terminal */
+#define MIN_WIDTH 20		/* --width MIN_WIDTH..MAX_WIDTH */
+#define MAX_WIDTH 100000
 #define STR(x) #x
 #define XSTR(x) STR(x)
 
-static const char usage[] =
-"usage: pidsim run FILE [--design NAME|all] [--stats] [--max-tasks N]\n"
-"                  [--timeout S]\n"
-"       pidsim designs\n"
-"       pidsim fmt FILE\n"
-"       pidsim image show IMAGE\n"
-"       pidsim checkpoint FILE LABEL OUT [--design NAME]\n"
-"       pidsim restore IMAGE [--design NAME|all] [--into] [--pid-max N]\n"
-"       pidsim --help | pidsim run --help\n"
+static const char usage_line[] =
+"usage: pidsim COMMAND [OPTIONS] [ARGS]   ('pidsim --help' lists the commands)\n";
+
+static const char help_text[] =
+"usage: pidsim COMMAND [OPTIONS] [ARGS]\n"
+"       pidsim --help | --version | COMMAND --help\n"
 "\n"
 "pidsim is a userspace model of a kernel task table with several pid\n"
 "designs behind one interface (PID virtualization, PID spaces, ...).  A\n"
@@ -55,9 +70,11 @@ static const char usage[] =
 "shows, side by side, what each design answers and what it cost.\n"
 "\n"
 "commands:\n"
-"  run FILE     run a scenario (FILE '-' reads stdin); see 'pidsim run --help'\n"
+"  run FILE     run a scenario (FILE '-' reads stdin) on every design, or\n"
+"               those --design names; 'pidsim run --help' has the options\n"
 "  designs      list the designs, what they are and the limits they record\n"
-"  fmt FILE     check a scenario and print it in canonical form\n"
+"  fmt FILE...  check scenarios and print them in canonical form, comments\n"
+"               and blank lines kept (--check: exit 1 if one is not)\n"
 "  image show IMAGE\n"
 "               check a checkpoint image and print it as text\n"
 "  checkpoint FILE LABEL OUT\n"
@@ -72,25 +89,36 @@ static const char usage[] =
 "exit status: 0 passed, 1 a contract violation or a failed expect,\n"
 "2 a usage, file or parse error, or output that could not be written,\n"
 "3 the task budget refused a statement (run --max-tasks), 4 the run timed\n"
-"out (run --timeout).  The language: docs/scenarios.md.\n";
+"out (run --timeout).  The language: pidsim-scenario(5), docs/scenarios.md.\n";
 
-static const char run_usage_head[] =
-"usage: pidsim run FILE [--design NAME|all] [--stats] [--max-tasks N]\n"
-"                  [--timeout S]\n"
+static const char run_help_head[] =
+"usage: pidsim run [OPTIONS] FILE\n"
 "\n"
 "Run the scenario in FILE ('-': stdin) on one kernel image per design.\n"
 "\n"
-"  --design NAME   only that design: a transcript, one line per statement:\n"
+"  --design LIST   the designs to run: a name ('pidsim designs' lists\n"
+"                  them), names separated by commas (vpid,pidns: the\n"
+"                  first is the reference), or all (the default)\n"
+"                  With one design, a transcript: one line per statement:\n"
 "                  the statement (its first argument is the task whose view\n"
-"                  it runs in) and what came back: pids as NUMBER(LABEL),\n"
-"                  an errno name, and {died ...; gone ...} for the tasks it\n"
-"                  killed or released\n"
-"  --design all    every design (the default), side by side; a cell unlike\n"
-"                  the first design's ends in '*' and the row says why:\n"
-"                  '~' allowed by the contract (host view, stored owners,\n"
-"                  a recorded limit, renumbering), '!' a violation\n"
-"  --stats         each statement's cost per design: lookups, pid\n"
-"                  conversions, hash probes, bytes allocated; and totals\n"
+"                  it runs in) and what came back: pids as NUMBER(LABEL), a\n"
+"                  zombie's marked Z, an errno name, and {died ...; gone\n"
+"                  ...} for the tasks it killed or released.  With several,\n"
+"                  side by side: a cell unlike the reference's ends in '*'\n"
+"                  and the row's note says why: '~' allowed by the\n"
+"                  contract (the host's view, stored owners, a recorded\n"
+"                  limit, renumbering), '!' a violation or a failed expect\n"
+"  --format FMT    text (the default), tsv (a line per statement and\n"
+"                  design) or json (one document: a record per statement\n"
+"                  and design, its result, cell, class, reason and counters)\n"
+"  --width N       text: lines of at most N columns (" XSTR(MIN_WIDTH) ".." XSTR(MAX_WIDTH) "); a long cell\n"
+"                  wraps, beside other designs a very long one ends in\n"
+"                  '+N more'; a note that does not fit goes under its row.\n"
+"                  Default: the terminal's width, or " XSTR(DEFAULT_WIDTH) " when stdout is no\n"
+"                  terminal\n"
+"  --stats         text: each statement's cost per design: lookups, pid\n"
+"                  conversions and pid-table probes, bytes allocated; and\n"
+"                  totals (tsv and json always carry them)\n"
 "  --max-tasks N   the task budget, 1..2147483647 (default "
 XSTR(PIDSIM_SC_MAX_TASKS_DEFAULT) "):\n"
 "                  no statement may leave a kernel image with more than N\n"
@@ -102,11 +130,12 @@ XSTR(PIDSIM_SC_MAX_TASKS_DEFAULT) "):\n"
 "                  statements or inside churn; the transcript keeps every\n"
 "                  line before the one it stopped at (exit 4, that line\n"
 "                  on stderr)\n"
+"  --help          this text\n"
 "\n"
 "A small run prints its transcript as one table when it ends; a large one\n"
 "(" XSTR(PIDSIM_SC_STREAM_WORK) " tasks forked, listed, checkpointed or restored, or more)\n"
 "prints each row as its statement finishes, so that a kill keeps every\n"
-"row before it; a column that widens then repeats the header.\n"
+"row before it; a column that changes width then repeats the header.\n"
 "\n"
 "A scenario, one statement a line ('#' starts a comment):\n"
 "\n"
@@ -124,18 +153,76 @@ XSTR(PIDSIM_SC_MAX_TASKS_DEFAULT) "):\n"
 "  expect a killed KILL\n"
 "\n";
 
-static const char run_usage_tail[] =
+static const char run_help_tail[] =
 "\n"
 "exit status: 0 passed, 1 a violation or a failed expect, 2 a usage, file\n"
 "or parse error (FILE:LINE:COLUMN: what was expected; nothing is run) or\n"
 "output that could not be written, 3 over the task budget, 4 timed out.\n";
 
+static const char designs_help[] =
+"usage: pidsim designs\n"
+"\n"
+"List the designs compiled in, in the order the transcripts show them: what\n"
+"each is, what a lookup and a conversion cost it, the limits it records,\n"
+"its flags (what an expect's @FLAG selects), and the mechanisms the\n"
+"transcripts' notes name.\n";
+
+static const char fmt_help[] =
+"usage: pidsim fmt [--check] FILE...\n"
+"\n"
+"Check each scenario FILE ('-': stdin) and print it in canonical form: each\n"
+"statement as the transcript writes it (defaults written out, single\n"
+"spaces), every comment and blank line kept, a comment after a statement\n"
+"in column " XSTR(PIDSIM_SC_COMMENT_COL) " (or three spaces after a longer one), no trailing\n"
+"blanks.  A file in canonical form comes back byte for byte.\n"
+"\n"
+"  --check   print nothing; for each file not in canonical form, say where\n"
+"            it first differs on stderr; exit 1 if one is not\n"
+"  --help    this text\n"
+"\n"
+"exit status: 0 every file is (or was printed) in canonical form, 1 --check\n"
+"found one that is not, 2 a usage, file or parse error.\n";
+
+static const char image_help[] =
+"usage: pidsim image show IMAGE\n"
+"\n"
+"Check a checkpoint image ('-': stdin) field by field and print it as text\n"
+"(the format: docs/image-format.md); a damaged, truncated, wrong-version or\n"
+"oversized file is refused with the reason (exit 2).\n";
+
+static const char checkpoint_help[] =
+"usage: pidsim checkpoint [--design NAME] FILE LABEL OUT\n"
+"\n"
+"Run the scenario FILE on one design (default: the first 'pidsim designs'\n"
+"lists) and write the image its 'checkpoint ... -> LABEL' took to OUT ('-':\n"
+"stdout), for 'pidsim restore' or 'pidsim image show' in another process.\n"
+"\n"
+"  --design NAME   the design to run the scenario on\n"
+"  --help          this text\n";
+
+static const char restore_help[] =
+"usage: pidsim restore [--design LIST] [--into] [--pid-max N] IMAGE\n"
+"\n"
+"Restore a checkpoint image ('-': stdin) under the host init of a fresh\n"
+"kernel image of each design and print the tree as it came back.\n"
+"\n"
+"  --design LIST   the designs: a name, names separated by commas, or all\n"
+"                  (the default)\n"
+"  --into          into the host container, each task asking for its old\n"
+"                  number, instead of as a new container\n"
+"  --pid-max N     the fresh images' pid_max, 2..4194304 (default 32768)\n"
+"  --help          this text\n"
+"\n"
+"exit status: 0 restored (or refused on a limit the design records) on\n"
+"every design, 1 refused otherwise on one, 2 a usage error or an image\n"
+"that is no image.\n";
+
 /* run --help: the statement list from the parser's own table. */
-static void print_run_usage(FILE *f)
+static void print_run_help(FILE *f)
 {
 	size_t col = 12;
 
-	fputs(run_usage_head, f);
+	fputs(run_help_head, f);
 	fputs("statements:", f);
 	for (int kind = 0; kind < PIDSIM_SC_NR_KINDS; kind++) {
 		const char *name = pidsim_sc_kind_name((enum pidsim_sc_kind)kind);
@@ -147,8 +234,8 @@ static void print_run_usage(FILE *f)
 		fprintf(f, " %s", name);
 		col += 1 + strlen(name);
 	}
-	fputs(";\ndocs/scenarios.md has the grammar.\n", f);
-	fputs(run_usage_tail, f);
+	fputs(";\npidsim-scenario(5) and docs/scenarios.md have the grammar.\n", f);
+	fputs(run_help_tail, f);
 }
 
 /* Read from f into *b (room *cap, growing as the bytes come, never past
@@ -258,53 +345,184 @@ static void stdout_failed(int err)
 
 /* ---- Options -------------------------------------------------------------- */
 
-/* Whether argv[*i] is option name, as "NAME VALUE" or "NAME=VALUE"; then
- * *value is the value (NULL when it is missing) and *i its index. */
-static bool option(int argc, char **argv, int *i, const char *name,
-		   const char **value)
-{
-	size_t n = strlen(name);
+/* An option a command takes: its name, and what its value is (for "NAME
+ * needs ..."), NULL when it takes none. */
+struct optdef {
+	const char *name;
+	const char *value;
+};
 
-	if (strncmp(argv[*i], name, n) != 0)
-		return false;
-	if (argv[*i][n] == '=') {
-		*value = argv[*i] + n + 1;
-		return true;
+#define MAX_OPTS 8
+#define MAX_OPERANDS 4096
+
+/* A command: its name, its usage line and help, its options, how many
+ * operands it takes (max -1: any), and what it does. */
+struct args;
+struct command {
+	const char *name;
+	const char *synopsis;	/* after "usage: pidsim " */
+	const char *help;	/* NULL: help() prints it */
+	void (*help_fn)(FILE *f);
+	struct optdef opts[MAX_OPTS];
+	const char *operands;	/* what they are, for "missing ..." */
+	int min_operands, max_operands;
+	int (*run)(const struct command *cmd, const struct args *a);
+};
+
+/* A command line as parsed: each option's value ("" for one that takes
+ * none) or NULL when not given (the last one given counts), the
+ * operands. */
+struct args {
+	const char *value[MAX_OPTS];
+	const char *operand[MAX_OPERANDS];
+	int nr_operands;
+};
+
+/* A usage error: the message, then the command's usage line. */
+static int usage_error(const struct command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int usage_error(const struct command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "pidsim%s%s: ", cmd ? " " : "", cmd ? cmd->name : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (cmd)
+		fprintf(stderr, "\nusage: pidsim %s   ('pidsim %s --help' for more)\n",
+			cmd->synopsis, cmd->name);
+	else
+		fprintf(stderr, "\n%s", usage_line);
+	return EXIT_USAGE;
+}
+
+static void print_help(const struct command *cmd, FILE *f)
+{
+	if (cmd->help_fn)
+		cmd->help_fn(f);
+	else
+		fputs(cmd->help, f);
+}
+
+/* The option called arg (up to a '='), or -1. */
+static int find_option(const struct command *cmd, const char *arg)
+{
+	size_t n = strcspn(arg, "=");
+
+	for (int i = 0; i < MAX_OPTS && cmd->opts[i].name; i++)
+		if (strlen(cmd->opts[i].name) == n && strncmp(cmd->opts[i].name, arg, n) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * argv[first..argc) against cmd's options, in the manner of getopt_long:
+ * "--name VALUE" or "--name=VALUE" anywhere among the operands, "--" ends
+ * the options, "-" is an operand (stdin).  -1 and *a filled, or an exit
+ * status: EXIT_PASS after --help (printed), EXIT_USAGE after saying
+ * what is wrong: an unknown option, a missing value, a value given to an
+ * option that takes none, too few or too many operands.
+ */
+static int parse_args(const struct command *cmd, int argc, char **argv, int first,
+		      struct args *a)
+{
+	bool options = true;
+
+	memset(a, 0, sizeof *a);
+	for (int i = first; i < argc; i++) {
+		const char *arg = argv[i], *eq;
+		int o;
+
+		if (options && strcmp(arg, "--") == 0) {
+			options = false;
+			continue;
+		}
+		if (!options || arg[0] != '-' || !arg[1]) {
+			if (a->nr_operands == MAX_OPERANDS ||
+			    (cmd->max_operands >= 0 && a->nr_operands == cmd->max_operands))
+				return usage_error(cmd, "unexpected argument '%s'", arg);
+			a->operand[a->nr_operands++] = arg;
+			continue;
+		}
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+			print_help(cmd, stdout);
+			return EXIT_PASS;
+		}
+		o = find_option(cmd, arg);
+		if (o < 0)
+			return usage_error(cmd, "unknown option '%.*s'",
+					   (int)strcspn(arg, "="), arg);
+		eq = strchr(arg, '=');
+		if (!cmd->opts[o].value) {
+			if (eq)
+				return usage_error(cmd, "%s takes no value", cmd->opts[o].name);
+			a->value[o] = "";
+			continue;
+		}
+		a->value[o] = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+		if (!a->value[o] || !a->value[o][0])
+			return usage_error(cmd, "%s needs %s", cmd->opts[o].name,
+					   cmd->opts[o].value);
 	}
-	if (argv[*i][n] != '\0')
-		return false;
-	*value = *i + 1 < argc ? argv[++*i] : NULL;
-	return true;
+	if (a->nr_operands < cmd->min_operands) {
+		const char *missing = cmd->operands;	/* past those given */
+
+		for (int i = 0; i < a->nr_operands; i++)
+			missing += strcspn(missing, " ") + (missing[strcspn(missing, " ")] != 0);
+		return usage_error(cmd, "missing %s", missing);
+	}
+	return -1;
 }
 
 /* A numeric option's value: the whole string, a decimal number in
  * lo..hi.  0, or EXIT_USAGE after saying why, naming the option. */
-static int parse_num(const char *cmd, const char *name, const char *s, long lo,
-		     long hi, long *out)
+static int parse_num(const struct command *cmd, const char *name, const char *s,
+		     long lo, long hi, long *out)
 {
-	const char *digits = s && s[0] == '-' ? s + 1 : s;
+	const char *digits = s[0] == '-' ? s + 1 : s;
 	char *end;
 	long v;
 
-	if (!s) {
-		fprintf(stderr, "pidsim %s: %s needs a number (%ld..%ld)\n", cmd,
-			name, lo, hi);
-		return EXIT_USAGE;
-	}
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (!isdigit((unsigned char)digits[0]) || *end) {
-		fprintf(stderr, "pidsim %s: %s '%s': not a number (%ld..%ld)\n", cmd,
-			name, s, lo, hi);
-		return EXIT_USAGE;
-	}
-	if (errno == ERANGE || v < lo || v > hi) {
-		fprintf(stderr, "pidsim %s: %s '%s': out of range (%ld..%ld)\n", cmd,
-			name, s, lo, hi);
-		return EXIT_USAGE;
-	}
+	if (!isdigit((unsigned char)digits[0]) || *end)
+		return usage_error(cmd, "%s '%s': not a number (%ld..%ld)", name, s, lo, hi);
+	if (errno == ERANGE || v < lo || v > hi)
+		return usage_error(cmd, "%s '%s': out of range (%ld..%ld)", name, s, lo, hi);
 	*out = v;
 	return 0;
+}
+
+/* A --design value: a design's name, names separated by commas, or (when
+ * all_ok) all.  0, or EXIT_USAGE after saying which name is wrong. */
+static int check_designs(const struct command *cmd, const char *list, bool all_ok)
+{
+	const char *s = list;
+
+	if (all_ok && strcmp(list, "all") == 0)
+		return 0;
+	for (;;) {
+		size_t len = strcspn(s, ",");
+		char name[64];
+
+		if (!len)
+			return usage_error(cmd, "--design '%s': an empty name", list);
+		snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), s);
+		if (len >= sizeof name || !pidsim_design_find(name))
+			return usage_error(cmd, "unknown design '%.*s' ('pidsim designs' "
+					   "lists them%s)", (int)len, s, all_ok ?
+					   "; or all" : "");
+		for (const char *t = list; t < s; t += strcspn(t, ",") + 1)
+			if (strcspn(t, ",") == len && strncmp(t, s, len) == 0)
+				return usage_error(cmd, "--design names '%s' twice", name);
+		if (!s[len])
+			return 0;
+		if (!all_ok)
+			return usage_error(cmd, "--design: one design only");
+		s += len + 1;
+	}
 }
 
 static void print_flags(unsigned flags)
@@ -320,8 +538,10 @@ static void print_flags(unsigned flags)
 	printf("%s\n", any ? "" : "(none)");
 }
 
-static int cmd_designs(void)
+static int cmd_designs(const struct command *cmd, const struct args *a)
 {
+	(void)cmd;
+	(void)a;
 	for (size_t i = 0; i < pidsim_design_count(); i++) {
 		const struct pidsim_design_info *d = pidsim_design_at(i);
 
@@ -343,71 +563,86 @@ static int cmd_designs(void)
 			       d->min_ct_pid_max);
 		printf("\n  flags:      ");
 		print_flags(d->flags);
+		printf("  host view:  %s\n", d->host_view);
+		if (d->renumbering)
+			printf("  numbers:    %s\n", d->renumbering);
 	}
 	printf("\nflags: an expect can select designs by name or by flag "
 	       "(@vpid, @host-sees-all, @!renumbers)\n");
 	return EXIT_PASS;
 }
 
-static int cmd_fmt(int argc, char **argv)
+/* The line of text[0..len) that starts at start, into buf, without its
+ * newline (LF or CRLF). */
+static void line_at(const char *text, size_t len, size_t start, char *buf, size_t size)
 {
-	struct pidsim_scenario *sc;
-	int ret;
+	size_t n = 0;
 
-	if (argc != 3) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
-	sc = load(argv[2]);
-	if (!sc)
-		return EXIT_USAGE;
-	ret = pidsim_sc_write(sc, stdout) ? EXIT_USAGE : EXIT_PASS;
-	pidsim_sc_free(sc);
-	return ret;
+	while (start + n < len && text[start + n] != '\n')
+		n++;
+	if (n && text[start + n - 1] == '\r')
+		n--;
+	snprintf(buf, size, "%.*s", (int)(n < size ? n : size - 1), text + start);
 }
 
-/* run FILE [--design NAME|all] [--stats] [--max-tasks N] [--timeout S],
- * options in any order. */
-static int parse_run_args(int argc, char **argv, const char **file,
-			  struct pidsim_sc_opts *opts)
+/* Where two texts first differ: the line number, and that line of each. */
+static unsigned first_difference(const char *a, size_t alen, const char *b,
+				 size_t blen, char *aline, char *bline, size_t size)
 {
-	for (int i = 2; i < argc; i++) {
-		const char *v;
-		long n;
+	size_t i = 0, start = 0;
+	unsigned line = 1;
 
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			print_run_usage(stdout);
-			return EXIT_PASS;
-		} else if (strcmp(argv[i], "--stats") == 0) {
-			opts->flags |= PIDSIM_SC_STATS;
-		} else if (option(argc, argv, &i, "--design", &v)) {
-			if (!v || !*v) {
-				fprintf(stderr, "pidsim run: --design needs a name, or all\n");
-				return EXIT_USAGE;
-			}
-			opts->design = v;
-		} else if (option(argc, argv, &i, "--max-tasks", &v)) {
-			if (parse_num("run", "--max-tasks", v, 1, INT_MAX, &n))
-				return EXIT_USAGE;
-			opts->max_tasks = (unsigned)n;
-		} else if (option(argc, argv, &i, "--timeout", &v)) {
-			if (parse_num("run", "--timeout", v, 1, MAX_TIMEOUT, &n))
-				return EXIT_USAGE;
-			opts->timeout_ms = (unsigned long)n * 1000;
-		} else if (argv[i][0] == '-' && argv[i][1] && !*file) {
-			fprintf(stderr, "pidsim run: unknown option '%s'\n", argv[i]);
+	while (i < alen && i < blen && a[i] == b[i])
+		if (a[i++] == '\n') {
+			line++;
+			start = i;
+		}
+	line_at(a, alen, start, aline, size);
+	line_at(b, blen, start, bline, size);
+	return line;
+}
+
+/* fmt [--check] FILE...: each file parsed, printed in canonical form, or
+ * (--check) compared with it. */
+static int cmd_fmt(const struct command *cmd, const struct args *a)
+{
+	bool check = a->value[0] != NULL;
+	int ret = EXIT_PASS;
+
+	(void)cmd;
+	for (int i = 0; i < a->nr_operands; i++) {
+		const char *path = a->operand[i];
+		struct pidsim_sc_error err;
+		size_t len, clen;
+		char *text = read_file(path, &len), *canon;
+		int r;
+
+		if (!text)
 			return EXIT_USAGE;
-		} else if (!*file) {
-			*file = argv[i];
-		} else {
-			fprintf(stderr, "pidsim run: one FILE only ('%s'?)\n", argv[i]);
+		r = pidsim_sc_fmt(text, len, &canon, &clen, &err);
+		if (r == -ENOMEM)
+			fprintf(stderr, "pidsim: %s: out of memory\n", path);
+		else if (r)
+			fprintf(stderr, "%s:%u:%u: %s\n", path, err.line, err.col, err.msg);
+		if (r) {
+			free(text);
 			return EXIT_USAGE;
 		}
+		if (!check) {
+			fwrite(canon, 1, clen, stdout);
+		} else if (clen != len || memcmp(canon, text, len) != 0) {
+			char was[128], is[128];
+			unsigned line = first_difference(text, len, canon, clen, was,
+							 is, sizeof was);
+
+			fprintf(stderr, "%s:%u: not in canonical form: '%s' (pidsim fmt "
+				"writes '%s')\n", path, line, was, is);
+			ret = EXIT_FAILED;
+		}
+		free(canon);
+		free(text);
 	}
-	if (*file)
-		return -1;
-	print_run_usage(stderr);
-	return EXIT_USAGE;
+	return ret;
 }
 
 /* What the limits of a run stopped, on stderr: the line, and how to
@@ -428,25 +663,75 @@ static void say_limits(const char *file, const struct pidsim_sc_summary *sum,
 			"line before it\n", file, sum->stopped_line, opts->timeout_ms / 1000);
 }
 
-static int cmd_run(int argc, char **argv)
+/* The width of a text transcript: the terminal's when stdout is one,
+ * else the default, so that what a file or a pipe gets does not depend on
+ * the terminal it was run from. */
+static unsigned terminal_width(void)
+{
+	struct winsize ws;
+
+	if (isatty(fileno(stdout)) && ioctl(fileno(stdout), TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col >= MIN_WIDTH)
+		return ws.ws_col;
+	return DEFAULT_WIDTH;
+}
+
+enum { RUN_DESIGN, RUN_FORMAT, RUN_WIDTH, RUN_STATS, RUN_MAX_TASKS, RUN_TIMEOUT };
+
+/* The run's options from a command line: 0, or EXIT_USAGE after saying
+ * what is wrong. */
+static int run_opts(const struct command *cmd, const struct args *a,
+		    struct pidsim_sc_opts *opts)
+{
+	const char *v;
+	long n;
+
+	if ((v = a->value[RUN_DESIGN]) && check_designs(cmd, v, true))
+		return EXIT_USAGE;
+	opts->design = v ? v : "all";
+	if ((v = a->value[RUN_FORMAT])) {
+		if (strcmp(v, "text") && strcmp(v, "tsv") && strcmp(v, "json"))
+			return usage_error(cmd, "--format '%s': text, tsv or json", v);
+		opts->output = strcmp(v, "tsv") == 0 ? PIDSIM_SC_TSV :
+			       strcmp(v, "json") == 0 ? PIDSIM_SC_JSON : PIDSIM_SC_TEXT;
+	}
+	opts->width = terminal_width();
+	if ((v = a->value[RUN_WIDTH])) {
+		if (parse_num(cmd, "--width", v, MIN_WIDTH, MAX_WIDTH, &n))
+			return EXIT_USAGE;
+		opts->width = (unsigned)n;
+	}
+	if (a->value[RUN_STATS])
+		opts->flags |= PIDSIM_SC_STATS;
+	if ((v = a->value[RUN_MAX_TASKS])) {
+		if (parse_num(cmd, "--max-tasks", v, 1, INT_MAX, &n))
+			return EXIT_USAGE;
+		opts->max_tasks = (unsigned)n;
+	}
+	if ((v = a->value[RUN_TIMEOUT])) {
+		if (parse_num(cmd, "--timeout", v, 1, MAX_TIMEOUT, &n))
+			return EXIT_USAGE;
+		opts->timeout_ms = (unsigned long)n * 1000;
+	}
+	return 0;
+}
+
+static int cmd_run(const struct command *cmd, const struct args *a)
 {
 	struct pidsim_sc_opts opts = { .design = "all" };
-	const char *file = NULL;
+	const char *file = a->operand[0];
 	struct pidsim_sc_summary sum;
 	struct pidsim_scenario *sc;
-	int ret = parse_run_args(argc, argv, &file, &opts);
+	int ret = run_opts(cmd, a, &opts);
 
-	if (ret >= 0)
+	if (ret)
 		return ret;
-	if (strcmp(opts.design, "all") != 0 && !pidsim_design_find(opts.design)) {
-		fprintf(stderr, "pidsim run: unknown design '%s' ('pidsim designs' "
-			"lists them)\n", opts.design);
-		return EXIT_USAGE;
-	}
 	sc = load(file);
 	if (!sc)
 		return EXIT_USAGE;
-	printf("== %s\n", file);
+	opts.name = file;
+	if (opts.output == PIDSIM_SC_TEXT)
+		printf("== %s\n", file);
 	ret = pidsim_sc_run_opts(sc, &opts, stdout, &sum);
 	if (ret == -EIO)
 		stdout_failed(errno);
@@ -544,17 +829,17 @@ static struct pidsim_image *load_image(const char *path, unsigned char **buf,
 	return NULL;
 }
 
-static int cmd_image(int argc, char **argv)
+static int cmd_image(const struct command *cmd, const struct args *a)
 {
 	struct pidsim_image *img;
 	unsigned char *buf;
 	size_t len;
 
-	if (argc != 4 || strcmp(argv[2], "show") != 0) {
-		fputs("usage: pidsim image show IMAGE\n", stderr);
-		return EXIT_USAGE;
-	}
-	img = load_image(argv[3], &buf, &len);
+	if (strcmp(a->operand[0], "show") != 0)
+		return usage_error(cmd, "unknown subcommand '%s' (show)", a->operand[0]);
+	if (a->nr_operands < 2)
+		return usage_error(cmd, "missing IMAGE");
+	img = load_image(a->operand[1], &buf, &len);
 	if (!img)
 		return EXIT_USAGE;
 	pidsim_image_print(stdout, img);
@@ -656,92 +941,81 @@ static int write_out(const char *path, const void *buf, size_t len)
 	return err;
 }
 
-/* checkpoint FILE LABEL OUT [--design NAME] */
-static int cmd_checkpoint(int argc, char **argv)
+/* checkpoint [--design NAME] FILE LABEL OUT */
+static int cmd_checkpoint(const struct command *cmd, const struct args *a)
 {
-	const char *arg[3] = { NULL, NULL, NULL };
-	const char *design = pidsim_design_at(0)->name;
+	const char *design = a->value[0] ? a->value[0] : pidsim_design_at(0)->name;
+	const char *file = a->operand[0], *label = a->operand[1], *out = a->operand[2];
 	struct pidsim_scenario *sc;
 	struct pidsim_sc_summary sum;
-	size_t n = 0, len;
+	size_t len;
 	void *buf;
 	int ret;
 
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--design") == 0 && i + 1 < argc)
-			design = argv[++i];
-		else if (n < 3)
-			arg[n++] = argv[i];
-		else
-			n = 4;
-	}
-	if (n != 3 || !pidsim_design_find(design)) {
-		fputs("usage: pidsim checkpoint FILE LABEL OUT [--design NAME]\n", stderr);
+	if (check_designs(cmd, design, false))
 		return EXIT_USAGE;
-	}
-	sc = load(arg[0]);
+	sc = load(file);
 	if (!sc)
 		return EXIT_USAGE;
-	ret = pidsim_sc_run_image(sc, design, arg[1], &buf, &len, &sum);
+	ret = pidsim_sc_run_image(sc, design, label, &buf, &len, &sum);
 	pidsim_sc_free(sc);
 	if (ret) {
-		fprintf(stderr, "pidsim checkpoint: %s: %s\n", arg[0],
+		fprintf(stderr, "pidsim checkpoint: %s: %s\n", file,
 			ret == -ENOENT ? "no such image label ('checkpoint ... -> LABEL')" :
 			ret == -ESRCH ? "that checkpoint failed on this design" :
 			pidsim_errname(ret));
 		return ret == -ESRCH ? EXIT_FAILED : EXIT_USAGE;
 	}
-	ret = write_out(arg[2], buf, len);
+	ret = write_out(out, buf, len);
 	if (ret) {
-		fprintf(stderr, "pidsim checkpoint: %s: %s\n", arg[2], strerror(ret));
+		fprintf(stderr, "pidsim checkpoint: %s: %s\n", out, strerror(ret));
 		pidsim_image_free(buf);
 		return EXIT_USAGE;
 	}
-	fprintf(stderr, "pidsim: %s: %zu bytes from %s\n", arg[2], len, design);
+	fprintf(stderr, "pidsim: %s: %zu bytes from %s\n", out, len, design);
 	pidsim_image_free(buf);
 	return sum.violations || sum.failed ? EXIT_FAILED : EXIT_PASS;
 }
 
-/* restore IMAGE [--design NAME|all] [--into] [--pid-max N] */
-static int cmd_restore(int argc, char **argv)
+/* Whether list (a --design value) names design: all, or one of its
+ * names. */
+static bool names_design(const char *list, const char *design)
 {
-	const char *file = NULL, *design = "all";
+	size_t n = strlen(design);
+
+	if (strcmp(list, "all") == 0)
+		return true;
+	for (const char *s = list; *s; s += strcspn(s, ",") + (s[strcspn(s, ",")] != 0))
+		if (strcspn(s, ",") == n && strncmp(s, design, n) == 0)
+			return true;
+	return false;
+}
+
+/* restore [--design LIST] [--into] [--pid-max N] IMAGE */
+static int cmd_restore(const struct command *cmd, const struct args *a)
+{
+	const char *design = a->value[0] ? a->value[0] : "all";
+	bool into = a->value[1] != NULL;
 	struct pidsim_image *img;
 	unsigned char *buf;
-	bool into = false;
 	int pid_max = 0, failed = 0;
 	size_t len;
+	long n;
 
-	for (int i = 2; i < argc; i++) {
-		const char *v;
-		long n;
-
-		if (strcmp(argv[i], "--design") == 0 && i + 1 < argc) {
-			design = argv[++i];
-		} else if (strcmp(argv[i], "--into") == 0) {
-			into = true;
-		} else if (option(argc, argv, &i, "--pid-max", &v)) {
-			if (parse_num("restore", "--pid-max", v, 2, PIDSIM_PID_MAX_LIMIT, &n))
-				return EXIT_USAGE;
-			pid_max = (int)n;
-		} else if (!file && (argv[i][0] != '-' || !argv[i][1])) {
-			file = argv[i];
-		} else {
-			file = NULL, i = argc;
-		}
-	}
-	if (!file || (strcmp(design, "all") != 0 && !pidsim_design_find(design))) {
-		fputs("usage: pidsim restore IMAGE [--design NAME|all] [--into] "
-		      "[--pid-max N]\n", stderr);
+	if (check_designs(cmd, design, true))
 		return EXIT_USAGE;
+	if (a->value[2]) {
+		if (parse_num(cmd, "--pid-max", a->value[2], 2, PIDSIM_PID_MAX_LIMIT, &n))
+			return EXIT_USAGE;
+		pid_max = (int)n;
 	}
-	img = load_image(file, &buf, &len);
+	img = load_image(a->operand[0], &buf, &len);
 	if (!img)
 		return EXIT_USAGE;
 	for (size_t i = 0; i < pidsim_design_count(); i++) {
 		const struct pidsim_design_info *d = pidsim_design_at(i);
 
-		if (strcmp(design, "all") == 0 || strcmp(design, d->name) == 0)
+		if (names_design(design, d->name))
 			failed |= restore_on(d, buf, len, img, into, pid_max);
 	}
 	pidsim_image_destroy(img);
@@ -766,31 +1040,76 @@ static int close_stdout(int ret)
 	return EXIT_USAGE;
 }
 
+static const struct command commands[] = {
+	{ "run", "run [OPTIONS] FILE", NULL, print_run_help,
+	  { { "--design", "a name (a design, a list a,b,c, or all)" },
+	    { "--format", "a format (text, tsv or json)" },
+	    { "--width", "a number (" XSTR(MIN_WIDTH) ".." XSTR(MAX_WIDTH) ")" },
+	    { "--stats", NULL },
+	    { "--max-tasks", "a number (1..2147483647)" },
+	    { "--timeout", "a number (1.." XSTR(MAX_TIMEOUT) ")" } },
+	  "FILE", 1, 1, cmd_run },
+	{ "designs", "designs", designs_help, NULL, { { NULL, NULL } },
+	  "", 0, 0, cmd_designs },
+	{ "fmt", "fmt [--check] FILE...", fmt_help, NULL, { { "--check", NULL } },
+	  "FILE", 1, -1, cmd_fmt },
+	{ "image", "image show IMAGE", image_help, NULL, { { NULL, NULL } },
+	  "show IMAGE", 1, 2, cmd_image },
+	{ "checkpoint", "checkpoint [--design NAME] FILE LABEL OUT", checkpoint_help, NULL,
+	  { { "--design", "a name ('pidsim designs' lists them)" } },
+	  "FILE LABEL OUT", 3, 3, cmd_checkpoint },
+	{ "restore", "restore [--design LIST] [--into] [--pid-max N] IMAGE",
+	  restore_help, NULL,
+	  { { "--design", "a name (a design, a list a,b,c, or all)" },
+	    { "--into", NULL },
+	    { "--pid-max", "a number (2..4194304)" } },
+	  "IMAGE", 1, 1, cmd_restore },
+};
+#define NR_COMMANDS (sizeof commands / sizeof commands[0])
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; name && i < NR_COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* pidsim [--help | --version | help [COMMAND] | COMMAND ...] */
 static int dispatch(int argc, char **argv)
 {
-	const char *cmd = argc > 1 ? argv[1] : NULL;
+	const char *word = argc > 1 ? argv[1] : NULL;
+	const struct command *cmd;
+	struct args a;
+	int ret;
 
-	if (cmd && (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
-		    strcmp(cmd, "help") == 0)) {
-		fputs(usage, stdout);
+	if (!word) {
+		fputs(usage_line, stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0 ||
+	    (strcmp(word, "help") == 0 && argc == 2)) {
+		fputs(help_text, stdout);
 		return EXIT_PASS;
 	}
-	if (cmd && strcmp(cmd, "run") == 0)
-		return cmd_run(argc, argv);
-	if (cmd && strcmp(cmd, "designs") == 0 && argc == 2)
-		return cmd_designs();
-	if (cmd && strcmp(cmd, "fmt") == 0)
-		return cmd_fmt(argc, argv);
-	if (cmd && strcmp(cmd, "image") == 0)
-		return cmd_image(argc, argv);
-	if (cmd && strcmp(cmd, "restore") == 0)
-		return cmd_restore(argc, argv);
-	if (cmd && strcmp(cmd, "checkpoint") == 0)
-		return cmd_checkpoint(argc, argv);
-	if (cmd)
-		fprintf(stderr, "pidsim: unknown command '%s'\n", cmd);
-	fputs(usage, stderr);
-	return EXIT_USAGE;
+	if (strcmp(word, "--version") == 0) {
+		printf("pidsim %s\n", pidsim_version());
+		return EXIT_PASS;
+	}
+	if (strcmp(word, "help") == 0) {
+		cmd = find_command(argv[2]);
+		if (!cmd || argc > 3)
+			return usage_error(NULL, "help: no such command '%s'", argv[2]);
+		print_help(cmd, stdout);
+		return EXIT_PASS;
+	}
+	if (word[0] == '-')
+		return usage_error(NULL, "unknown option '%s'", word);
+	cmd = find_command(word);
+	if (!cmd)
+		return usage_error(NULL, "unknown command '%s'", word);
+	ret = parse_args(cmd, argc, argv, 2, &a);
+	return ret >= 0 ? ret : cmd->run(cmd, &a);
 }
 
 int main(int argc, char **argv)
