@@ -1,36 +1,44 @@
 # pidsim - a userspace model of a kernel task table, PID virtualization
 # against PID spaces.  See README.md.
 #
-#   make test     build everything twice (gcc -O2, and clang with
-#                 AddressSanitizer + UndefinedBehaviorSanitizer) and run
-#                 every test in both builds, the property suite and a
-#                 replay of the fuzz corpora (tests/corpus/) included
-#   make check-long  the property suite with a large budget (soak)
-#   make mutants  plant each bug of the 2006 thread; the suite must catch it
-#   make fuzz     libFuzzer on the operations, scenarios and images
-#                 (FUZZ_SECONDS=60 each); fails if any target crashed
-#   make bench    the benchmarks: tables, TSV results and charts, in
-#                 build/bench/ (untracked); instructions per operation
-#                 counted under callgrind first (IR=0: times only;
-#                 FULL=1: the whole sweep, up to PID_MAX_LIMIT tasks;
-#                 BENCH_ARGS=...: more pidsim-bench options, --help)
-#   make bench-paper  the run PAPER.md and the README cite, on purpose:
-#                 bench/results/ and plots/, then paper-update
-#   make paper-check  every figure and ranking PAPER.md and the README
-#                 cite, against bench/results/ (make test runs it)
-#   make paper-update rewrite those figures from bench/results/, then check
-#   make plots    redraw the charts of make bench (RESULTS=bench/results
-#                 PLOTS=plots: the committed ones)
-#   make profile  one workload under gperftools' CPU profiler:
-#                 WORKLOAD=churn DESIGN=pidspace SIZE=32768 (the defaults)
-#   pidsim-bench  (build/bench/pidsim-bench --help; make bench BENCH_ARGS=)
-#                 --only w1,w2  --design NAME  --size N  --reps R
-#                 --min-ms MS  --seed S  --out DIR  --full  --no-ir
-#                 --no-floor  --no-kernel
-#   make help     every target
+# Targets (make help prints this list):
+#   all           the library (static and shared) and the command line, build/pidsim
+#   install       install the CLI, headers, libraries, pidsim.pc and man pages (PREFIX, DESTDIR)
+#   uninstall     remove what install installed (the same PREFIX and DESTDIR)
+#   clean         remove build/
+#   test          every test in both builds (gcc -O2; clang ASan+UBSan); V=1: every test's own lines
+#   test-O2       unit tests, scenarios, images and the command line in the -O2 build
+#   test-ASAN     the same in the clang AddressSanitizer + UndefinedBehaviorSanitizer build
+#   prop-O2       property suite and allocation-failure sweep, -O2 build (PROP_TRIALS_O2)
+#   prop-ASAN     the same in the sanitizer build (PROP_TRIALS_ASAN)
+#   replay-O2     the fuzz corpora (tests/corpus/) replayed without libFuzzer, -O2 build
+#   replay-ASAN   the same in the sanitizer build
+#   compile-fail  the vpid model's two pid domains must not mix (tests/compile_fail/)
+#   test-begin    forget the counts of an earlier make test (every test target starts with it)
+#   test-install  install into a temporary DESTDIR, build examples/api with pkg-config, check exports
+#   paper-check-test  paper-check against the committed results, and hand-edited copies it must reject
+#   check-long    the property suite with a large budget (soak; PIDSIM_SEED=... repeats one)
+#   mutants       plant each bug of the 2006 thread; the suite must catch it (MUTANT_TRIALS)
+#   fuzz          libFuzzer on the operations, scenarios and images (FUZZ_SECONDS=60 each)
+#   fuzz-corpus   minimize build/fuzz/corpus/ into tests/corpus/
+#   bench         the benchmarks into build/bench/ (IR=0: times only; FULL=1; BENCH_ARGS=...)
+#   bench-paper   the run PAPER.md and the README cite, on purpose: bench/results/, plots/
+#   paper-check   every figure and ranking PAPER.md and the README cite, against bench/results/
+#   paper-update  rewrite those figures from bench/results/, then check them
+#   plots         redraw the charts of a results folder (RESULTS=... PLOTS=...)
+#   profile       one workload under gperftools (WORKLOAD=churn DESIGN=pidspace SIZE=32768)
+#   deps-build    check for uthash.h, the plain build's one need (installs nothing)
+#   deps-test     install the Debian packages the tests need (as root; else print the command)
+#   deps-bench    install the Debian packages the bench needs
+#   help          this list
 #
-# Missing Debian packages are installed with apt-get when make runs as
-# root; otherwise make prints the command to run.
+# The plain build (make, make all, make install) needs a C compiler and
+# uthash.h (uthash-dev) only, installs nothing, and honours CC, CFLAGS,
+# CPPFLAGS and LDFLAGS (make CC=clang CFLAGS=-O0); the project's own
+# flags (warnings, -std, include paths) are added to them.  The test, fuzz
+# and bench targets install the Debian packages they need with apt-get
+# when make runs as root; otherwise make prints the command to run.
+# pidsim-bench's options: build/bench/pidsim-bench --help.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
@@ -56,13 +64,45 @@ inc_of = $(if $(filter lib/scenario/%,$(1)),$(INC_SCENARIO),$(if \
 # shared fixture, tests/fixture.h, for all).
 test_inc = $(if $(filter tests/white/%,$(1)),$(INC_WHITE),$(INC) -Itests)
 
-# The two builds make test runs: name, compiler, flags.
-CC_O2 := gcc
-CFLAGS_O2 := -O2 -g
+# The compiler and flags of the plain build, which make test runs as its
+# -O2 build: the command line's or the environment's CC, CFLAGS, CPPFLAGS
+# and LDFLAGS, else gcc -O2 -g.
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+CFLAGS ?= -O2 -g
+CPPFLAGS ?=
+LDFLAGS ?=
+
+# The two builds make test runs: name, compiler, flags; the order-only
+# prerequisite that provides what each needs (the plain build checks for
+# uthash.h and installs nothing; the sanitizer build needs clang).
+CC_O2 := $(CC)
+CFLAGS_O2 := $(CFLAGS)
+CPPFLAGS_O2 := $(CPPFLAGS)
+LDFLAGS_O2 := $(LDFLAGS)
+DEPS_O2 := deps-build
 CC_ASAN := clang
 CFLAGS_ASAN := -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all
+CPPFLAGS_ASAN :=
+LDFLAGS_ASAN :=
+DEPS_ASAN := deps-test
 VARIANTS := O2 ASAN
+
+# Every suite of make test runs under tests/suite.sh, which prints one
+# line for it (V=1: its whole output first; on a failure, its whole
+# output, always) and keeps its counts in $(TEST_RESULTS); make test's
+# last line sums them.
+TEST_RESULTS := $(BUILD)/test-results
+SUITE = V=$(V) TEST_RESULTS=$(TEST_RESULTS) tests/suite.sh
+
+# The library's version: PIDSIM_VERSION in include/pidsim.h.  The shared
+# library is libpidsim.so.VERSION, its soname libpidsim.so.MAJOR.
+VERSION := $(shell sed -n 's/^\#define PIDSIM_VERSION "\(.*\)"$$/\1/p' include/pidsim.h)
+MAJOR := $(firstword $(subst ., ,$(VERSION)))
+SONAME := libpidsim.so.$(MAJOR)
+SHLIB := $(BUILD)/O2/libpidsim.so.$(VERSION)
 
 LIB_SRC := $(wildcard lib/*.c lib/*/*.c)
 LIB_HDR := $(wildcard lib/*.h lib/*/*.h lib/*.def include/*.h)
@@ -94,8 +134,14 @@ define need
 	fi
 endef
 
-.PHONY: all deps-test deps-bench test test-O2 test-ASAN compile-fail help clean \
+.PHONY: all deps-build deps-test deps-bench test test-O2 test-ASAN test-begin \
+	test-install compile-fail help clean install uninstall \
 	bench bench-paper plots profile paper-check paper-check-test paper-update
+
+# The plain build installs nothing: it says what is missing.
+deps-build:
+	@echo '#include <uthash.h>' | $(CC) $(CPPFLAGS) -E -x c - >/dev/null 2>&1 || \
+		{ echo "pidsim: the build needs uthash.h: apt-get install uthash-dev" >&2; exit 1; }
 
 deps-test:
 	$(call need,$(PKGS_TEST))
@@ -106,9 +152,9 @@ deps-bench:
 # ---- Per-build rules ------------------------------------------------------
 # $(call variant,NAME): the library, the tests and their run for one build.
 define variant
-$(BUILD)/$(1)/lib/%.o: lib/%.c $(LIB_HDR) | deps-test
+$(BUILD)/$(1)/lib/%.o: lib/%.c $(LIB_HDR) | $(DEPS_$(1))
 	@mkdir -p $$(@D)
-	$$(CC_$(1)) $(STD) $(WARN) $$(call inc_of,$$<) $$(CFLAGS_$(1)) -c $$< -o $$@
+	$$(CC_$(1)) $(STD) $(WARN) $$(call inc_of,$$<) $$(CPPFLAGS_$(1)) $$(CFLAGS_$(1)) -c $$< -o $$@
 
 $(BUILD)/$(1)/libpidsim.a: $(patsubst lib/%.c,$(BUILD)/$(1)/lib/%.o,$(LIB_SRC))
 	@rm -f $$@
@@ -116,63 +162,132 @@ $(BUILD)/$(1)/libpidsim.a: $(patsubst lib/%.c,$(BUILD)/$(1)/lib/%.o,$(LIB_SRC))
 
 $(BUILD)/$(1)/tests/%.o: tests/%.c $(TEST_HDR) $(LIB_HDR) | deps-test
 	@mkdir -p $$(@D)
-	$$(CC_$(1)) $(STD) $(WARN) $$(call test_inc,$$<) $$(CFLAGS_$(1)) -c $$< -o $$@
+	$$(CC_$(1)) $(STD) $(WARN) $$(call test_inc,$$<) $$(CPPFLAGS_$(1)) $$(CFLAGS_$(1)) -c $$< -o $$@
 
 $(BUILD)/$(1)/tests/%: tests/%.c $(BUILD)/$(1)/tests/fixture.o $(BUILD)/$(1)/libpidsim.a \
 		$(TEST_HDR) $(LIB_HDR)
 	@mkdir -p $$(@D)
-	$$(CC_$(1)) $(STD) $(WARN) $$(call test_inc,$$<) $$(CFLAGS_$(1)) $$< \
-		$(BUILD)/$(1)/tests/fixture.o $(BUILD)/$(1)/libpidsim.a -lcmocka -o $$@
+	$$(CC_$(1)) $(STD) $(WARN) $$(call test_inc,$$<) $$(CPPFLAGS_$(1)) $$(CFLAGS_$(1)) $$< \
+		$(BUILD)/$(1)/tests/fixture.o $(BUILD)/$(1)/libpidsim.a $$(LDFLAGS_$(1)) -lcmocka -o $$@
 
 # The contract suite: a file per rule group (tests/contract/), one binary.
 $(BUILD)/$(1)/tests/test_contract: $(patsubst tests/%.c,$(BUILD)/$(1)/tests/%.o,$(CONTRACT_SRC)) \
 		$(BUILD)/$(1)/tests/fixture.o $(BUILD)/$(1)/libpidsim.a
-	$$(CC_$(1)) $$(CFLAGS_$(1)) $$^ -lcmocka -o $$@
+	$$(CC_$(1)) $$(CFLAGS_$(1)) $$^ $$(LDFLAGS_$(1)) -lcmocka -o $$@
 
-# The command line: pidsim run FILE [--design NAME|all] [--stats].
-$(BUILD)/$(1)/pidsim: tools/pidsim.c $(BUILD)/$(1)/libpidsim.a
+# The command line (tools/pidsim.c), linked with the static library.
+$(BUILD)/$(1)/pidsim: tools/pidsim.c $(BUILD)/$(1)/libpidsim.a | $(DEPS_$(1))
 	@mkdir -p $$(@D)
-	$$(CC_$(1)) $(STD) $(WARN) $(INC) $$(CFLAGS_$(1)) $$< \
-		$(BUILD)/$(1)/libpidsim.a -o $$@
+	$$(CC_$(1)) $(STD) $(WARN) $(INC) $$(CPPFLAGS_$(1)) $$(CFLAGS_$(1)) $$< \
+		$(BUILD)/$(1)/libpidsim.a $$(LDFLAGS_$(1)) -o $$@
 
 # The unit tests, then every scenario with --design all and the malformed
 # files (tests/scenarios.sh), then images between processes and damaged
 # image files (tests/image_cli.sh), then the command line's own errors and
-# limits (tests/cli.sh).
-test-$(1): $(addprefix $(BUILD)/$(1)/tests/,$(TESTS)) $(BUILD)/$(1)/pidsim
-	@echo "== $(1) build: $$(CC_$(1)) $$(CFLAGS_$(1))"
-	@set -e; for t in $$(filter-out $(BUILD)/$(1)/pidsim,$$^); do echo "-- $$$$t"; $$$$t; done
-	@echo "-- scenarios: $(BUILD)/$(1)/pidsim"
-	@tests/scenarios.sh $(BUILD)/$(1)/pidsim
-	@echo "-- images: $(BUILD)/$(1)/pidsim"
-	@tests/image_cli.sh $(BUILD)/$(1)/pidsim
-	@echo "-- command line: $(BUILD)/$(1)/pidsim"
-	@tests/cli.sh $(BUILD)/$(1)/pidsim
+# limits (tests/cli.sh), then examples/api against the build tree: each a
+# suite of tests/suite.sh, one line each (V=1: everything they print).
+test-$(1): $(addprefix $(BUILD)/$(1)/tests/,$(TESTS)) $(BUILD)/$(1)/pidsim \
+		$(BUILD)/$(1)/examples/api/tour | test-begin
+	@set -e; for t in $$(filter $(BUILD)/$(1)/tests/%,$$^); do \
+		$(SUITE) "$(1) $$$${t#$(BUILD)/$(1)/tests/}" $$$$t; done
+	@$(SUITE) "$(1) scenarios" tests/scenarios.sh $(BUILD)/$(1)/pidsim
+	@$(SUITE) "$(1) images" tests/image_cli.sh $(BUILD)/$(1)/pidsim
+	@$(SUITE) "$(1) command line" tests/cli.sh $(BUILD)/$(1)/pidsim
+	@$(SUITE) "$(1) examples/api" $(BUILD)/$(1)/examples/api/tour
 endef
 $(foreach v,$(VARIANTS),$(eval $(call variant,$(v))))
 
-all: $(BUILD)/O2/libpidsim.a $(BUILD)/pidsim
+# ---- The plain build and its installation ---------------------------------
+all: $(BUILD)/O2/libpidsim.a $(SHLIB) $(BUILD)/pidsim
 
 # build/pidsim: the command line of the -O2 build.
 $(BUILD)/pidsim: $(BUILD)/O2/pidsim
 	cp $< $@
 
+# The shared library: the same sources compiled position-independent; it
+# exports the public API alone, every pidsim_* symbol (lib/pidsim.map),
+# and not the test tree's hooks (pidsim_debug.h: hidden).
+$(BUILD)/O2/pic/lib/%.o: lib/%.c $(LIB_HDR) | deps-build
+	@mkdir -p $(@D)
+	$(CC_O2) $(STD) $(WARN) $(call inc_of,$<) $(CPPFLAGS_O2) $(CFLAGS_O2) -fPIC -c $< -o $@
+
+$(SHLIB): $(patsubst lib/%.c,$(BUILD)/O2/pic/lib/%.o,$(LIB_SRC)) lib/pidsim.map
+	$(CC_O2) $(CFLAGS_O2) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=lib/pidsim.map \
+		-Wl,--no-undefined $(filter %.o,$^) $(LDFLAGS_O2) -o $@
+	ln -sf $(notdir $@) $(BUILD)/O2/$(SONAME)
+	ln -sf $(SONAME) $(BUILD)/O2/libpidsim.so
+
+# examples/api/: a program that uses the library, as a user builds it: the
+# public headers and the shared library (make test runs it, and
+# test-install builds it again against an installed tree with pkg-config).
+$(BUILD)/O2/examples/api/tour: examples/api/tour.c $(SHLIB) | deps-build
+	@mkdir -p $(@D)
+	$(CC_O2) $(STD) $(WARN) $(INC) $(CPPFLAGS_O2) $(CFLAGS_O2) $< -L$(BUILD)/O2 \
+		-Wl,-rpath,'$$ORIGIN/../..' $(LDFLAGS_O2) -lpidsim -o $@
+
+# The sanitizer build has no shared library: the example links the static one.
+$(BUILD)/ASAN/examples/api/tour: examples/api/tour.c $(BUILD)/ASAN/libpidsim.a | deps-test
+	@mkdir -p $(@D)
+	$(CC_ASAN) $(STD) $(WARN) $(INC) $(CFLAGS_ASAN) $< $(BUILD)/ASAN/libpidsim.a -o $@
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+# pidsim_debug.h is the test tree's, not the interface: not installed.
+INSTALL_HDR := include/pidsim.h include/pidsim_image.h include/pidsim_scenario.h
+MAN_PAGES := docs/man/pidsim.1 docs/man/pidsim-scenario.5
+# Every file install makes, for uninstall.
+INSTALLED := $(BINDIR)/pidsim $(addprefix $(INCLUDEDIR)/,$(notdir $(INSTALL_HDR))) \
+	$(addprefix $(LIBDIR)/,libpidsim.a libpidsim.so.$(VERSION) $(SONAME) libpidsim.so) \
+	$(PKGCONFIGDIR)/pidsim.pc $(MANDIR)/man1/pidsim.1 $(MANDIR)/man5/pidsim-scenario.5
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 $(BUILD)/pidsim $(DESTDIR)$(BINDIR)/pidsim
+	install -m 644 $(INSTALL_HDR) $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(BUILD)/O2/libpidsim.a $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf libpidsim.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libpidsim.so
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+		-e 's|@VERSION@|$(VERSION)|' lib/pidsim.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/pidsim.pc
+	install -m 644 docs/man/pidsim.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 docs/man/pidsim-scenario.5 $(DESTDIR)$(MANDIR)/man5/
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then \
+		ldconfig; fi
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+
+# install and uninstall into a temporary DESTDIR, examples/api built there
+# with pkg-config, the shared library's exports, and the plain build's
+# flags and dependencies (tests/package.sh).
+test-install: all $(BUILD)/O2/examples/api/tour | test-begin
+	@CC="$(CC_O2)" $(SUITE) "install" tests/package.sh "$(MAKE)" $(BUILD)/O2/examples/api/tour
+
 # The vpid model's two pid domains must not mix: each file in
 # tests/compile_fail/ must fail to compile as it is, and compile with
 # -DPS_CONTROL, which swaps in the correctly typed line.
-compile-fail: | deps-test
-	@set -e; for f in tests/compile_fail/*.c; do \
+compile-fail: | deps-test test-begin
+	@$(SUITE) "compile-fail" bash -c 'set -e; for f in tests/compile_fail/*.c; do \
 		$(CC_O2) $(STD) $(WARN) $(INC_LIB) -DPS_CONTROL -fsyntax-only $$f || \
-			{ echo "compile-fail: control of $$f does not compile" >&2; exit 1; }; \
+			{ echo "FAIL control of $$f does not compile"; exit 1; }; \
 		if $(CC_O2) $(STD) $(WARN) $(INC_LIB) -fsyntax-only $$f 2>/dev/null; then \
-			echo "compile-fail: $$f compiles: the pid domains mix" >&2; exit 1; \
+			echo "FAIL $$f compiles: the pid domains mix"; exit 1; \
 		fi; \
-		echo "compile-fail: $$f rejected, as it must be"; \
-	done
+		echo "ok   $$f rejected, as it must be"; \
+	done'
+
+test-begin:
+	@rm -rf $(TEST_RESULTS); mkdir -p $(TEST_RESULTS)
 
 test: compile-fail test-O2 test-ASAN prop-O2 prop-ASAN replay-O2 replay-ASAN \
-		paper-check-test
-	@echo "== make test: all passed"
+		paper-check-test test-install
+	@tests/suite.sh --total $(TEST_RESULTS)
 
 # ---- Property suite (tests/prop/) ------------------------------------------
 # Random workloads on every design, checked step by step (invariants,
@@ -210,11 +325,10 @@ $(BUILD)/$(1)/prop/pidsim-allocfail: $(patsubst %,$(BUILD)/$(1)/prop/%.o,allocfa
 		$(BUILD)/$(1)/libpidsim.a
 	$$(CC_$(1)) $$(CFLAGS_$(1)) $$^ -Wl,--wrap=malloc,--wrap=realloc,--wrap=calloc -o $$@
 
-prop-$(1): $(BUILD)/$(1)/prop/pidsim-prop $(BUILD)/$(1)/prop/pidsim-allocfail
-	@echo "== $(1) build: property suite, $$(PROP_TRIALS_$(1)) trials per property"
+prop-$(1): $(BUILD)/$(1)/prop/pidsim-prop $(BUILD)/$(1)/prop/pidsim-allocfail | test-begin
 	@PIDSIM_TRIALS=$$(PROP_TRIALS_$(1)) PIDSIM_FAIL_DIR=$(PROP_FAIL_DIR) \
-		$(BUILD)/$(1)/prop/pidsim-prop
-	@$(BUILD)/$(1)/prop/pidsim-allocfail
+		$(SUITE) "$(1) properties" $(BUILD)/$(1)/prop/pidsim-prop
+	@$(SUITE) "$(1) allocfail" $(BUILD)/$(1)/prop/pidsim-allocfail
 
 # A fuzz target without libFuzzer (tests/prop/fuzz_replay.c): it replays
 # the target's corpus, tests/corpus/TARGET/, and the inputs that once
@@ -223,15 +337,13 @@ $(BUILD)/$(1)/prop/replay-%: $(BUILD)/$(1)/prop/fuzz_%.o $(BUILD)/$(1)/prop/fuzz
 		$(patsubst %,$(BUILD)/$(1)/prop/%.o,$(PROP_COMMON)) $(BUILD)/$(1)/libpidsim.a
 	$$(CC_$(1)) $$(CFLAGS_$(1)) $$^ -o $$@
 
-replay-$(1): $(addprefix $(BUILD)/$(1)/prop/replay-,$(FUZZ_TARGETS))
+replay-$(1): $(addprefix $(BUILD)/$(1)/prop/replay-,$(FUZZ_TARGETS)) | test-begin
 	@set -e; for t in $(FUZZ_TARGETS); do \
-		echo "-- $(1) build: fuzz corpus $$$$t: tests/corpus/$$$$t $$$$(ls -d tests/corpus/regress-$$$$t 2>/dev/null)"; \
-		$(BUILD)/$(1)/prop/replay-$$$$t tests/corpus/$$$$t \
-			$$$$(ls -d tests/corpus/regress-$$$$t 2>/dev/null) \
-			2>$(BUILD)/$(1)/prop/replay-$$$$t.log || \
-			{ tail -30 $(BUILD)/$(1)/prop/replay-$$$$t.log; \
-			  echo "replay: $$$$t: the last input named above crashed (log: $(BUILD)/$(1)/prop/replay-$$$$t.log)"; \
-			  exit 1; }; \
+		log=$(BUILD)/$(1)/prop/replay-$$$$t.log; \
+		$(SUITE) "$(1) fuzz corpus $$$$t" bash -c "$(BUILD)/$(1)/prop/replay-$$$$t \
+			tests/corpus/$$$$t $$$$(ls -d tests/corpus/regress-$$$$t 2>/dev/null) 2>$$$$log || \
+			{ tail -30 $$$$log; echo \"FAIL replay: $$$$t: the last input named above \
+			crashed (log: $$$$log)\"; exit 1; }"; \
 	done
 endef
 $(foreach v,$(VARIANTS),$(eval $(call prop_variant,$(v))))
@@ -433,9 +545,8 @@ paper-check: $(PAPER_CHECK)
 	$(PAPER_CHECK) --results $(PAPER_RESULTS) $(PAPER_DOCS)
 
 # The checker can fail: mutated copies of the docs must (no bench run).
-paper-check-test: $(PAPER_CHECK)
-	@echo "-- paper-check: the docs against $(PAPER_RESULTS)/, and mutants"
-	@tests/paper_check.sh $(PAPER_CHECK)
+paper-check-test: $(PAPER_CHECK) | test-begin
+	@$(SUITE) "paper-check" tests/paper_check.sh $(PAPER_CHECK)
 
 paper-update: $(PAPER_CHECK)
 	$(PAPER_CHECK) --results $(PAPER_RESULTS) --update $(PAPER_DOCS)
@@ -453,8 +564,9 @@ profile: $(BUILD)/bench/pidsim-bench-prof
 	@head -25 $(RESULTS)/profile-$(WORKLOAD)-$(DESIGN).txt
 	@echo "profile: $(RESULTS)/profile-$(WORKLOAD)-$(DESIGN).{txt,svg}"
 
+# The target list at the top of this file.
 help:
-	@sed -n '/^#   make/,/^$$/p' Makefile | sed 's/^# *//'
+	@sed -n '/^# Targets/,/^#$$/{/^#   /s/^#   //p}' Makefile
 
 clean:
 	rm -rf $(BUILD)

@@ -7,6 +7,10 @@
  * N over every allocation a call makes).  The counter is the one
  * pidsim_stats.allocs reports: every ps_alloc()/ps_realloc() of the image,
  * the pid tables' tree levels included.
+ *
+ * The hooks live in the static library only: the shared one does not
+ * export them (hidden below), and make install does not install this
+ * header.  The test tree and the bench link libpidsim.a.
  */
 #ifndef PIDSIM_DEBUG_H
 #define PIDSIM_DEBUG_H
@@ -17,6 +21,10 @@
 
 #ifdef __cplusplus
 extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#pragma GCC visibility push(hidden)
 #endif
 
 /* Make the nth allocation k makes from now fail (1: the next one), once.
@@ -40,6 +48,10 @@ uint64_t pidsim_debug_allocs(const pidsim_kernel *k);
  */
 const void *pidsim_debug_view(pidsim_kernel *k, pidsim_tid cur);
 pidsim_tid pidsim_debug_find(pidsim_kernel *k, const void *view, int pid);
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,8 @@ if ! "$pc" --results "$results" PAPER.md README.md >"$tmp/out" 2>&1; then
 	cat "$tmp/out"
 	echo "FAIL paper-check: PAPER.md and README.md against $results"
 	failed=1
+else
+	echo "ok   paper-check: PAPER.md and README.md against $results"
 fi
 
 # mutant NAME FILE PERL: FILE changed by PERL (once) must differ from it
@@ -36,7 +38,7 @@ mutant() {
 		echo "FAIL paper-check: $name: caught without saying where"
 		failed=1
 	else
-		echo "paper-check: $name: caught ($(head -1 "$tmp/out" | sed "s|^$tmp/||"))"
+		echo "ok   paper-check: $name: caught ($(head -1 "$tmp/out" | sed "s|^$tmp/||"))"
 	fi
 }
 
