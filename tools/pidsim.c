@@ -361,7 +361,7 @@ struct args;
 struct command {
 	const char *name;
 	const char *synopsis;	/* after "usage: pidsim " */
-	const char *help;	/* NULL: help() prints it */
+	const char *help;	/* its --help; NULL: help_fn prints it */
 	void (*help_fn)(FILE *f);
 	struct optdef opts[MAX_OPTS];
 	const char *operands;	/* what they are, for "missing ..." */
@@ -985,10 +985,15 @@ static bool names_design(const char *list, const char *design)
 
 	if (strcmp(list, "all") == 0)
 		return true;
-	for (const char *s = list; *s; s += strcspn(s, ",") + (s[strcspn(s, ",")] != 0))
-		if (strcspn(s, ",") == n && strncmp(s, design, n) == 0)
+	for (const char *s = list; ; s++) {
+		size_t len = strcspn(s, ",");
+
+		if (len == n && strncmp(s, design, n) == 0)
 			return true;
-	return false;
+		s += len;
+		if (!*s)
+			return false;
+	}
 }
 
 /* restore [--design LIST] [--into] [--pid-max N] IMAGE */
