@@ -188,6 +188,7 @@ $(BUILD)/$(1)/pidsim: tools/pidsim.c $(BUILD)/$(1)/libpidsim.a | $(DEPS_$(1))
 # suite of tests/suite.sh, one line each (V=1: everything they print).
 test-$(1): $(addprefix $(BUILD)/$(1)/tests/,$(TESTS)) $(BUILD)/$(1)/pidsim \
 		$(BUILD)/$(1)/examples/api/tour | test-begin
+	@echo "== $(1) build: $$(strip $$(CC_$(1)) $$(CPPFLAGS_$(1)) $$(CFLAGS_$(1)))"
 	@set -e; for t in $$(filter $(BUILD)/$(1)/tests/%,$$^); do \
 		$(SUITE) "$(1) $$$${t#$(BUILD)/$(1)/tests/}" $$$$t; done
 	@$(SUITE) "$(1) scenarios" tests/scenarios.sh $(BUILD)/$(1)/pidsim
