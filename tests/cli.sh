@@ -81,7 +81,7 @@ usage "--design needs a name" run "$ex" --design
 usage "--design needs a name" run "$ex" --design=
 usage "unknown design 'nosuch'" run "$ex" --design nosuch
 usage "unknown design 'nosuch'" run "$ex" --design vpid,nosuch
-usage "unknown design 'all'" run "$ex" --design vpid,all
+usage "--design 'vpid,all': all stands alone, not in a list" run "$ex" --design vpid,all
 usage "--design names 'vpid' twice" run "$ex" --design vpid,pidns,vpid
 usage "--design 'vpid,': an empty name" run "$ex" --design vpid,
 usage "--format 'xml': text, tsv or json" run "$ex" --format xml

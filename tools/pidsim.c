@@ -510,6 +510,9 @@ static int check_designs(const struct command *cmd, const char *list, bool all_o
 		if (!len)
 			return usage_error(cmd, "--design '%s': an empty name", list);
 		snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), s);
+		if (all_ok && strcmp(name, "all") == 0)
+			return usage_error(cmd, "--design '%s': all stands alone, not in "
+					   "a list", list);
 		if (len >= sizeof name || !pidsim_design_find(name))
 			return usage_error(cmd, "unknown design '%.*s' ('pidsim designs' "
 					   "lists them%s)", (int)len, s, all_ok ?
