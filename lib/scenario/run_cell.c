@@ -50,6 +50,21 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* An entry of a named ps list, sorted by its label, or (before every
+ * label) by its number, descending. */
+struct list_entry {
+	long key;
+	size_t at;
+};
+
+static int cmp_entry(const void *a, const void *b)
+{
+	long x = ((const struct list_entry *)a)->key;
+	long y = ((const struct list_entry *)b)->key;
+
+	return (x > y) - (x < y);
+}
+
 /* Labels, sorted; a cell shows the first few, a key all of them. */
 static void put_labels(struct sc_buf *b, const struct run *r, int *l, size_t n,
 		       bool brief)
@@ -79,12 +94,29 @@ static void put_effects(struct sc_buf *b, const struct run *r, struct outcome *o
 	sc_buf_printf(b, "}");
 }
 
-/* A ps list; sorted by label when named (the order of numbers is what a
- * renumbering design changes). */
-static void put_list(struct sc_buf *b, const struct run *r,
-		     const struct outcome *outcome, bool named)
+/* ps groups: ":PGID/SID" after a pid, each as a pid is shown (a number
+ * naming no labelled task, 0 for none in the view, an errno name). */
+static void put_groups(struct sc_buf *b, const struct run *r, const int *g,
+		       bool named)
 {
-	int *order = NULL;
+	for (int j = 0; j < 2; j++) {
+		int nr = g[j ? GRP_SID : GRP_PGID];
+		int label = g[j ? GRP_SID_LABEL : GRP_PGID_LABEL];
+
+		sc_buf_printf(b, j ? "/" : ":");
+		if (nr < 0)
+			sc_buf_printf(b, "%s", pidsim_errname(nr));
+		else
+			put_named(b, r, nr, nr ? label : -1, named);
+	}
+}
+
+/* A ps list, with groups: pid:pgid/sid; sorted by label when named (the
+ * order of numbers is what a renumbering design changes). */
+static void put_list(struct sc_buf *b, const struct run *r,
+		     const struct outcome *outcome, bool named, bool groups)
+{
+	struct list_entry *order = NULL;
 
 	if (named && outcome->n) {
 		order = malloc(outcome->n * sizeof *order);
@@ -93,17 +125,22 @@ static void put_list(struct sc_buf *b, const struct run *r,
 			return;
 		}
 		for (size_t i = 0; i < outcome->n; i++)
-			order[i] = outcome->plabels[i] >= 0 ? outcome->plabels[i]
-							    : -1 - outcome->pids[i];
-		qsort(order, outcome->n, sizeof *order, cmp_int);
+			order[i] = (struct list_entry){
+				outcome->plabels[i] >= 0 ? outcome->plabels[i]
+							 : -1L - outcome->pids[i], i };
+		qsort(order, outcome->n, sizeof *order, cmp_entry);
 	}
 	sc_buf_printf(b, "[");
 	for (size_t i = 0; i < outcome->n; i++) {
+		size_t at = order ? order[i].at : i;
+
 		sc_buf_printf(b, i ? " " : "");
 		if (order)
-			put_named(b, r, -1 - order[i], order[i], true);
+			put_named(b, r, outcome->pids[at], outcome->plabels[at], true);
 		else
-			put_pid(b, r, outcome->pids[i], outcome->plabels[i]);
+			put_pid(b, r, outcome->pids[at], outcome->plabels[at]);
+		if (groups)
+			put_groups(b, r, outcome->groups + GRP_N * at, named);
 	}
 	sc_buf_printf(b, "]");
 	free(order);
@@ -138,7 +175,8 @@ static void put_result(struct sc_buf *b, const struct run *r,
 		if (st->kind == PIDSIM_SC_CHURN && outcome->nr)
 			sc_buf_printf(b, " after %d", outcome->nr);
 	} else if (st->kind == PIDSIM_SC_PS) {
-		put_list(b, r, outcome, named);
+		put_list(b, r, outcome, named,
+			 (unsigned)st->arg & PIDSIM_SC_GROUPS);
 	} else if (st->kind == PIDSIM_SC_CHECKPOINT) {
 		/* the size is the design's (pidns keeps more numbers): shown,
 		 * not compared */
