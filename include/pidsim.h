@@ -245,7 +245,10 @@ void pidsim_stats_reset(pidsim_kernel *k);
 struct pidsim_census {
 	unsigned tasks;        /* running and zombie, host init included */
 	unsigned zombies;
-	unsigned containers;   /* host included */
+	unsigned containers;   /* host included; not one whose init was
+				* reaped (it lingers, with no task in it,
+				* while a reaped leader's pid of it does,
+				* and counts towards max_containers) */
 	unsigned reaped_leaders; /* reaped group or session leaders whose
 				  * numbers a live group or session keeps */
 };

@@ -65,6 +65,9 @@ struct ps_container {
 	struct ps_container *parent;	/* NULL for the host */
 	struct ps_task *init;		/* pid 1, the child reaper */
 	int level;			/* 0 for the host */
+	bool dead;			/* its init was reaped; it lingers while
+					 * the remains of a reaped leader in it
+					 * (or in a container below) live on */
 	unsigned users;			/* pids whose container it is (tasks and
 					 * the remains of reaped leaders) and
 					 * child containers: the last to go
@@ -200,6 +203,7 @@ struct pidsim_kernel {
 	struct ps_container *host;
 	unsigned nr_tasks, nr_zombies, nr_containers;
 	unsigned nr_reaped;		/* remains of reaped leaders (PS_REAPED) */
+	unsigned nr_dead_cts;		/* containers lingering with no init */
 	uint64_t nr_released;		/* tasks released so far: a group walk
 					 * restarts when a signal released some */
 	size_t task_size, ct_size;

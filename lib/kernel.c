@@ -119,7 +119,7 @@ int pidsim_census_get(const pidsim_kernel *k, struct pidsim_census *out)
 		return -EINVAL;
 	out->tasks = k->nr_tasks;
 	out->zombies = k->nr_zombies;
-	out->containers = k->nr_containers;
+	out->containers = k->nr_containers - k->nr_dead_cts;
 	out->reaped_leaders = k->nr_reaped;
 	return 0;
 }

@@ -101,6 +101,7 @@ int ps_ct_create(pidsim_kernel *k, struct ps_container *parent,
 
 static void ct_free(pidsim_kernel *k, struct ps_container *ct)
 {
+	k->nr_dead_cts -= ct->dead;
 	k->design->ct_fini(k, ct);
 	ps_free(&k->mem, ct, k->ct_size);
 	k->nr_containers--;
@@ -214,6 +215,10 @@ void ps_release_task(pidsim_kernel *k, struct ps_task *t)
 		k->nr_zombies--;
 	k->nr_tasks--;
 	k->nr_released++;
+	if (ps_is_init(t)) {
+		t->ct->dead = true;	/* gone with its last pid */
+		k->nr_dead_cts++;
+	}
 	t->state = PS_REAPED;
 	t->kill_mark = false;
 	k->nr_reaped++;

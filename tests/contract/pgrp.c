@@ -467,6 +467,36 @@ static void test_pgrp_session_number_stays_taken(void **state)
 	EQ(pidsim_setsid(f->k, m), -EPERM);	/* m leads group 3 */
 }
 
+/* A container's init reaped while a host task is in the group it leads:
+ * its glue number stays taken, the container lingers with no task (the
+ * census no longer counts it), and goes with the group's last member. */
+static void test_pgrp_container_lingers_with_its_leader(void **state)
+{
+	struct fx *f = *state;
+	pidsim_tid c = spawn_ct(f, f->host, 2), h = spawn(f, f->host, 3);
+	int glue = pid_in(f, f->host, c, 2), hn = pid_in(f, f->host, h, 3);
+	struct pidsim_census cs;
+
+	spawn(f, c, 2);
+	EQ(pidsim_setpgid(f->k, f->host, glue, 0), 0);
+	EQ(pidsim_setpgid(f->k, f->host, hn, glue), 0);
+	EQ(pidsim_exit(f->k, c, 0), 0);
+	reap(f, f->host, glue, EXITED(0));
+	pidsim_census_get(f->k, &cs);
+	EQ(cs.containers, 1);
+	EQ(cs.reaped_leaders, 1);
+	EQ(cs.tasks, 2);
+	EQ(getpgid_of(f, h, 0), glue);
+	EQ(pidsim_find(f->k, f->host, glue, NULL), -ESRCH);
+	EQ(pidsim_kill(f->k, f->host, -glue, 0), 0);
+	EQ(pidsim_exit(f->k, h, 0), 0);
+	reap(f, f->host, hn, EXITED(0));
+	pidsim_census_get(f->k, &cs);
+	EQ(cs.reaped_leaders, 0);
+	EQ(pidsim_kill(f->k, f->host, -glue, 0), -ESRCH);
+	assert_census(f, 1, 0, 1);
+}
+
 static const struct CMUnitTest tests[] = {
 	T(test_pgrp_host_init_leads_session_1),
 	T(test_pgrp_container_init_inherits),
@@ -485,6 +515,7 @@ static const struct CMUnitTest tests[] = {
 	T(test_pgrp_orphan_keeps_group),
 	T(test_pgrp_number_stays_taken),
 	T(test_pgrp_session_number_stays_taken),
+	T(test_pgrp_container_lingers_with_its_leader),
 };
 
 const struct contract_group contract_pgrp = { tests, ARRAY_SIZE(tests) };
