@@ -43,6 +43,7 @@
 #include <errno.h>
 
 #include "check.h"
+#include "pidsim_debug.h"
 #include "task.h"
 
 /* ---- Membership ----------------------------------------------------------- */
@@ -258,7 +259,7 @@ int pidsim_setpgid(pidsim_kernel *k, pidsim_tid cur_tid, int pid, int pgid)
  */
 int pidsim_setsid(pidsim_kernel *k, pidsim_tid cur_tid)
 {
-	struct ps_task *cur, *old;
+	struct ps_task *cur, *old, *old_g;
 	int err = current_of(k, cur_tid, &cur);
 
 	if (err)
@@ -266,11 +267,32 @@ int pidsim_setsid(pidsim_kernel *k, pidsim_tid cur_tid)
 	if (cur->session == cur || cur->pg_first)
 		return -EPERM;
 	old = cur->session;
+	old_g = cur->pgrp;
 	old->nr_session--;
 	sess_link(cur, cur);
-	pgrp_change(k, cur, cur);
-	pid_put(k, old);
+	pg_unlink(cur);
+	pg_link(cur, cur);
+	pid_put(k, old_g);	/* each once: they may be one pid */
+	if (old != old_g)
+		pid_put(k, old);
 	return ps_task_nr(k, cur, cur->ct);
+}
+
+/* ---- pidsim_debug.h -------------------------------------------------------- */
+
+uint64_t pidsim_debug_group_id(const pidsim_kernel *k, pidsim_tid tid, int sid)
+{
+	struct ps_task *t = k ? ps_task_resolve(k, tid) : NULL;
+
+	return t ? (uint64_t)(uintptr_t)(sid ? t->session : t->pgrp) : 0;
+}
+
+uint64_t pidsim_debug_find_group_id(pidsim_kernel *k, pidsim_tid cur_tid, int nr)
+{
+	struct ps_task *cur = k ? current_resolve(k, cur_tid) : NULL;
+	struct ps_task *g = cur ? find_group(k, cur->ct, nr) : NULL;
+
+	return g && g->pg_first ? (uint64_t)(uintptr_t)g : 0;
 }
 
 /* ---- Building blocks for lib/ckpt/ (internal.h) ------------------------ */
@@ -287,7 +309,8 @@ void ps_pgrp_join(pidsim_kernel *k, struct ps_task *t, struct ps_task *pgrp,
 	pg_link(t, pgrp);
 	sess_link(t, session);
 	pid_put(k, old_g);
-	pid_put(k, old_s);
+	if (old_s != old_g)
+		pid_put(k, old_s);
 }
 
 int ps_pid_remains(pidsim_kernel *k, struct ps_container *ct,

@@ -497,6 +497,28 @@ static void test_pgrp_container_lingers_with_its_leader(void **state)
 	assert_census(f, 1, 0, 1);
 }
 
+/* setsid() by the last member of a group and session whose leader was
+ * reaped: the leader's pid goes once, with both (the property suite's
+ * find: it was freed twice). */
+static void test_pgrp_setsid_frees_reaped_leader_once(void **state)
+{
+	struct fx *f = *state;
+	pidsim_tid a = spawn(f, f->host, 2), b;
+	struct pidsim_census cs;
+
+	EQ(pidsim_setsid(f->k, a), 2);
+	b = spawn(f, a, 3);
+	EQ(pidsim_exit(f->k, a, 0), 0);
+	reap(f, f->host, 2, EXITED(0));
+	pidsim_census_get(f->k, &cs);
+	EQ(cs.reaped_leaders, 1);
+	EQ(pidsim_setsid(f->k, b), 3);
+	pidsim_census_get(f->k, &cs);
+	EQ(cs.reaped_leaders, 0);
+	EQ(pidsim_find(f->k, f->host, 2, NULL), -ESRCH);
+	spawn(f, f->host, 4);
+}
+
 static const struct CMUnitTest tests[] = {
 	T(test_pgrp_host_init_leads_session_1),
 	T(test_pgrp_container_init_inherits),
@@ -516,6 +538,7 @@ static const struct CMUnitTest tests[] = {
 	T(test_pgrp_number_stays_taken),
 	T(test_pgrp_session_number_stays_taken),
 	T(test_pgrp_container_lingers_with_its_leader),
+	T(test_pgrp_setsid_frees_reaped_leader_once),
 };
 
 const struct contract_group contract_pgrp = { tests, ARRAY_SIZE(tests) };
