@@ -61,6 +61,10 @@ struct ps_task {
  * session: no task any more, only its numbers (pgrp.c). */
 #define PS_REAPED 3
 
+#ifdef PS_MUTANT_GROUP_NUMBER_REUSED
+#define PS_MUTANT_NO_PID (-0x7ead)	/* pgrp.c's mutant */
+#endif
+
 struct ps_container {
 	struct ps_container *parent;	/* NULL for the host */
 	struct ps_task *init;		/* pid 1, the child reaper */

@@ -122,12 +122,13 @@ static void pgrp_change(pidsim_kernel *k, struct ps_task *t, struct ps_task *g)
 /* mutant (make mutants): a reaped leader's numbers go back to the
  * allocators while its group lives on (free_pidmap() at reap, as if
  * detach_pid() did not ask whether another type still uses the pid); the
- * group keeps a place-holder pid with new numbers, if any are left. */
+ * group keeps a place-holder pid with new numbers, if any are left (if
+ * none, it has none: exit_status, unused once reaped, says so to
+ * ps_pid_free()). */
 static void mutant_renumber(pidsim_kernel *k, struct ps_task *t)
 {
 	k->design->detach_pid(k, t);
-	if (k->design->attach_pid(k, t, NULL))
-		PS_BUG_ON(k->design->attach_pid(k, t, NULL));
+	t->exit_status = k->design->attach_pid(k, t, NULL) ? PS_MUTANT_NO_PID : 0;
 }
 #endif
 

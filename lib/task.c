@@ -193,7 +193,7 @@ void ps_pid_free(pidsim_kernel *k, struct ps_task *t)
 	PS_BUG_ON(t->state != PS_REAPED || t->pg_first || t->nr_session ||
 		  t->pins);
 #ifdef PS_MUTANT_GROUP_NUMBER_REUSED
-	if (!t->pg_prev)	/* the mutant detached it at reap already */
+	if (t->exit_status != PS_MUTANT_NO_PID)	/* the mutant left it none */
 #endif
 	k->design->detach_pid(k, t);
 	if (ct->init == t)
