@@ -293,7 +293,7 @@ int pidsim_wait(pidsim_kernel *k, pidsim_tid cur, int pid, int *status);
  * ignored; 19..22 (stop signals) are not modelled (-EINVAL); every other
  * signal 1..64 kills.  pid -1 signals every task cur can see but itself and
  * its container's init.  pid 0 signals every member of cur's process
- * group, cur included, wherever the members live (rule 12); pid < -1 every
+ * group, cur included, wherever the members live (rule 15); pid < -1 every
  * member of the group cur's view numbers -pid, zombies included.  -ESRCH
  * when no task matches (a group with no member; INT_MIN), checked before
  * the signal number; -EINVAL for a bad signal.  A container's init
@@ -307,7 +307,7 @@ int pidsim_kill(pidsim_kernel *k, pidsim_tid cur, int pid, int sig);
 int pidsim_getpid(pidsim_kernel *k, pidsim_tid cur);
 int pidsim_getppid(pidsim_kernel *k, pidsim_tid cur);
 
-/* ---- Process groups and sessions (rules 11-14) ---------------------------- */
+/* ---- Process groups and sessions (rules 11-16) ---------------------------- */
 
 /*
  * A task belongs to one process group and one session, each named by the
@@ -317,6 +317,11 @@ int pidsim_getppid(pidsim_kernel *k, pidsim_tid cur);
  * not be able to name (getpgid() 0) until it calls setsid().  A group's or
  * session's number stays taken in every view while the group or session
  * has a member, even after its leader was reaped: no fork gets it.
+ *
+ * The contract's rules (tests/contract/pgrp.c): 11 boot and inheritance;
+ * 12 setpgid(); 13 setsid(); 14 getpgid() and getsid(); 15 kill() and
+ * wait() on 0 and -pgid; 16 a number taken while its group or session
+ * lives.
  */
 
 /*

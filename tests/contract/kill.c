@@ -93,7 +93,7 @@ static void test_kill_invisible_pid_esrch_before_einval(void **state)
 
 /* INT_MIN is -ESRCH ("-INT_MIN is undefined": kill_something_info()),
  * and so is a number naming no process group, before the signal number
- * (pgrp.c has the rest of rule 12). */
+ * (pgrp.c has the rest of rule 15). */
 static void test_kill_int_min_and_no_group(void **state)
 {
 	struct fx *f = *state;

@@ -77,7 +77,7 @@ static void test_wait_invisible_pid_echild(void **state)
 
 /* INT_MIN is -ESRCH (kernel_wait4(): "-INT_MIN is not defined"); a
  * number naming no process group matches no child, -ECHILD; wait(0)
- * reaps a child in the caller's group (pgrp.c has the rest of rule 13). */
+ * reaps a child in the caller's group (pgrp.c has the rest of rule 15). */
 static void test_wait_int_min_and_no_group(void **state)
 {
 	struct fx *f = *state;
