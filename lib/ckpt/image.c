@@ -713,11 +713,17 @@ static int alloc_decoded(struct reader *r, uint64_t numbers)
 	size_t cts = get32(b + HDR_CONTAINERS), tasks = get32(b + HDR_TASKS);
 	size_t owners = get32(b + HDR_OWNERS);
 	size_t reaped = r->version > 1 ? get32(b + HDR_REAPED) : 0;
-	size_t at_tasks = sizeof(struct pidsim_image);
-	size_t at_cts = at_tasks + tasks * sizeof(struct pidsim_image_task);
-	size_t at_owners = at_cts + cts * sizeof(struct pidsim_image_container);
-	size_t at_reaped = at_owners + owners * sizeof(struct pidsim_image_owner);
-	size_t at_numbers = at_reaped + reaped * sizeof(struct pidsim_image_reaped);
+#define ALIGN_FOR(at, type) (((at) + _Alignof(type) - 1) & ~(_Alignof(type) - 1))
+	size_t at_tasks = ALIGN_FOR(sizeof(struct pidsim_image), struct pidsim_image_task);
+	size_t at_cts = ALIGN_FOR(at_tasks + tasks * sizeof(struct pidsim_image_task),
+				  struct pidsim_image_container);
+	size_t at_owners = ALIGN_FOR(at_cts + cts * sizeof(struct pidsim_image_container),
+				     struct pidsim_image_owner);
+	size_t at_reaped = ALIGN_FOR(at_owners + owners * sizeof(struct pidsim_image_owner),
+				     struct pidsim_image_reaped);
+	size_t at_numbers = ALIGN_FOR(at_reaped + reaped * sizeof(struct pidsim_image_reaped),
+				      int);
+#undef ALIGN_FOR
 	char *block = calloc(1, at_numbers + (size_t)numbers * sizeof(int));
 	struct pidsim_image *img = (struct pidsim_image *)(void *)block;
 
