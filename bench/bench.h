@@ -325,6 +325,7 @@ void floor_bits_free(struct floor_bits *b, int nr);
 void wl_lookup_tasks(void);
 void wl_lookup_containers(void);
 void wl_calls(void);
+void wl_groups(void);
 void wl_churn(void);
 void wl_iterate(void);
 void wl_notify(void);

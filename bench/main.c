@@ -46,6 +46,7 @@ static const struct {
 } workloads[] = {
 	{ "kernel", wl_kernel },
 	{ "calls", wl_calls },
+	{ "groups", wl_groups },
 	{ "lookup-tasks", wl_lookup_tasks },	/* and the scale rows */
 	{ "lookup-containers", wl_lookup_containers },
 	{ "churn", wl_churn },

@@ -100,7 +100,7 @@ static void ir_keep(void *ctx, const struct tsv_row *r)
 size_t results_load_ir(const char *dir)
 {
 	static const char *const files[] = {
-		"machine", "calls", "lookup-tasks", "lookup-containers", "scale",
+		"machine", "calls", "groups", "lookup-tasks", "lookup-containers", "scale",
 		"churn", "depth", "iterate", "notify", "migration",
 	};
 	char path[512];

@@ -63,6 +63,10 @@ static const struct trow trows[] = {
 	{ "kill(pid, 0), level 1", "calls", "kill0", 1, REF_ARRAY, "kill0", 1 },
 	{ "kill(pid, 0), level 2", "calls", "kill0", 2, REF_ARRAY, "kill0", 2 },
 	{ "waitpid(running), level 1", "calls", "wait", 1, REF_ARRAY, NULL, 0 },
+	{ "getpgid(pid), level 1", "groups", "getpgid", 1, REF_BEST, NULL, 0 },
+	{ "setpgid(pid, pgid), level 1", "groups", "setpgid", 1, REF_BEST, NULL, 0 },
+	{ "kill(-pgid, 0), 64 members, host", "groups", "kill-pgrp", 0, REF_BEST, NULL, 0 },
+	{ "kill(-pgid, 0), 64 members, lvl 1", "groups", "kill-pgrp", 1, REF_BEST, NULL, 0 },
 	{ "fork+exit+wait, ct, 1,024", "churn", "ct", 1024, REF_ARRAY, "fork-exit-wait", 1 },
 	{ "fork+exit+wait, ct, 32,768", "churn", "ct", 32768, REF_ARRAY, "fork-exit-wait", 1 },
 	{ "fork+exit+wait, host, 32,768", "churn", "host", 32768, REF_ARRAY, "fork-exit-wait", 0 },
@@ -560,6 +564,35 @@ static void print_flags(FILE *f)
 	}
 }
 
+/* The counters of the group calls (w_groups.c) in a container: exact. */
+static void groups_work(FILE *f)
+{
+	static const char *const calls[] = { "getpgid", "setpgid", "kill-pgrp" };
+	char name[32];
+	bool any = false;
+
+	for (size_t i = 0; i < pidsim_design_count(); i++) {
+		const char *d = pidsim_design_at(i)->name;
+
+		for (size_t c = 0; c < sizeof calls / sizeof *calls; c++) {
+			const struct row *r;
+
+			snprintf(name, sizeof name, "%s-conv", calls[c]);
+			if (!(r = value_row("groups", name, 1, d)))
+				continue;
+			if (!any)
+				fprintf(f, "\nconversions per call in a container (getpgid(pid), "
+					   "setpgid(pid, pgid), kill(-pgid, 0) to 64):\n");
+			if (!c)
+				fprintf(f, "  %-14s", d);
+			fprintf(f, " %-10s %.2f", calls[c], r->st.median);
+			any = true;
+			if (c + 1 == sizeof calls / sizeof *calls)
+				fputc('\n', f);
+		}
+	}
+}
+
 void table_print(FILE *f)
 {
 	double cv = bench_median_cv();
@@ -603,6 +636,8 @@ void table_print(FILE *f)
 		fprintf(f, "\ncells: instructions per operation, counted by callgrind on the timed\n"
 			   "code alone (the driver loop's few included); the same on a busy machine\n"
 			   "as on a quiet one. * the fewest (or within 1%% of it).\n");
+
+	groups_work(f);
 
 	fprintf(f, "\ntargets:\n");
 	target_lookup(f);

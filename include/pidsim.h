@@ -93,7 +93,9 @@ typedef struct pidsim_kernel pidsim_kernel;
 	X(RENUMBERS, 0x8u, "renumbers",                                       \
 	  "numbers differ from the cyclic rule")                              \
 	X(HIERARCHICAL, 0x10u, "hierarchical",                                \
-	  "ancestors see descendants' tasks")
+	  "ancestors see descendants' tasks")                                 \
+	X(HOST_GROUP_NUMBER, 0x20u, "host-group-number",                      \
+	  "a group or session outside a container reads as its host number")
 
 enum {
 #define PIDSIM_X(id, bit, name, meaning) PIDSIM_D_##id = bit,
@@ -254,7 +256,12 @@ void pidsim_stats_reset(pidsim_kernel *k);
 struct pidsim_census {
 	unsigned tasks;        /* running and zombie, host init included */
 	unsigned zombies;
-	unsigned containers;   /* host included */
+	unsigned containers;   /* host included; not one whose init was
+				* reaped (it lingers, with no task in it,
+				* while a reaped leader's pid of it does,
+				* and counts towards max_containers) */
+	unsigned reaped_leaders; /* reaped group or session leaders whose
+				  * numbers a live group or session keeps */
 };
 int pidsim_census_get(const pidsim_kernel *k, struct pidsim_census *out);
 
@@ -282,11 +289,13 @@ int pidsim_exit(pidsim_kernel *k, pidsim_tid cur, int code);
 
 /*
  * waitpid(pid, &status, WNOHANG).  pid > 0 names a child in cur's view,
- * -1 any child (the first zombie in the order the children became
- * children).  Returns the reaped child's pid in cur's view and its wait
- * status (as <sys/wait.h> decodes it) in *status, 0 when the children
- * matched are all running, -ECHILD when none matches, -EINVAL for pid 0
- * and pid < -1 (process groups are not modelled).
+ * -1 any child, 0 the children in cur's process group, pid < -1 the
+ * children in the group cur's view numbers -pid; each takes the first
+ * zombie among them in the order the children became children.  Returns
+ * the reaped child's pid in cur's view and its wait status (as
+ * <sys/wait.h> decodes it) in *status, 0 when the children matched are
+ * all running, -ECHILD when none matches (a number naming no group
+ * matches none), -ESRCH for INT_MIN.
  */
 int pidsim_wait(pidsim_kernel *k, pidsim_tid cur, int pid, int *status);
 
@@ -294,10 +303,13 @@ int pidsim_wait(pidsim_kernel *k, pidsim_tid cur, int pid, int *status);
  * kill(2).  sig 0 probes; SIGCHLD, SIGCONT, SIGURG and SIGWINCH are
  * ignored; 19..22 (stop signals) are not modelled (-EINVAL); every other
  * signal 1..64 kills.  pid -1 signals every task cur can see but itself and
- * its container's init.  -ESRCH when no visible task matches (checked
- * before the signal number), -EINVAL for a bad signal, pid 0 or pid < -1.
- * A container's init ignores signals from its own container and all but
- * SIGKILL from an ancestor container.
+ * its container's init.  pid 0 signals every member of cur's process
+ * group, cur included, wherever the members live (rule 15); pid < -1 every
+ * member of the group cur's view numbers -pid, zombies included.  -ESRCH
+ * when no task matches (a group with no member; INT_MIN), checked before
+ * the signal number; -EINVAL for a bad signal.  A container's init
+ * ignores signals from its own container and all but SIGKILL from an
+ * ancestor container, whichever way they are addressed.
  */
 int pidsim_kill(pidsim_kernel *k, pidsim_tid cur, int pid, int sig);
 
@@ -305,6 +317,51 @@ int pidsim_kill(pidsim_kernel *k, pidsim_tid cur, int pid, int sig);
  * parent is not visible, as for a container's init). */
 int pidsim_getpid(pidsim_kernel *k, pidsim_tid cur);
 int pidsim_getppid(pidsim_kernel *k, pidsim_tid cur);
+
+/* ---- Process groups and sessions (rules 11-16) ---------------------------- */
+
+/*
+ * A task belongs to one process group and one session, each named by the
+ * pid of its leader (the task that created it).  Host init leads session 1
+ * and group 1 from boot.  A child joins its parent's group and session,
+ * the init of a new container too: it stays in a group and session it may
+ * not be able to name (getpgid() 0) until it calls setsid().  A group's or
+ * session's number stays taken in every view while the group or session
+ * has a member, even after its leader was reaped: no fork gets it.
+ *
+ * The contract's rules (tests/contract/pgrp.c): 11 boot and inheritance;
+ * 12 setpgid(); 13 setsid(); 14 getpgid() and getsid(); 15 kill() and
+ * wait() on 0 and -pgid; 16 a number taken while its group or session
+ * lives.
+ */
+
+/*
+ * setpgid(2): move pid (0: cur) into group pgid (0: pid's own number,
+ * making it a group leader).  -EINVAL when pgid < 0; -ESRCH when pid is
+ * neither cur nor a child of cur; -EPERM when pid is a child in another
+ * session, when pid leads a session, or when pgid is not pid's number and
+ * no group numbered pgid in cur's view has a member in cur's session.  A
+ * parent may move a child into any group of the same session.  (Linux's
+ * -EACCES for a child that has exec'd: exec is not modelled.)
+ */
+int pidsim_setpgid(pidsim_kernel *k, pidsim_tid cur, int pid, int pgid);
+
+/*
+ * setsid(2): a new session and a new group, both numbered by cur's pid,
+ * with cur their only member; returns that number in cur's view.  -EPERM
+ * when cur already leads a process group (or a group numbered by its pid
+ * lives on), a session leader always does.
+ */
+int pidsim_setsid(pidsim_kernel *k, pidsim_tid cur);
+
+/*
+ * getpgid(2), getsid(2): the number of the group (session) of pid (0: cur)
+ * in cur's view: its leader's number there, 0 when the view has none (a
+ * group inherited from outside a container; vpid-openvz reads the host's
+ * number, PIDSIM_D_HOST_GROUP_NUMBER).  -ESRCH when cur cannot see pid.
+ */
+int pidsim_getpgid(pidsim_kernel *k, pidsim_tid cur, int pid);
+int pidsim_getsid(pidsim_kernel *k, pidsim_tid cur, int pid);
 
 /*
  * The pids cur can see, ascending, as ps(1) reads them from /proc.  Stores
@@ -349,7 +406,7 @@ int pidsim_ps_in(pidsim_kernel *k, pidsim_tid cur, pidsim_tid ct, int *pids,
  * fcntl(fd, F_SETOWN, pid): record the task cur sees as pid as the owner
  * of a new kernel object, stored as the design stores it (a number or a
  * weak reference).  Returns the object's id (>= 0), -ESRCH, -EINVAL for
- * pid <= 0 (process groups are not modelled), -ENOMEM.
+ * pid <= 0 (an owner that is a process group is not modelled), -ENOMEM.
  */
 int pidsim_setown(pidsim_kernel *k, pidsim_tid cur, int pid);
 

@@ -49,6 +49,17 @@ uint64_t pidsim_debug_allocs(const pidsim_kernel *k);
 const void *pidsim_debug_view(pidsim_kernel *k, pidsim_tid cur);
 pidsim_tid pidsim_debug_find(pidsim_kernel *k, const void *view, int pid);
 
+/*
+ * Which process group (session when sid) task t is in, as an identity no
+ * number gives: equal for two tasks in one group, nonzero, and valid
+ * while that group lives; 0 for a stale handle.  And the group the view
+ * of cur names by nr (what kill(-nr) signals), 0 when none.  For the
+ * property suite's isolation check: a kill(0) or kill(-pgid) may change a
+ * task the caller cannot see only if it is in the group signalled.
+ */
+uint64_t pidsim_debug_group_id(const pidsim_kernel *k, pidsim_tid t, int sid);
+uint64_t pidsim_debug_find_group_id(pidsim_kernel *k, pidsim_tid cur, int nr);
+
 #if defined(__GNUC__)
 #pragma GCC visibility pop
 #endif

@@ -41,7 +41,8 @@
 extern "C" {
 #endif
 
-#define PIDSIM_IMAGE_VERSION 1
+#define PIDSIM_IMAGE_VERSION 2	/* what pidsim_checkpoint() writes; the
+				 * decoder reads versions 1 and 2 */
 #define PIDSIM_IMAGE_NONE 0xffffffffu	/* no index: a root has no parent */
 #define PIDSIM_IMAGE_DESIGN_LEN 16	/* bytes of the design's name, NUL-padded:
 				 * names up to 15 characters */
@@ -188,6 +189,22 @@ struct pidsim_image_task {
 	unsigned nr_numbers;	/* ct's depth below container 0, plus one */
 	const int *numbers;	/* [0] in its own container's view, [j] in
 				 * the view j containers up; 0: none there */
+	/* Its process group and session (version 2): the pid of each one's
+	 * leader, as a pid index (a task i < nr_tasks, or nr_tasks + r for
+	 * reaped leader r), or PIDSIM_IMAGE_NONE when the leader is outside
+	 * the tree (always, in a version 1 image).  A restore puts a task
+	 * whose group or session is outside in the restoring parent's group
+	 * and session, as CRIU --shell-job does. */
+	uint32_t pgrp, session;
+};
+
+/* A reaped group or session leader inside the tree (version 2): no task,
+ * only its pid, whose numbers stay taken while its group or session has
+ * members (pgrp.c).  A restore takes them again. */
+struct pidsim_image_reaped {
+	uint32_t ct;		/* container index */
+	unsigned nr_numbers;	/* as a task's */
+	const int *numbers;	/* as a task's */
 };
 
 /* A kernel object whose stored owner is in the tree; objects are listed
@@ -204,9 +221,11 @@ struct pidsim_image {
 	char design[PIDSIM_IMAGE_DESIGN_LEN + 1]; /* the source's design (informative) */
 	size_t size;		/* bytes */
 	uint32_t nr_containers, nr_tasks, nr_owners;
+	uint32_t nr_reaped;	/* version 2: reaped leaders; 0 in version 1 */
 	struct pidsim_image_container *containers;
 	struct pidsim_image_task *tasks;	/* pre-order, children in order */
 	struct pidsim_image_owner *owners;
+	struct pidsim_image_reaped *reaped;
 };
 
 /*
@@ -226,11 +245,15 @@ void pidsim_image_destroy(struct pidsim_image *img);
  * valid checksum, and does not check that the content is consistent:
  * pidsim_image_decode() of the result does.  0, -EFBIG past the
  * PIDSIM_IMAGE_MAX_* limits, -EINVAL for a NULL argument, -ENOMEM.
- * img->version and img->size are ignored.
+ * img->size is ignored; img->version 1 writes a version 1 image (without
+ * groups, sessions and reaped leaders: for tests of the reader), any other
+ * value PIDSIM_IMAGE_VERSION.
  */
 int pidsim_image_encode(const struct pidsim_image *img, void **buf, size_t *len);
 
-/* The bytes of an image's header (docs/image-format.md). */
+/* The bytes of an image's header that every version shares, and all a
+ * reader needs to know how much to read (docs/image-format.md); a version
+ * 2 header has 8 bytes more. */
 #define PIDSIM_IMAGE_HEADER_SIZE 64
 
 /*

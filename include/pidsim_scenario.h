@@ -59,6 +59,10 @@ enum pidsim_sc_kind {
 	PIDSIM_SC_CHECKPOINT,	/* checkpoint WHO ROOT [tree] -> IMAGE */
 	PIDSIM_SC_RESTORE,	/* restore WHO IMAGE [into] [-> LABEL] */
 	PIDSIM_SC_MIGRATE,	/* migrate WHO ROOT TARGET [tree] [into] [-> LABEL] */
+	PIDSIM_SC_SETPGID,	/* setpgid WHO PID PGID */
+	PIDSIM_SC_SETSID,	/* setsid WHO */
+	PIDSIM_SC_GETPGID,	/* getpgid WHO [PID] */
+	PIDSIM_SC_GETSID,	/* getsid WHO [PID] */
 	PIDSIM_SC_NR_KINDS
 };
 
@@ -70,9 +74,10 @@ enum pidsim_sc_label_kind {
 	PIDSIM_SC_CKPT,		/* a checkpoint image (`checkpoint`, pidsim_image.h) */
 };
 
-/* pidsim_sc_stmt.arg of checkpoint, restore and migrate. */
+/* pidsim_sc_stmt.arg of checkpoint, restore and migrate; of ps. */
 #define PIDSIM_SC_TREE 0x1u	/* a task tree, not a container */
 #define PIDSIM_SC_INTO 0x2u	/* into the target's own container */
+#define PIDSIM_SC_GROUPS 0x4u	/* ps: each pid's process group and session */
 
 struct pidsim_sc_label {
 	char name[PIDSIM_SC_MAX_LABEL + 1]; /* "fork@LINE" for an unnamed child */
@@ -83,11 +88,14 @@ struct pidsim_sc_label {
 };
 
 /* A pid as the file writes it: a number, or a task's label (the number the
- * caller sees it by), optionally qualified by a container: CT:PID. */
+ * caller sees it by), or -LABEL (that number negated: the process group
+ * it names, for kill and wait), optionally qualified by a container:
+ * CT:PID. */
 struct pidsim_sc_pid {
 	int label;		/* a task or alias label; -1: use nr */
 	int nr;			/* the raw number; -1 for `any` */
 	int ct;			/* the container's label (its init); -1: unqualified */
+	bool group;		/* -LABEL: the label's number, negated */
 };
 
 /* pidsim_sc_match.what: which checks one alternative of an expect makes. */
@@ -129,8 +137,10 @@ struct pidsim_sc_stmt {
 	int kernel;		/* the kernel it runs on; -1 for expect */
 	int who;		/* the task making the call; -1: none */
 	int def;		/* the label it defines (-> LABEL); -1: none */
-	struct pidsim_sc_pid pid;	/* wait, kill, ref, setown; checkpoint,
-					 * migrate: pid.label is the root */
+	struct pidsim_sc_pid pid;	/* wait, kill, ref, setown, setpgid,
+					 * getpgid, getsid; checkpoint, migrate:
+					 * pid.label is the root */
+	struct pidsim_sc_pid pgid;	/* setpgid: the group */
 	int ct;			/* ps: the container whose view; -1: own;
 				 * migrate: the task to restore under */
 	int obj;		/* notify, close: the object's label;
@@ -138,7 +148,7 @@ struct pidsim_sc_stmt {
 	int arg;		/* kernel: pid_max (0: default); fork: flags;
 				 * exit: code; kill, notify: signal; churn: count;
 				 * checkpoint, restore, migrate: PIDSIM_SC_TREE,
-				 * PIDSIM_SC_INTO */
+				 * PIDSIM_SC_INTO; ps: PIDSIM_SC_GROUPS */
 	size_t target;		/* expect: the statement it checks */
 	struct pidsim_sc_sel sel;	/* expect */
 	size_t alt, nr_alts;	/* expect: matches[alt .. alt + nr_alts) */

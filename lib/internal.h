@@ -36,15 +36,47 @@ struct ps_task {
 	struct ps_task *prev_sibling;
 	struct ps_container *ct;	/* the container the task lives in */
 	ps_ref ref;			/* this task's weak-reference slot */
-	int state;			/* PIDSIM_RUNNING or PIDSIM_ZOMBIE */
+	int state;			/* PIDSIM_RUNNING, PIDSIM_ZOMBIE, or
+					 * PS_REAPED: only its pid is left */
 	int exit_status;		/* wait status, once a zombie */
+	/*
+	 * Process group and session (pgrp.c): task->signal->pids[PIDTYPE_PGID]
+	 * and [PIDTYPE_SID].  Each names the pid of the group's (session's)
+	 * leader: a task, or what is left of one once it was reaped (state
+	 * PS_REAPED), whose numbers stay taken in every view while any task
+	 * still belongs to the group or the session, as a struct pid stays
+	 * linked while any pid type uses it (detach_pid(), free_pid()).
+	 */
+	struct ps_task *pgrp, *session;
+	struct ps_task *pg_next, *pg_prev;	/* pgrp's members (its PIDTYPE_PGID list) */
+	/* This task's pid as a group's or a session's: */
+	struct ps_task *pg_first;	/* the group's members; NULL: it names none */
+	uint32_t nr_session;		/* tasks whose session it is */
+	uint16_t pins;			/* walks of its group under way (get_pid()) */
+	bool kill_mark;			/* a group kill has yet to signal it */
 	/* the design's fields follow, ps_design.task_priv bytes */
 };
+
+/* ps_task.state of a reaped task whose pid still names a live group or
+ * session: no task any more, only its numbers (pgrp.c). */
+#define PS_REAPED 3
+
+#ifdef PS_MUTANT_GROUP_NUMBER_REUSED
+#define PS_MUTANT_NO_PID (-0x7ead)	/* pgrp.c's mutant */
+#endif
 
 struct ps_container {
 	struct ps_container *parent;	/* NULL for the host */
 	struct ps_task *init;		/* pid 1, the child reaper */
 	int level;			/* 0 for the host */
+	bool dead;			/* its init was reaped; it lingers while
+					 * the remains of a reaped leader in it
+					 * (or in a container below) live on */
+	unsigned users;			/* pids whose container it is (tasks and
+					 * the remains of reaped leaders) and
+					 * child containers: the last to go
+					 * destroys it, as the last put_pid()
+					 * of a pid_namespace's pids frees it */
 	uint32_t hint;			/* set by a restore before ct_init: the
 					 * design-specific id it asks to reuse
 					 * (vpid-ibm's container id); 0: none */
@@ -130,12 +162,27 @@ struct ps_design {
 	/* free_pid(): release them all at reap. */
 	void (*detach_pid)(struct pidsim_kernel *k, struct ps_task *t);
 
-	/* find_task_by_pid_ns(): the task view sees as nr, or NULL. */
+	/* find_task_by_pid_ns(): the task view sees as nr, or NULL.  Like
+	 * find_pid_ns(), it may give the remains of a reaped group or
+	 * session leader (PS_REAPED), whose number is still taken: the
+	 * semantics ask pid_task() of it (task.h's find_task()). */
 	struct ps_task *(*find_task)(struct pidsim_kernel *k,
 				     const struct ps_container *view, int nr);
 	/* task_pid_nr_ns(): t's number in view, 0 when view cannot see t. */
 	int (*task_nr)(struct pidsim_kernel *k, const struct ps_task *t,
 		       const struct ps_container *view);
+	/* The other pid types (pgrp.c).  find_group: find_vpid() of a
+	 * number naming a process group or a session, as kill(-pgid),
+	 * wait(-pgid) and setpgid()'s pgid read it: the pid (a task or the
+	 * remains of one) view sees as nr, or NULL.  group_nr: pid_vnr() of
+	 * a group's or a session's pid, as getpgid() and getsid() give it:
+	 * the number view reads for it, 0 when it has none there.  Most
+	 * designs give a group the number its leader's pid has (find_task
+	 * and task_nr); each design's file says where it does otherwise. */
+	struct ps_task *(*find_group)(struct pidsim_kernel *k,
+				      const struct ps_container *view, int nr);
+	int (*group_nr)(struct pidsim_kernel *k, const struct ps_task *pid,
+			const struct ps_container *view);
 	/* find_ge_pid(): the task view sees by the lowest number >= nr, with
 	 * that number in *found; NULL when there is none. */
 	struct ps_task *(*find_ge)(struct pidsim_kernel *k,
@@ -159,6 +206,10 @@ struct pidsim_kernel {
 	struct ps_reftab refs;
 	struct ps_container *host;
 	unsigned nr_tasks, nr_zombies, nr_containers;
+	unsigned nr_reaped;		/* remains of reaped leaders (PS_REAPED) */
+	unsigned nr_dead_cts;		/* containers lingering with no init */
+	uint64_t nr_released;		/* tasks released so far: a group walk
+					 * restarts when a signal released some */
 	size_t task_size, ct_size;
 	struct ps_task *free_tasks;	/* released tasks kept for reuse, */
 	unsigned nr_free_tasks;		/* at most PS_TASK_CACHE of them */
@@ -210,6 +261,19 @@ void ps_release_task(struct pidsim_kernel *k, struct ps_task *t);
  * containers with their inits, with no zombie left: t's parent sees t go
  * as if it had been reaped. */
 void ps_release_tree(struct pidsim_kernel *k, struct ps_task *t);
+/* Process groups and sessions (pgrp.c).  t joins group pgrp and session
+ * session (pids: tasks or remains), leaving those it was in. */
+void ps_pgrp_join(struct pidsim_kernel *k, struct ps_task *t,
+		  struct ps_task *pgrp, struct ps_task *session);
+/* The remains of a reaped leader in ct, with the numbers want asks for
+ * (as ps_task_create()), pinned: unpin once members name it, and it goes
+ * when none does.  0 or ps_task_create()'s error. */
+int ps_pid_remains(struct pidsim_kernel *k, struct ps_container *ct,
+		   const struct ps_pid_want *want, struct ps_task **out);
+/* get_pid()/put_pid() on a pid for a walk of its group: the pid stays
+ * while pinned; the last unpin frees remains that nothing names. */
+void ps_pid_pin(struct ps_task *p);
+void ps_pid_unpin(struct pidsim_kernel *k, struct ps_task *p);
 /* Make sure n more stored owners can be added without allocating: 0 or
  * -ENOMEM (nothing changed). */
 int ps_owner_reserve(struct pidsim_kernel *k, unsigned n);

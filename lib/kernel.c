@@ -48,6 +48,7 @@ int pidsim_kernel_create(const char *name, int pid_max, pidsim_kernel **out)
 	err = ps_task_create(k, k->host, NULL, &k->host->init);
 	if (err)
 		goto out_host;
+	ps_pgrp_boot(k->host->init);
 	*out = k;
 	return 0;
 
@@ -118,6 +119,7 @@ int pidsim_census_get(const pidsim_kernel *k, struct pidsim_census *out)
 		return -EINVAL;
 	out->tasks = k->nr_tasks;
 	out->zombies = k->nr_zombies;
-	out->containers = k->nr_containers;
+	out->containers = k->nr_containers - k->nr_dead_cts;
+	out->reaped_leaders = k->nr_reaped;
 	return 0;
 }

@@ -16,6 +16,16 @@ static struct ps_owner *owner_find(pidsim_kernel *k, int obj)
 	return &k->owners[obj];
 }
 
+/* The task o's stored owner reaches now: pid_task() of what the design
+ * finds, so a number kept by the remains of a reaped leader reaches no
+ * task. */
+static struct ps_task *owner_task(pidsim_kernel *k, const struct ps_owner *o)
+{
+	struct ps_task *t = k->design->owner_find(k, o);
+
+	return t && t->state != PS_REAPED ? t : NULL;
+}
+
 /* A free object id, growing the table if needed: the id or -ENOMEM.
  * Free ids are chained through u.nr, most recently closed first. */
 static int owner_slot(pidsim_kernel *k)
@@ -64,7 +74,7 @@ int pidsim_notify(pidsim_kernel *k, int obj, int sig, pidsim_tid *to)
 	err = ps_sig_valid(sig);
 	if (err)
 		return err;
-	t = k->design->owner_find(k, o);
+	t = owner_task(k, o);
 	if (to)
 		*to = t ? t->ref : PIDSIM_NO_TASK;
 	if (!t)
@@ -126,5 +136,5 @@ struct ps_task *ps_owner_task(pidsim_kernel *k, int obj)
 {
 	const struct ps_owner *o = owner_find(k, obj);
 
-	return o ? k->design->owner_find(k, o) : NULL;
+	return o ? owner_task(k, o) : NULL;
 }

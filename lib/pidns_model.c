@@ -53,6 +53,14 @@
  * checks set_tid, and takes new ones at the levels above it, as CRIU does
  * with clone3()'s set_tid array (lib/ckpt/restore.c).
  *
+ * Process groups and sessions (pgrp.c) are Linux's: a group is its
+ * leader's struct pid, so getpgid() is pid_vnr(task_pgrp()): the leader's
+ * number at the caller's level, 0 when the leader has none there (a
+ * group inherited from an ancestor namespace); kill(-pgid) and
+ * wait(-pgid) find it with find_vpid(), one probe at the caller's level.
+ * A reaped leader's struct pid keeps its number at every level while the
+ * group or session lives (free_pid() waits for the last pid type).
+ *
  * The model's own choices:
  *   - the pid object is allocated per task, sized by its level, and a
  *     reaped one goes to a small free list per level (at most
@@ -472,6 +480,8 @@ const struct ps_design ps_design_pidns = {
 	.detach_pid = pidns_detach_pid,
 	.find_task = pidns_find_task,
 	.task_nr = pidns_task_nr,
+	.find_group = pidns_find_task,
+	.group_nr = pidns_task_nr,
 	.find_ge = pidns_find_ge,
 	.owner_set = pidns_owner_set,
 	.owner_find = pidns_owner_find,

@@ -21,6 +21,14 @@
  * restore asks each space for the exact number the task had there, own
  * and glue, and sets each space's cursor back; nothing needs converting.
  *
+ * Process groups and sessions (pgrp.c) are numbered as their leader's pid
+ * is: in the leader's own space (and, for a container's init, by its glue
+ * number in the parent's).  A group inherited from the parent container,
+ * as a new container's init's is until it calls setsid(), has no number
+ * inside: getpgid() and getsid() read 0 there, as on Linux, and no number
+ * a task inside can give names it (kill(0) still reaches it: no number is
+ * read).  A reaped leader's numbers stay taken while its group lives.
+ *
  * Costs: a lookup from a container is one probe of that container's table;
  * a task's number in its own view is a field read; a conversion does not
  * exist.  Per task: one table node.  Per container: an allocator, a table,
@@ -231,6 +239,8 @@ const struct ps_design ps_design_pidspace = {
 	.detach_pid = space_detach_pid,
 	.find_task = space_find_task,
 	.task_nr = space_task_nr,
+	.find_group = space_find_task,
+	.group_nr = space_task_nr,
 	.find_ge = space_find_ge,
 	.owner_set = space_owner_set,
 	.owner_find = space_owner_find,

@@ -2,10 +2,12 @@
  * signal.c - kill(2) as Linux delivers it, for every design: the default
  * actions (a signal either kills or is ignored; stop signals are not
  * modelled), a container's init protected from its own container
- * (SIGNAL_UNKILLABLE), and kill(-1) over the caller's view.  What a
+ * (SIGNAL_UNKILLABLE), kill(-1) over the caller's view, and kill(0) and
+ * kill(-pgid) to a process group (pgrp.c).  What a
  * number reaches is the design's answer (task.h's find_task()).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 
 #include "task.h"
@@ -91,7 +93,63 @@ static int kill_all(pidsim_kernel *k, struct ps_task *cur, int sig)
 	return count ? ret : -ESRCH;
 }
 
-/* kill_something_info(): pid > 0 one task, -1 every visible task. */
+/* The first member of g still marked for the walk of kill_pgrp(), from
+ * t on; NULL when none is left. */
+static struct ps_task *next_marked(struct ps_task *t)
+{
+	while (t && !t->kill_mark)
+		t = t->pg_next;
+	return t;
+}
+
+/*
+ * __kill_pgrp_info(): every member of process group g, zombies included,
+ * wherever it lives: the members are the group's, not the caller's view's
+ * (a container's init keeps its own protection, init_ignores()).  -ESRCH
+ * when g has no member (checked before the signal number), else the
+ * signal's error or 0.
+ *
+ * Linux queues the signals and delivers them later; here a killing signal
+ * takes effect at once, and an init's death releases its container's
+ * tasks, members of g among them.  So the members are marked first (the
+ * set the signal is sent to), g is pinned (get_pid()), and each marked
+ * member is signalled in turn, the walk starting over from the first
+ * member whenever a signal released tasks.
+ */
+static int kill_pgrp(pidsim_kernel *k, const struct ps_container *from,
+		     struct ps_task *g, int sig)
+{
+	struct ps_task *t;
+	int err;
+
+	if (!g->pg_first)
+		return -ESRCH;
+	err = ps_sig_valid(sig);
+	if (err)
+		return err;
+	for (t = g->pg_first; t; t = t->pg_next)
+		t->kill_mark = true;
+	ps_pid_pin(g);
+	t = next_marked(g->pg_first);
+	while (t) {
+		uint64_t released = k->nr_released;
+
+		t->kill_mark = false;
+		ps_send_signal(k, from, t, sig);
+		t = next_marked(k->nr_released == released ? t->pg_next
+							    : g->pg_first);
+	}
+	ps_pid_unpin(k, g);
+	return 0;
+}
+
+/*
+ * kill_something_info(): pid > 0 one task; -1 every visible task; 0 the
+ * caller's process group (task_pgrp(current): no number is read, so it
+ * crosses whatever boundary the group does); below -1 the group the
+ * caller's view numbers -pid (find_vpid()); INT_MIN -ESRCH ("-INT_MIN is
+ * undefined").
+ */
 int pidsim_kill(pidsim_kernel *k, pidsim_tid cur_tid, int pid, int sig)
 {
 	struct ps_task *cur, *t;
@@ -102,8 +160,14 @@ int pidsim_kill(pidsim_kernel *k, pidsim_tid cur_tid, int pid, int sig)
 		return err;
 	if (pid == -1)
 		return kill_all(k, cur, sig);
-	if (pid <= 0)
-		return -EINVAL;	/* process groups are not modelled */
+	if (pid == 0)
+		return kill_pgrp(k, cur->ct, cur->pgrp, sig);
+	if (pid < 0) {
+		if (pid == INT_MIN)
+			return -ESRCH;
+		t = find_group(k, cur->ct, -pid);
+		return t ? kill_pgrp(k, cur->ct, t, sig) : -ESRCH;
+	}
 	t = find_task(k, cur->ct, pid);
 	if (!t)
 		return -ESRCH;

@@ -92,16 +92,31 @@ int ps_ct_create(pidsim_kernel *k, struct ps_container *parent,
 		ps_free(&k->mem, ct, k->ct_size);
 		return err;
 	}
+	if (parent)
+		parent->users++;
 	k->nr_containers++;
 	*out = ct;
 	return 0;
 }
 
-static void ct_destroy(pidsim_kernel *k, struct ps_container *ct)
+static void ct_free(pidsim_kernel *k, struct ps_container *ct)
 {
+	k->nr_dead_cts -= ct->dead;
 	k->design->ct_fini(k, ct);
 	ps_free(&k->mem, ct, k->ct_size);
 	k->nr_containers--;
+}
+
+/* Drop one user of ct: the last one destroys it, which drops its own use
+ * of its parent (put_pid_ns()). */
+static void ct_put(pidsim_kernel *k, struct ps_container *ct)
+{
+	while (ct && --ct->users == 0) {
+		struct ps_container *parent = ct->parent;
+
+		ct_free(k, ct);
+		ct = parent;
+	}
 }
 
 /* ---- The design ------------------------------------------------------------ */
@@ -166,20 +181,48 @@ static void reparent_children(struct ps_task *t)
 	}
 }
 
-/* ps_release_task(): drop every trace of t, which has no children left. */
+/*
+ * free_pid(): t's numbers go back in every view, and t with them.  The
+ * container goes with its last pid (its init's, unless the remains of a
+ * reaped leader outlive it).
+ */
+void ps_pid_free(pidsim_kernel *k, struct ps_task *t)
+{
+	struct ps_container *ct = t->ct;
+
+	PS_BUG_ON(t->state != PS_REAPED || t->pg_first || t->nr_session ||
+		  t->pins);
+#ifdef PS_MUTANT_GROUP_NUMBER_REUSED
+	if (t->exit_status != PS_MUTANT_NO_PID)	/* the mutant left it none */
+#endif
+	k->design->detach_pid(k, t);
+	if (ct->init == t)
+		ct->init = NULL;
+	k->nr_reaped--;
+	task_free(k, t);
+	ct_put(k, ct);
+}
+
+/* release_task(): drop every trace of t, which has no children left; its
+ * pid stays while a group or session it leads lives on (pgrp.c). */
 void ps_release_task(pidsim_kernel *k, struct ps_task *t)
 {
 	PS_BUG_ON(t->first_child);
 	if (t->parent)
 		unlink_child(t);
-	k->design->detach_pid(k, t);
 	ps_ref_detach(&k->refs, t->ref);
 	if (t->state == PIDSIM_ZOMBIE)
 		k->nr_zombies--;
 	k->nr_tasks--;
-	if (ps_is_init(t))
-		ct_destroy(k, t->ct);
-	task_free(k, t);
+	k->nr_released++;
+	if (ps_is_init(t)) {
+		t->ct->dead = true;	/* gone with its last pid */
+		k->nr_dead_cts++;
+	}
+	t->state = PS_REAPED;
+	t->kill_mark = false;
+	k->nr_reaped++;
+	ps_pgrp_release(k, t);
 }
 
 /* Release t and, if it is a container's init, everything in that
@@ -265,6 +308,7 @@ int ps_task_create(pidsim_kernel *k, struct ps_container *ct,
 	t->ref = ps_ref_attach(&k->mem, &k->refs, t);
 	PS_BUG_ON(!t->ref);
 	k->nr_tasks++;
+	ct->users++;
 	*out = t;
 	return 0;
 
@@ -319,10 +363,11 @@ static int fork_task(pidsim_kernel *k, struct ps_task *cur, unsigned flags,
 		if (err == -EAGAIN)
 			*limit = ps_limit_eagain(k, ct, !new_ct);
 		if (new_ct)
-			ct_destroy(k, ct);
+			ps_ct_destroy(k, ct);
 		return err;
 	}
 	ps_link_child(cur, t);
+	ps_pgrp_inherit(t, cur);
 	if (child)
 		*child = t->ref;
 	return ps_task_nr(k, t, cur->ct);
@@ -363,29 +408,45 @@ int pidsim_exit(pidsim_kernel *k, pidsim_tid cur_tid, int code)
 	return 0;
 }
 
-/* The first zombie among cur's children, in list order. */
-static struct ps_task *first_zombie(struct ps_task *cur)
+/*
+ * The first zombie among cur's children in list order that eligible_pid()
+ * takes: any child when grp is NULL, else the children in process group
+ * grp.  *matched: whether any child was eligible at all.
+ */
+static struct ps_task *first_zombie(struct ps_task *cur,
+				    const struct ps_task *grp, bool *matched)
 {
 	struct ps_task *c;
 
-	for (c = cur->first_child; c; c = c->next_sibling)
+	*matched = false;
+	for (c = cur->first_child; c; c = c->next_sibling) {
+		if (grp && c->pgrp != grp)
+			continue;
+		*matched = true;
 		if (c->state == PIDSIM_ZOMBIE)
 			return c;
+	}
 	return NULL;
 }
 
-/* do_wait() with WNOHANG and WEXITED, for pid > 0 or pid == -1. */
+/*
+ * do_wait() with WNOHANG and WEXITED.  kernel_wait4(): pid > 0 one child,
+ * -1 any child, 0 the children in the caller's process group, below -1
+ * those in group -pid (find_get_pid(): a number naming no group matches
+ * no child), INT_MIN -ESRCH ("-INT_MIN is not defined").
+ */
 int pidsim_wait(pidsim_kernel *k, pidsim_tid cur_tid, int pid, int *status)
 {
 	struct ps_task *cur, *t;
+	bool matched;
 	int nr;
 	int err;
 
 	err = current_of(k, cur_tid, &cur);
 	if (err)
 		return err;
-	if (pid == 0 || pid < -1)
-		return -EINVAL;
+	if (pid == INT_MIN)
+		return -ESRCH;
 	if (pid > 0) {
 		t = find_task(k, cur->ct, pid);
 		if (!t || t->parent != cur)
@@ -393,11 +454,15 @@ int pidsim_wait(pidsim_kernel *k, pidsim_tid cur_tid, int pid, int *status)
 		if (t->state != PIDSIM_ZOMBIE)
 			return 0;
 	} else {
-		if (!cur->first_child)
+		const struct ps_task *grp = NULL;
+
+		if (pid == 0)
+			grp = cur->pgrp;
+		else if (pid < -1 && !(grp = find_group(k, cur->ct, -pid)))
 			return -ECHILD;
-		t = first_zombie(cur);
+		t = first_zombie(cur, grp, &matched);
 		if (!t)
-			return 0;
+			return matched ? 0 : -ECHILD;
 	}
 	nr = ps_task_nr(k, t, cur->ct);
 #ifdef PS_MUTANT_WAIT_UNCONVERTED
@@ -611,8 +676,11 @@ int pidsim_ps_in(pidsim_kernel *k, pidsim_tid cur_tid, pidsim_tid ct,
 
 void ps_ct_destroy(pidsim_kernel *k, struct ps_container *ct)
 {
-	PS_BUG_ON(ct->init);
-	ct_destroy(k, ct);
+	struct ps_container *parent = ct->parent;
+
+	PS_BUG_ON(ct->init || ct->users);
+	ct_free(k, ct);
+	ct_put(k, parent);
 }
 
 /*

@@ -28,6 +28,18 @@
  * lowest free one otherwise: the vpids are kept either way, while the
  * host-view numbers (id << 22 | vpid) follow the id the container got.
  *
+ * Process groups and sessions (pgrp.c): a group's id is its leader's
+ * kernel pid, container id bits and all, as the patch's
+ * virt_process_group() is pid_to_vpid(process_group(p)) ("[RFC][patch
+ * 18/21] PID Virtualization: Implementation of low level virtualization
+ * functions", Dec 2005); kill(-pgid) and wait(-pgid) from a container or
+ * the id in (vpgid_to_pgid()), as any vpid.  A group whose leader lives in
+ * another container, as the host group a container's init inherits, is
+ * "not meaningful" to the patch, which gives -1 for it
+ * (__pid_to_vpid_ctx_excp()); the model's choice is 0, the number of a
+ * pid the view does not see, because -1 from getpgid() would read as an
+ * error.  A reaped leader's kernel pid stays taken while its group lives.
+ *
  * Costs: a lookup from a container is a shift, an or and one probe of the
  * global table; a task's number in its container is a mask.  Per task: one
  * table node; per container: an allocator; per image: 512 container slots.
@@ -286,6 +298,8 @@ const struct ps_design ps_design_vpid_ibm = {
 	.detach_pid = ibm_detach_pid,
 	.find_task = ibm_find_task,
 	.task_nr = ibm_task_nr,
+	.find_group = ibm_find_task,
+	.group_nr = ibm_task_nr,
 	.find_ge = ibm_find_ge,
 	.owner_set = ibm_owner_set,
 	.owner_find = ibm_owner_find,

@@ -23,6 +23,16 @@
  * kernel's own number for it changes (unless the host's view is inside the
  * restored tree, whose numbers are internal pids and are then kept).
  *
+ * Process groups and sessions (pgrp.c): a group's and a session's id is
+ * its leader's internal pid, as the 2006 kernels' signal->pgrp and
+ * signal->session were, so every crossing converts: getpgid() and getsid()
+ * give pid_to_vpid() of it (0 in a container that has no vpid for it, as
+ * the host group a container's init inherits), and a group number from
+ * user space -- kill(-pgid), wait(-pgid), setpgid()'s pgid -- is converted
+ * to an internal pid first (OpenVZ's comb_vpid_to_pid() converts
+ * negative pids so), each counted like any conversion.  A reaped leader's
+ * internal pid and vpids stay taken while its group or session lives.
+ *
  * The summary's two hashes are two pid tables here (pidtab.h), the table
  * every design uses, so that a conversion costs what a lookup costs.
  *
@@ -318,6 +328,20 @@ static int vpid_task_nr(struct pidsim_kernel *k, const struct ps_task *t,
 	return ps_pid_to_vpid(k, view, task_pid(t)).nr;
 }
 
+/* comb_vpid_to_pid() of a negative pid: a group's number from user space,
+ * converted, then found, as any number. */
+static struct ps_task *vpid_find_group(struct pidsim_kernel *k,
+				       const struct ps_container *view, int nr)
+{
+#ifdef PS_MUTANT_VPID_PGRP_UNCONVERTED
+	/* mutant (make mutants): the negative pid of kill(-pgid) (and of
+	 * wait(-pgid), setpgid()'s pgid) used as an internal pid, as if
+	 * comb_vpid_to_pid() forgot its second branch */
+	return find_task_by_pid(k, (ps_ipid){ nr });
+#endif
+	return vpid_find_task(k, view, nr);
+}
+
 static struct ps_task *vpid_find_ge(struct pidsim_kernel *k,
 				    const struct ps_container *view, int nr,
 				    int *found)
@@ -377,6 +401,8 @@ const struct ps_design ps_design_vpid = {
 	.detach_pid = vpid_detach_pid,
 	.find_task = vpid_find_task,
 	.task_nr = vpid_task_nr,
+	.find_group = vpid_find_group,
+	.group_nr = vpid_task_nr,
 	.find_ge = vpid_find_ge,
 	.owner_set = vpid_owner_set,
 	.owner_find = vpid_owner_find,

@@ -44,6 +44,28 @@
  *     view inside the tree) gets -EINVAL, a number this allocator cannot
  *     hand out.
  *
+ * Process groups and sessions (pgrp.c), from the patch: each task keeps a
+ * virtual number for its group and its session (virt_pgid(), virt_sid():
+ * field reads), set to the caller's vpid by setsid() and to the group's
+ * by setpgid(), and copied from the parent at fork.  So a VE's init, which
+ * stays in its creator's host group and session until it calls setsid(),
+ * reads their host numbers from inside -- a host pid leaking into the VE,
+ * 1 for host init's session -- where every other design reads 0
+ * (PIDSIM_D_HOST_GROUP_NUMBER).  A group number from user space is
+ * converted as a pid is (__kill_pg_info(): is_virtual_pid(), then
+ * __vpid_to_pid(): linear arithmetic, or the sparse hash, which holds
+ * every group and session too: switch_to_sparse_mapping() adds them).
+ * Where the model had to choose: the patch takes a number without
+ * VPID_BIT from inside a VE as a global pid (__kill_pg_info() and
+ * eligible_child() leave it unconverted), which would let a VE signal any
+ * host process group by its number; the model finds a group from inside a
+ * VE only among the VE's own pids, as ovz_find_task() finds a task ("the
+ * patch checked the task's VPS").  So the host number a VE reads for its
+ * inherited group names nothing it can give back: kill(-pgid) with it is
+ * -ESRCH, while kill(0) reaches the group, as on every design.  A reaped
+ * leader's internal pid (and so its linear vpid) stays taken while its
+ * group lives.
+ *
  * Costs: a lookup from a container is arithmetic and one probe of the
  * global table (linear) or one probe of the container's vpid table, the
  * patch's hash (sparse); a task's number in its own container is a field
@@ -313,6 +335,27 @@ static int ovz_task_nr(struct pidsim_kernel *k, const struct ps_task *t,
 	return view == t->ct ? ot_of(t)->vpid : 0;
 }
 
+/*
+ * virt_pgid(), virt_sid(): the virtual number a task keeps for its group
+ * and session.  The patch copies it from the parent at fork ("[RFC][PATCH
+ * 3/7] VPIDs: fork modifications": set_virt_pgid(p, virt_pgid(current))),
+ * so a group inherited from the host keeps the host's own number inside
+ * the VE (a host task's virtual number is its pid), and
+ * pid_type_to_vpid() lets such "stray" global pids through ("It is
+ * allowed: global pid can be used everywhere", [RFC][PATCH 5/7]).  The
+ * host reads the real number (get_task_pgid(): signal->pgrp).
+ */
+static int ovz_group_nr(struct pidsim_kernel *k, const struct ps_task *pid,
+			const struct ps_container *view)
+{
+	if (is_host(view))
+		return ot_of(pid)->pid.key;
+	k->stats.conversions++;
+	if (view == pid->ct)
+		return ot_of(pid)->vpid;
+	return is_host(pid->ct) ? ot_of(pid)->pid.key : 0;
+}
+
 static struct ps_task *ovz_find_ge(struct pidsim_kernel *k,
 				   const struct ps_container *view, int nr,
 				   int *found)
@@ -436,7 +479,8 @@ const struct ps_design ps_design_vpid_openvz = {
 		.max_pid_max = PIDSIM_PID_MAX_LIMIT,
 		.min_ct_pid_max = MIN_CT_PID_MAX,
 		.flags = PIDSIM_D_HOST_SEES_ALL | PIDSIM_D_OWNER_BY_NUMBER |
-			 PIDSIM_D_SHARED_RANGE | PIDSIM_D_RENUMBERS,
+			 PIDSIM_D_SHARED_RANGE | PIDSIM_D_RENUMBERS |
+			 PIDSIM_D_HOST_GROUP_NUMBER,
 		.host_view = "the host sees every task by its internal pid, "
 			     "from the one range all containers share",
 		.renumbering = "a linear container's vpid is its internal "
@@ -455,6 +499,8 @@ const struct ps_design ps_design_vpid_openvz = {
 	.detach_pid = ovz_detach_pid,
 	.find_task = ovz_find_task,
 	.task_nr = ovz_task_nr,
+	.find_group = ovz_find_task,
+	.group_nr = ovz_group_nr,
 	.find_ge = ovz_find_ge,
 	.owner_set = ovz_owner_set,
 	.owner_find = ovz_owner_find,

@@ -43,6 +43,10 @@ void snapshot_views(pidsim_kernel *k, const pidsim_tid *views, size_t n,
 		s->view[v] = views[v];
 		s->state[v] = pidsim_task_state(k, views[v]);
 		s->n[v] = pidsim_ps(k, views[v], s->pids[v], SNAP_CAP);
+		for (int i = 0; i < s->n[v] && i < SNAP_CAP; i++) {
+			s->pgid[v][i] = pidsim_getpgid(k, views[v], s->pids[v][i]);
+			s->sid[v][i] = pidsim_getsid(k, views[v], s->pids[v][i]);
+		}
 	}
 }
 
@@ -56,14 +60,21 @@ void assert_same_snapshot(const struct snap *was, const char *file, int line)
 	   was->census.zombies);
 	eq(file, line, "census.containers", now.census.containers,
 	   was->census.containers);
+	eq(file, line, "census.reaped_leaders", now.census.reaped_leaders,
+	   was->census.reaped_leaders);
 	eq(file, line, "stats.bytes", (long long)now.bytes,
 	   (long long)was->bytes);
 	for (size_t v = 0; v < was->nviews; v++) {
 		eq(file, line, "task_state(view)", now.state[v], was->state[v]);
 		eq(file, line, "ps count", now.n[v], was->n[v]);
-		for (int i = 0; i < now.n[v] && i < SNAP_CAP; i++)
+		for (int i = 0; i < now.n[v] && i < SNAP_CAP; i++) {
 			eq(file, line, "ps entry", now.pids[v][i],
 			   was->pids[v][i]);
+			eq(file, line, "getpgid(entry)", now.pgid[v][i],
+			   was->pgid[v][i]);
+			eq(file, line, "getsid(entry)", now.sid[v][i],
+			   was->sid[v][i]);
+		}
 	}
 }
 

@@ -44,7 +44,8 @@ void eq(const char *file, int line, const char *what, long long got,
 #define SNAP_VIEWS (PIDSIM_MAX_LEVEL + 1)	/* views a snapshot follows */
 
 /* An image as its callers can see it: census, bytes allocated, and for
- * each view task its state and its ps. */
+ * each view task its state, its ps, and the process group and session
+ * of each pid listed (getpgid(), getsid()). */
 struct snap {
 	pidsim_kernel *k;
 	size_t nviews;
@@ -54,6 +55,7 @@ struct snap {
 	int state[SNAP_VIEWS];
 	int n[SNAP_VIEWS];
 	int pids[SNAP_VIEWS][SNAP_CAP];
+	int pgid[SNAP_VIEWS][SNAP_CAP], sid[SNAP_VIEWS][SNAP_CAP];
 };
 
 /* Record k as seen from the n tasks views. */

@@ -48,6 +48,17 @@ done
 good=$tmp/vpid.img
 size=$(wc -c <"$good")
 
+# A version 1 image (committed, written by the build before groups and
+# sessions) still reads, and restores on every design, its tasks in the
+# restoring task's group and session.
+v1=tests/images/v1-container-vpid.img
+expect 0 "" "$bin" image show "$v1"
+grep -q "pidsim image v1: 168 bytes, a container from vpid" "$tmp/out" ||
+	fail "image show $v1: not read as version 1"
+expect 0 "" "$bin" restore "$v1"
+[ "$(grep -c 'every number inside the tree is the image' "$tmp/out")" -eq \
+  "$("$bin" designs | grep -cE '^[a-z][a-z-]*$')" ] || fail "restore $v1: a design changed a number"
+
 # Damaged files: a clear error, exit 2, for show and for restore.
 cp "$good" "$tmp/flip.img"; poke "$tmp/flip.img" 70 '\377'
 expect 2 "corrupted image (EBADMSG)" "$bin" image show "$tmp/flip.img"
@@ -58,8 +69,8 @@ head -c 10 "$good" >"$tmp/tiny.img"
 expect 2 "truncated image" "$bin" image show "$tmp/tiny.img"
 : >"$tmp/empty.img"
 expect 2 "truncated image" "$bin" image show "$tmp/empty.img"
-cp "$good" "$tmp/v2.img"; poke "$tmp/v2.img" 8 '\002'
-expect 2 "unsupported image version (EPROTONOSUPPORT)" "$bin" image show "$tmp/v2.img"
+cp "$good" "$tmp/v3.img"; poke "$tmp/v3.img" 8 '\003'
+expect 2 "unsupported image version (EPROTONOSUPPORT)" "$bin" image show "$tmp/v3.img"
 cp "$good" "$tmp/big.img"; poke "$tmp/big.img" 19 '\100'
 expect 2 "oversized image (EFBIG)" "$bin" image show "$tmp/big.img"
 cp "$good" "$tmp/long.img"; printf 'x' >>"$tmp/long.img"
@@ -94,8 +105,8 @@ stream 2 "not a pidsim image (ENOEXEC)" "$tmp/nothing"
 head -c 64 "$tmp/big.img" >"$tmp/big-header"
 stream 2 "oversized image (EFBIG)" "$tmp/big-header"
 stream 2 "corrupted image (EBADMSG): bytes past the end" "$good"
-head -c 64 "$tmp/v2.img" >"$tmp/v2-header"
-stream 2 "unsupported image version (EPROTONOSUPPORT)" "$tmp/v2-header"
+head -c 64 "$tmp/v3.img" >"$tmp/v3-header"
+stream 2 "unsupported image version (EPROTONOSUPPORT)" "$tmp/v3-header"
 expect 0 "" "$bin" image show - <"$good"
 
 # Crafted images that crashed a restore (issue 12, defect 1), kept in the

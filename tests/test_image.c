@@ -15,14 +15,17 @@
 
 /* The test image: a pidspace container, pid_max 32768.
  *   T0 c (init, pid 1) ─┬─ T1 a (2) ── T2 b (3, owner of O0)
- *                       ├─ T3 e (4) ── T4 f (5)
+ *                       ├─ T3 e (4, setsid()) ── T4 f (5)
  *                       └─ T5 g (6, zombie, exit 3)
- * Layout: header 64, one container at 64, six 20-byte tasks at 80,
- * one owner at 200, CRC at 204: 208 bytes. */
-#define IMG_LEN 208
-#define TASK(i) (80 + 20 * (i))
-#define OWNER 200
-#define CRC 204
+ * c, a, b and g are in the host's group and session (outside the tree),
+ * e and f in e's.  Layout (version 2): header 72, one container at 72,
+ * six 28-byte tasks at 88 (24 bytes and one number each), no reaped
+ * leader, one owner at 256, CRC at 260: 264 bytes. */
+#define IMG_LEN 264
+#define TASK(i) (88 + 28 * (i))
+#define NUMBERS 24		/* a task record's first number */
+#define OWNER 256
+#define CRC 260
 
 static uint32_t le32(const unsigned char *p)
 {
@@ -74,6 +77,7 @@ static int setup(void **state)
 	pidsim_fork(m->k, c, 0, &a);
 	pidsim_fork(m->k, a, 0, &b);
 	pidsim_fork(m->k, c, 0, &e);
+	assert_int_equal(pidsim_setsid(m->k, e), 4);
 	pidsim_fork(m->k, e, 0, &t);
 	pidsim_fork(m->k, c, 0, &g);
 	pidsim_exit(m->k, g, 3);
@@ -102,11 +106,13 @@ static void test_image_layout(void **state)
 	const unsigned char *b = m->b;
 	static const unsigned char magic[8] = { 0x89, 'P', 'I', 'D', 'S', 'I', 'M', '\n' };
 	static const uint32_t parent[6] = { PIDSIM_IMAGE_NONE, 0, 1, 0, 3, 0 };
+	static const uint32_t grp[6] = { PIDSIM_IMAGE_NONE, PIDSIM_IMAGE_NONE,
+					 PIDSIM_IMAGE_NONE, 3, 3, PIDSIM_IMAGE_NONE };
 
 	assert_int_equal(m->len, IMG_LEN);
 	assert_memory_equal(b, magic, 8);
-	assert_int_equal(le32(b + 8), 1);		/* version */
-	assert_int_equal(le32(b + 12), 64);		/* header size */
+	assert_int_equal(le32(b + 8), 2);		/* version */
+	assert_int_equal(le32(b + 12), 72);		/* header size */
 	assert_int_equal(le32(b + 16), IMG_LEN);	/* size, low word */
 	assert_int_equal(le32(b + 20), 0);		/* size, high word */
 	assert_int_equal(le32(b + 24), 0);		/* flags: a container */
@@ -116,11 +122,13 @@ static void test_image_layout(void **state)
 	assert_int_equal(le32(b + 40), 1);		/* owners */
 	assert_int_equal(le32(b + 44), 6);		/* numbers */
 	assert_string_equal((const char *)b + 48, "pidspace");
+	assert_int_equal(le32(b + 64), 0);		/* reaped leaders */
+	assert_int_equal(le32(b + 68), 0);		/* reserved */
 	/* container 0: no parent, init T0, cursor 6, hint 0 */
-	assert_int_equal(le32(b + 64), PIDSIM_IMAGE_NONE);
-	assert_int_equal(le32(b + 68), 0);
-	assert_int_equal(le32(b + 72), 6);
+	assert_int_equal(le32(b + 72), PIDSIM_IMAGE_NONE);
 	assert_int_equal(le32(b + 76), 0);
+	assert_int_equal(le32(b + 80), 6);
+	assert_int_equal(le32(b + 84), 0);
 	for (int i = 0; i < 6; i++) {
 		const unsigned char *t = b + TASK(i);
 
@@ -129,10 +137,12 @@ static void test_image_layout(void **state)
 		assert_int_equal(t[8] | t[9] << 8, i == 5 ? 2 : 1);	/* state */
 		assert_int_equal(t[10] | t[11] << 8, 1);		/* numbers */
 		assert_int_equal(le32(t + 12), i == 5 ? 3 << 8 : 0);	/* status */
+		assert_int_equal(le32(t + 16), grp[i]);			/* group */
+		assert_int_equal(le32(t + 20), grp[i]);			/* session */
 	}
 	/* pids in pre-order: c 1, a 2, b 3, e 4, f 5, g 6 */
 	for (int i = 0; i < 6; i++)
-		assert_int_equal(le32(b + TASK(i) + 16), (uint32_t)i + 1);
+		assert_int_equal(le32(b + TASK(i) + NUMBERS), (uint32_t)i + 1);
 	assert_int_equal(le32(b + OWNER), 2);		/* owner: T2, b */
 	assert_int_equal(le32(b + CRC), crc32_slow(b, CRC));
 }
@@ -147,8 +157,12 @@ static void test_image_decode_and_print(void **state)
 
 	assert_int_equal(pidsim_image_decode(m->b, m->len, &img, why, sizeof why), 0);
 	assert_string_equal(why, "");
-	assert_int_equal(img->version, 1);
+	assert_int_equal(img->version, 2);
 	assert_int_equal(img->nr_tasks, 6);
+	assert_int_equal(img->nr_reaped, 0);
+	assert_int_equal(img->tasks[4].pgrp, 3);
+	assert_int_equal(img->tasks[4].session, 3);
+	assert_int_equal(img->tasks[1].pgrp, PIDSIM_IMAGE_NONE);
 	assert_int_equal(img->tasks[4].parent, 3);
 	assert_int_equal(img->tasks[5].state, PIDSIM_ZOMBIE);
 	assert_int_equal(img->tasks[5].exit_status, 3 << 8);
@@ -158,8 +172,10 @@ static void test_image_decode_and_print(void **state)
 	assert_non_null(f);
 	pidsim_image_print(f, img);
 	text = read_back(f);
-	assert_non_null(strstr(text, "pidsim image v1: 208 bytes, a container from pidspace"));
+	assert_non_null(strstr(text, "pidsim image v2: 264 bytes, a container from pidspace"));
 	assert_non_null(strstr(text, "exited 3"));
+	assert_non_null(strstr(text, "pgrp T3     sid T3"));
+	assert_non_null(strstr(text, "pgrp -      sid -"));
 	assert_non_null(strstr(text, "owner T2"));
 	free(text);
 	pidsim_image_destroy(img);
@@ -213,10 +229,10 @@ static void test_image_wrong_version(void **state)
 	struct pidsim_image *img;
 	char why[128];
 
-	set32(m->b + 8, 2);
+	set32(m->b + 8, 3);
 	assert_int_equal(pidsim_image_decode(m->b, m->len, &img, why, sizeof why),
 			 -EPROTONOSUPPORT);
-	assert_non_null(strstr(why, "version 2"));
+	assert_non_null(strstr(why, "version 3"));
 	fix_crc(m->b, m->len);
 	assert_int_equal(pidsim_image_decode(m->b, m->len, &img, NULL, 0), -EPROTONOSUPPORT);
 	set32(m->b + 8, 0);
@@ -288,11 +304,12 @@ static void test_image_inconsistent(void **state)
 		{ 24, 4, 4, "flags", 0, 0 },
 		{ 28, 4, 1, "pid_max", 0, 0 },
 		{ 48, 4, 0x01020304, "design", 0, 0 },
-		{ 64, 4, 0, "parent", 0, 0 },			/* container 0 has one */
-		{ 68, 4, 6, "init", 0, 0 },
-		{ 68, 4, 1, "init", 0, 0 },
-		{ 72, 4, 0xffffffffu, "cursor", 0, 0 },
-		{ 72, 4, PIDSIM_PID_MAX_LIMIT, "cursor", 0, 0 },
+		{ 68, 4, 1, "reserved", 0, 0 },
+		{ 72, 4, 0, "parent", 0, 0 },			/* container 0 has one */
+		{ 76, 4, 6, "init", 0, 0 },
+		{ 76, 4, 1, "init", 0, 0 },
+		{ 80, 4, 0xffffffffu, "cursor", 0, 0 },
+		{ 80, 4, PIDSIM_PID_MAX_LIMIT, "cursor", 0, 0 },
 		{ TASK(0), 4, 0, "parent", 0, 0 },		/* the root has one */
 		{ TASK(1), 4, 1, "parent", 0, 0 },		/* itself */
 		{ TASK(2), 4, 7, "parent", 0, 0 },
@@ -304,13 +321,19 @@ static void test_image_inconsistent(void **state)
 		{ TASK(5) + 12, 4, 0x1234, "exit status", 0, 0 },
 		{ TASK(5) + 12, 4, 65, "exit status", 0, 0 },
 		{ TASK(0) + 8, 2, 2, "zombie", TASK(0) + 12, 9 },	/* with children */
-		{ TASK(0) + 16, 4, 2, "pid 1", 0, 0 },
-		{ TASK(2) + 16, 4, 1, "pid 1", 0, 0 },
-		{ TASK(2) + 16, 4, 0, "out of range", 0, 0 },
-		{ TASK(2) + 16, 4, PIDSIM_PID_MAX_LIMIT, "out of range", 0, 0 },
-		{ TASK(2) + 16, 4, 0x80000000u, "out of range", 0, 0 },
-		{ TASK(2) + 16, 4, 4, "two tasks", 0, 0 },
+		{ TASK(0) + NUMBERS, 4, 2, "pid 1", 0, 0 },
+		{ TASK(2) + NUMBERS, 4, 1, "pid 1", 0, 0 },
+		{ TASK(2) + NUMBERS, 4, 0, "out of range", 0, 0 },
+		{ TASK(2) + NUMBERS, 4, PIDSIM_PID_MAX_LIMIT, "out of range", 0, 0 },
+		{ TASK(2) + NUMBERS, 4, 0x80000000u, "out of range", 0, 0 },
+		{ TASK(2) + NUMBERS, 4, 4, "two pids", 0, 0 },
 		{ TASK(2) + 10, 2, 2, "numbers", 0, 0 },
+		{ TASK(1) + 16, 4, 6, "no pid", 0, 0 },		/* group past T5 */
+		{ TASK(1) + 20, 4, 7, "no pid", 0, 0 },		/* session */
+		{ TASK(1) + 16, 4, 3, "leader of its group", 0, 0 },	/* e's: another session */
+		{ TASK(4) + 20, 4, PIDSIM_IMAGE_NONE, "spans two sessions", 0, 0 },
+		{ TASK(1) + 20, 4, 1, "does not lead", 0, 0 },	/* a leads no session */
+		{ 64, 4, 1, "add up", 0, 0 },			/* a reaped leader, no room */
 		{ OWNER, 4, 6, "owner", 0, 0 },
 	};
 	unsigned char *orig = malloc(m->len);
@@ -348,8 +371,11 @@ static void test_image_inconsistent(void **state)
 	fix_crc(m->b, m->len);
 	assert_int_equal(pidsim_image_decode(m->b, m->len, &(struct pidsim_image *){ 0 },
 					     NULL, 0), -EUCLEAN);
-	/* The wrong header size is corruption. */
+	/* The wrong header size is corruption, version 1's too. */
 	memcpy(m->b, orig, m->len);
+	set32(m->b + 12, 64);
+	assert_int_equal(pidsim_image_decode(m->b, m->len, &(struct pidsim_image *){ 0 },
+					     NULL, 0), -EBADMSG);
 	set32(m->b + 12, 60);
 	assert_int_equal(pidsim_image_decode(m->b, m->len, &(struct pidsim_image *){ 0 },
 					     NULL, 0), -EBADMSG);
@@ -485,8 +511,10 @@ static void test_image_header_alone(void **state)
 	set32(m->b + 20, 0);
 	set32(m->b + 12, 60);
 	assert_int_equal(pidsim_image_header(m->b, 64, &size, NULL, 0), -EBADMSG);
-	set32(m->b + 12, 64);
-	set32(m->b + 8, 2);
+	set32(m->b + 12, 64);		/* version 1's, in a version 2 header */
+	assert_int_equal(pidsim_image_header(m->b, 64, &size, NULL, 0), -EBADMSG);
+	set32(m->b + 12, 72);
+	set32(m->b + 8, 3);
 	assert_int_equal(pidsim_image_header(m->b, 64, &size, NULL, 0),
 			 -EPROTONOSUPPORT);
 }
@@ -766,6 +794,117 @@ static void test_image_cursor_past_pid_max(void **state)
 	}
 }
 
+/* A version 1 image written before groups and sessions existed
+ * (tests/images/, by the build of commit 78ed485): a pidns container c1
+ * with a nested container inner, a zombie b2 (exit 5) and an owner a2:
+ *   fork host newpid -> c1; fork c1 -> a; fork c1 newpid -> inner;
+ *   fork inner -> b; fork b -> b2; exit b2 5; fork a -> a2;
+ *   setown c1 a2 -> sock.
+ * It still decodes, as version 1 with every group and session outside the
+ * tree, and restores on every design that nests, its tasks in the
+ * restoring task's group and session. */
+static void test_image_reads_version_1(void **state)
+{
+	unsigned char b[1024];
+	struct pidsim_image *img;
+	FILE *fp = fopen("tests/images/v1-nested-pidns.img", "rb");
+	size_t len;
+
+	(void)state;
+	assert_non_null(fp);
+	len = fread(b, 1, sizeof b, fp);
+	fclose(fp);
+	assert_int_equal(len, 236);
+	assert_int_equal(pidsim_image_decode(b, len, &img, NULL, 0), 0);
+	assert_int_equal(img->version, 1);
+	assert_int_equal(img->nr_tasks, 6);
+	assert_int_equal(img->nr_containers, 2);
+	assert_int_equal(img->nr_reaped, 0);
+	for (uint32_t i = 0; i < img->nr_tasks; i++) {
+		assert_int_equal(img->tasks[i].pgrp, PIDSIM_IMAGE_NONE);
+		assert_int_equal(img->tasks[i].session, PIDSIM_IMAGE_NONE);
+	}
+	assert_int_equal(img->tasks[5].exit_status, 5 << 8);
+	pidsim_image_destroy(img);
+	for (size_t i = 0; i < pidsim_design_count(); i++) {
+		const struct pidsim_design_info *d = pidsim_design_at(i);
+		struct pidsim_tree tree = { 0 };
+		pidsim_tid dst[6];
+		pidsim_kernel *k;
+		int glue;
+
+		tree.cap = 6;
+		tree.dst = dst;
+		assert_int_equal(pidsim_kernel_create(d->name, 0, &k), 0);
+		glue = pidsim_restore(k, b, len, pidsim_host_init(k),
+				      PIDSIM_RESTORE_CONTAINER, &tree);
+		if (d->max_level < 2) {
+			assert_int_equal(glue, d->level_errno);
+		} else {
+			assert_true(glue > 0);
+			assert_int_equal(pidsim_getpgid(k, pidsim_host_init(k), glue), 1);
+			assert_int_equal(pidsim_getsid(k, pidsim_host_init(k), glue), 1);
+			for (int t = 0; t < 6; t++) {
+				if (pidsim_task_state(k, dst[t]) != PIDSIM_RUNNING)
+					continue;
+				assert_int_equal(pidsim_getpgid(k, dst[t], 0), 0);
+				assert_int_equal(pidsim_getsid(k, dst[t], 0), 0);
+			}
+		}
+		pidsim_kernel_destroy(k);
+	}
+}
+
+/* A reaped leader in the image: its record (container, numbers), the
+ * member's group index past the tasks; and the same tree written as
+ * version 1 (img->version 1) drops groups, sessions and reaped leaders. */
+static void test_image_reaped_leader(void **state)
+{
+	pidsim_kernel *k;
+	pidsim_tid c, l, m, n;
+	struct pidsim_image *img, *v1;
+	void *buf, *buf1;
+	size_t len, len1;
+	int st;
+
+	(void)state;
+	assert_int_equal(pidsim_kernel_create("pidspace", 0, &k), 0);
+	pidsim_fork(k, pidsim_host_init(k), PIDSIM_CLONE_NEWPID, &c);
+	assert_int_equal(pidsim_setsid(k, c), 1);
+	assert_int_equal(pidsim_fork(k, c, 0, &l), 2);
+	assert_int_equal(pidsim_setpgid(k, l, 0, 0), 0);
+	assert_int_equal(pidsim_fork(k, l, 0, &m), 3);
+	assert_int_equal(pidsim_fork(k, c, 0, &n), 4);
+	assert_int_equal(pidsim_exit(k, l, 0), 0);
+	assert_int_equal(pidsim_wait(k, c, 2, &st), 2);
+	assert_int_equal(pidsim_checkpoint(k, PIDSIM_NO_TASK, c,
+					   PIDSIM_CKPT_CONTAINER, &buf, &len, NULL), 0);
+	/* 72 + 16 + 3 tasks of 28 + one reaped leader of 12 + CRC */
+	assert_int_equal(len, 72 + 16 + 3 * 28 + 12 + 4);
+	assert_int_equal(pidsim_image_decode(buf, len, &img, NULL, 0), 0);
+	assert_int_equal(img->nr_tasks, 3);		/* c, n, m (adopted last) */
+	assert_int_equal(img->nr_reaped, 1);
+	assert_int_equal(img->reaped[0].ct, 0);
+	assert_int_equal(img->reaped[0].nr_numbers, 1);
+	assert_int_equal(img->reaped[0].numbers[0], 2);
+	assert_int_equal(img->tasks[2].numbers[0], 3);
+	assert_int_equal(img->tasks[2].pgrp, 3);	/* nr_tasks + 0 */
+	assert_int_equal(img->tasks[2].session, 0);
+	assert_int_equal(img->tasks[1].pgrp, 0);
+	img->version = 1;
+	assert_int_equal(pidsim_image_encode(img, &buf1, &len1), 0);
+	assert_int_equal(len1, 64 + 16 + 3 * 20 + 4);
+	assert_int_equal(pidsim_image_decode(buf1, len1, &v1, NULL, 0), 0);
+	assert_int_equal(v1->version, 1);
+	assert_int_equal(v1->nr_reaped, 0);
+	assert_int_equal(v1->tasks[2].pgrp, PIDSIM_IMAGE_NONE);
+	pidsim_image_destroy(v1);
+	pidsim_image_destroy(img);
+	pidsim_image_free(buf1);
+	pidsim_image_free(buf);
+	pidsim_kernel_destroy(k);
+}
+
 int main(void)
 {
 #define TI(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -786,6 +925,8 @@ int main(void)
 		TI(test_image_number_no_view_holds),
 		TI(test_image_restore_number_past_pid_max),
 		TI(test_image_cursor_past_pid_max),
+		TI(test_image_reads_version_1),
+		TI(test_image_reaped_leader),
 	};
 
 	return cmocka_run_group_tests_name("image", tests, NULL, NULL);

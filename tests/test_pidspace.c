@@ -32,6 +32,34 @@ static void test_pidspace_no_conversions(void **state)
 	assert_int_equal(s.probes, 1);
 }
 
+/* Nor do the calls of groups and sessions: a group's number is the
+ * leader's own in the container's space, a kill(-pgid) one lookup. */
+static void test_pidspace_group_calls_no_conversions(void **state)
+{
+	pidsim_kernel *k = boot_kernel(state, "pidspace", 0);
+	pidsim_tid host = pidsim_host_init(k), init, a, b;
+	struct pidsim_stats s;
+	int an, bn;
+
+	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init);
+	an = pidsim_fork(k, init, 0, &a);
+	assert_int_equal(pidsim_setsid(k, a), an);
+	bn = pidsim_fork(k, a, 0, &b);
+	for (int i = 0; i < 8; i++)
+		pidsim_fork(k, a, 0, NULL);
+	pidsim_stats_reset(k);
+	assert_int_equal(pidsim_setpgid(k, a, bn, 0), 0);
+	assert_int_equal(pidsim_setpgid(k, a, bn, an), 0);
+	assert_int_equal(pidsim_getpgid(k, b, 0), an);
+	assert_int_equal(pidsim_getsid(k, a, bn), an);
+	assert_int_equal(pidsim_kill(k, b, -an, 0), 0);
+	assert_int_equal(pidsim_kill(k, b, 0, 0), 0);
+	pidsim_stats_get(k, &s);
+	assert_int_equal(s.conversions, 0);
+	assert_int_equal(s.lookups, 1 + 2 + 1 + 1);
+	assert_int_equal(s.probes, s.lookups);
+}
+
 /* The host sees its own tasks and each child container's init by its
  * glue pid, and nothing deeper (the flat hierarchy). */
 static void test_pidspace_host_sees_glue_only(void **state)
@@ -90,6 +118,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_pidspace_no_conversions, kernel_teardown),
+		cmocka_unit_test_teardown(test_pidspace_group_calls_no_conversions,
+					  kernel_teardown),
 		cmocka_unit_test_teardown(test_pidspace_host_sees_glue_only, kernel_teardown),
 		cmocka_unit_test_teardown(test_pidspace_range_per_container, kernel_teardown),
 		cmocka_unit_test_teardown(test_pidspace_owner_is_a_reference, kernel_teardown),

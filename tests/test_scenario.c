@@ -175,6 +175,55 @@ static void test_scenario_parse_process_calls(void **state)
 	pidsim_sc_free(sc);
 }
 
+/* setpgid, setsid, getpgid, getsid, kill and wait on groups, ps groups:
+ * parsed and written back canonically. */
+static void test_scenario_parse_group_calls(void **state)
+{
+	static const char *const lines[] = {
+		"setpgid a 0 0", "setpgid host a b", "setpgid host 3 -2",
+		"setsid a", "getpgid a", "getpgid host a", "getsid a 7",
+		"kill a 0 TERM", "kill host -a KILL", "kill host -4 HUP",
+		"wait host 0", "wait host -a", "wait host -9", "ps a groups",
+	};
+	struct pidsim_scenario *sc = parse_ok(
+		"fork host -> a\n"
+		"fork a -> b\n"
+		"setpgid a 0 0\n"
+		"setpgid host a b\n"
+		"setpgid host 3 -2\n"
+		"setsid a\n"
+		"getpgid a 0\n"
+		"getpgid host a\n"
+		"getsid a 7\n"
+		"kill a 0\n"
+		"kill host -a KILL\n"
+		"kill host -4 1\n"
+		"wait host 0\n"
+		"wait host -a\n"
+		"wait host -9\n"
+		"ps a groups\n");
+	const struct pidsim_sc_stmt *st = sc->stmts;
+
+	(void)state;
+	assert_int_equal(st[2].kind, PIDSIM_SC_SETPGID);
+	assert_string_equal(label(sc, st[3].pgid.label), "b");
+	assert_string_equal(label(sc, st[3].pid.label), "a");
+	assert_int_equal(st[4].pgid.nr, -2);
+	assert_int_equal(st[5].kind, PIDSIM_SC_SETSID);
+	assert_int_equal(st[6].kind, PIDSIM_SC_GETPGID);
+	assert_int_equal(st[6].pid.nr, 0);
+	assert_int_equal(st[8].kind, PIDSIM_SC_GETSID);
+	assert_true(st[10].pid.group);
+	assert_string_equal(label(sc, st[10].pid.label), "a");
+	assert_false(st[11].pid.group);
+	assert_int_equal(st[11].pid.nr, -4);
+	assert_true(st[13].pid.group);
+	assert_int_equal((unsigned)st[15].arg, PIDSIM_SC_GROUPS);
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+		assert_string_equal(format(sc, i + 2), lines[i]);
+	pidsim_sc_free(sc);
+}
+
 /* ref, resolve, setown, notify, close, churn. */
 static void test_scenario_parse_refs_and_owners(void **state)
 {
@@ -1330,6 +1379,7 @@ int main(void)
 		cmocka_unit_test(test_scenario_parse_kernel_forms),
 		cmocka_unit_test(test_scenario_parse_fork),
 		cmocka_unit_test(test_scenario_parse_process_calls),
+		cmocka_unit_test(test_scenario_parse_group_calls),
 		cmocka_unit_test(test_scenario_parse_refs_and_owners),
 		cmocka_unit_test(test_scenario_parse_expect),
 		cmocka_unit_test(test_scenario_parse_blanks_and_comments),

@@ -29,6 +29,9 @@ void ps_ckpt_free(struct ps_ckpt *c)
 	free(c->numbers);
 	free(c->objs);
 	free(c->slot_idx);
+	free(c->img.reaped);
+	free(c->reaped);
+	free(c->reaped_numbers);
 }
 
 /* The image index of t, which is in the tree. */
@@ -100,6 +103,157 @@ static void ckpt_containers(pidsim_kernel *k, struct ps_ckpt *c, bool tree)
 	}
 }
 
+/* ---- Process groups and sessions ------------------------------------------ */
+
+/* A pid a group or session of the tree names, and the first reference to
+ * it in image order (tasks, group before session). */
+struct pidref {
+	const struct ps_task *pid;
+	uint32_t seq, idx;
+};
+
+static int cmp_pid_seq(const void *a, const void *b)
+{
+	const struct pidref *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return (uintptr_t)x->pid < (uintptr_t)y->pid ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int cmp_seq(const void *a, const void *b)
+{
+	const struct pidref *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Whether ct is a container of the image: its init a task of the tree. */
+static bool ct_in_image(const struct ps_ckpt *c, const struct ps_container *ct)
+{
+	const struct ps_task *init = ct->init;
+
+	return init && init->state != PS_REAPED &&
+	       c->slot_idx[ps_ref_index(init->ref)];
+}
+
+/* Whether pid p is the remains of a reaped leader inside the tree. */
+static bool reaped_inside(const struct ps_ckpt *c, const struct ps_task *p)
+{
+	return p->state == PS_REAPED && ct_in_image(c, p->ct);
+}
+
+/*
+ * The reaped leaders inside the tree that the tree's groups and sessions
+ * name, in the order of their first reference, each once: every
+ * reference collected, sorted by pid, the first of each kept, then put
+ * back in reference order.  *n: how many.
+ */
+static int collect_reaped(const struct ps_ckpt *c, struct pidref **out,
+			  uint32_t *n)
+{
+	uint32_t m = 0, u = 0;
+	struct pidref *refs = calloc(2 * (size_t)c->img.nr_tasks, sizeof *refs);
+
+	if (!refs)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < c->img.nr_tasks; i++) {
+		const struct ps_task *t = c->tasks[i];
+
+		if (reaped_inside(c, t->pgrp))
+			refs[m++] = (struct pidref){ t->pgrp, 2 * i, 0 };
+		if (reaped_inside(c, t->session))
+			refs[m++] = (struct pidref){ t->session, 2 * i + 1, 0 };
+	}
+	qsort(refs, m, sizeof *refs, cmp_pid_seq);
+	for (uint32_t j = 0; j < m; j++)
+		if (j == 0 || refs[j].pid != refs[j - 1].pid)
+			refs[u++] = refs[j];
+	qsort(refs, u, sizeof *refs, cmp_seq);
+	for (uint32_t j = 0; j < u; j++)
+		refs[j].idx = j;
+	*out = refs;
+	*n = u;
+	return 0;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	const struct pidref *x = a, *y = b;
+
+	return x->pid == y->pid ? 0 : (uintptr_t)x->pid < (uintptr_t)y->pid ? -1 : 1;
+}
+
+/* The image's pid index of a group's or session's pid p: a task of the
+ * tree, a reaped leader inside it (found in byptr, n of them sorted by
+ * pid), or NONE: outside the tree. */
+static uint32_t pid_index(const struct ps_ckpt *c, const struct ps_task *p,
+			  const struct pidref *byptr, uint32_t n)
+{
+	struct pidref key = { p, 0, 0 };
+	const struct pidref *hit;
+
+	if (p->state != PS_REAPED)
+		return c->slot_idx[ps_ref_index(p->ref)] ? idx_of(c, p)
+							 : PIDSIM_IMAGE_NONE;
+	hit = n ? bsearch(&key, byptr, n, sizeof *byptr, cmp_pid) : NULL;
+	return hit ? c->img.nr_tasks + hit->idx : PIDSIM_IMAGE_NONE;
+}
+
+/* A reaped leader's record: its container and its numbers from there up
+ * to the tree's top container, as the design answers. */
+static void ckpt_reaped(pidsim_kernel *k, struct ps_ckpt *c, uint32_t d,
+			size_t *used)
+{
+	struct pidsim_image_reaped *ir = &c->img.reaped[d];
+	const struct ps_task *p = c->reaped[d];
+	struct ps_container *top = c->cts[0], *view = p->ct;
+
+	ir->ct = c->img.tasks[idx_of(c, p->ct->init)].ct;
+	ir->nr_numbers = (unsigned)(p->ct->level - top->level + 1);
+	ir->numbers = c->reaped_numbers + *used;
+	for (unsigned j = 0; j < ir->nr_numbers; j++, view = view->parent)
+		c->reaped_numbers[(*used)++] = ps_task_nr(k, p, view);
+}
+
+/* Each task's group and session, and the reaped leaders inside the tree
+ * that name some of them (docs/image-format.md). */
+static int ckpt_groups(pidsim_kernel *k, struct ps_ckpt *c)
+{
+	struct pidref *refs = NULL;
+	uint32_t n = 0;
+	size_t nnum = 0, used = 0;
+	int err = collect_reaped(c, &refs, &n);
+
+	if (err)
+		return err;
+	c->img.nr_reaped = n;
+	c->img.reaped = calloc(n ? n : 1, sizeof *c->img.reaped);
+	c->reaped = calloc(n ? n : 1, sizeof *c->reaped);
+	for (uint32_t d = 0; d < n; d++)
+		nnum += (size_t)(refs[d].pid->ct->level - c->cts[0]->level + 1);
+	c->reaped_numbers = calloc(nnum ? nnum : 1, sizeof *c->reaped_numbers);
+	if (!c->img.reaped || !c->reaped || !c->reaped_numbers) {
+		free(refs);
+		return -ENOMEM;
+	}
+	for (uint32_t d = 0; d < n; d++) {
+		c->reaped[d] = (struct ps_task *)refs[d].pid;
+		ckpt_reaped(k, c, d, &used);
+	}
+	qsort(refs, n, sizeof *refs, cmp_pid);
+	for (uint32_t i = 0; i < c->img.nr_tasks; i++) {
+		struct pidsim_image_task *it = &c->img.tasks[i];
+
+		it->pgrp = pid_index(c, c->tasks[i]->pgrp, refs, n);
+		it->session = pid_index(c, c->tasks[i]->session, refs, n);
+	}
+	free(refs);
+	return 0;
+}
+
+/* ---- Stored owners ----------------------------------------------------------- */
+
 /* The stored owners that resolve, from kernel context as notify would,
  * to a task of the tree. */
 static int ckpt_owners(pidsim_kernel *k, struct ps_ckpt *c)
@@ -156,7 +310,8 @@ static int ckpt_build(pidsim_kernel *k, struct ps_task *root, unsigned what,
 		ckpt_task(k, c, t, i++, &ct_next, &used);
 	PS_BUG_ON(ct_next != nct || used != nnum);
 	ckpt_containers(k, c, what == PIDSIM_CKPT_TREE);
-	return ckpt_owners(k, c);
+	err = ckpt_groups(k, c);
+	return err ? err : ckpt_owners(k, c);
 }
 
 /* Check the arguments and build the image; *root_out is the tree's root. */

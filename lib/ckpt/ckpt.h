@@ -29,6 +29,8 @@ struct ps_ckpt {
 	int *numbers;
 	int *objs;			/* object ids of the owners */
 	uint32_t *slot_idx;		/* weak-reference slot -> task index + 1 */
+	struct ps_task **reaped;	/* reaped leaders, in image order */
+	int *reaped_numbers;
 };
 
 /* pidsim_checkpoint() keeping what it built in *c (free it with

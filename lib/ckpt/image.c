@@ -96,23 +96,40 @@ static uint64_t get64(const unsigned char *p)
 	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
 }
 
-/* Bytes of an image with these counts (nr_numbers: all tasks' numbers). */
-static uint64_t image_size(uint64_t cts, uint64_t tasks, uint64_t numbers,
-			   uint64_t owners)
+/* The bytes of a header, and of a task record without its numbers, in
+ * version v. */
+static unsigned header_size(unsigned v)
 {
-	return PS_IMG_HEADER + cts * PS_IMG_CONTAINER + tasks * PS_IMG_TASK +
-	       numbers * 4 + owners * PS_IMG_OWNER + PS_IMG_TRAILER;
+	return v == 1 ? PS_IMG_HEADER : PS_IMG_HEADER_V2;
+}
+
+static unsigned task_size(unsigned v)
+{
+	return v == 1 ? PS_IMG_TASK : PS_IMG_TASK_V2;
+}
+
+/* Bytes of a version v image with these counts (numbers: all tasks' and
+ * reaped leaders' numbers together). */
+static uint64_t image_size(unsigned v, uint64_t cts, uint64_t tasks,
+			   uint64_t reaped, uint64_t numbers, uint64_t owners)
+{
+	return header_size(v) + cts * PS_IMG_CONTAINER + tasks * task_size(v) +
+	       reaped * PS_IMG_REAPED + numbers * 4 + owners * PS_IMG_OWNER +
+	       PS_IMG_TRAILER;
 }
 
 /* ---- Writing ------------------------------------------------------------------ */
 
-/* The header of an image of size bytes holding numbers numbers. */
+/* The header of a version v image of size bytes holding numbers
+ * numbers. */
 static void put_header(unsigned char *b, const struct pidsim_image *img,
-		       uint64_t size, uint64_t numbers)
+		       unsigned v, uint64_t size, uint64_t numbers)
 {
 	memcpy(b + HDR_MAGIC, magic, sizeof magic);
-	put32(b + HDR_VERSION, PIDSIM_IMAGE_VERSION);
-	put32(b + HDR_HEADER_SIZE, PS_IMG_HEADER);
+	put32(b + HDR_VERSION, v);
+	put32(b + HDR_HEADER_SIZE, header_size(v));
+	if (v > 1)
+		put32(b + HDR_REAPED, img->nr_reaped);
 	put64(b + HDR_SIZE, size);
 	put32(b + HDR_FLAGS, img->flags);
 	put32(b + HDR_PID_MAX, (uint32_t)img->pid_max);
@@ -124,8 +141,19 @@ static void put_header(unsigned char *b, const struct pidsim_image *img,
 		b[HDR_DESIGN + i] = (unsigned char)img->design[i];
 }
 
+/* The numbers of a task or a reaped leader, from p: past them. */
+static unsigned char *put_numbers(unsigned char *p, const int *numbers,
+				  unsigned n)
+{
+	for (unsigned j = 0; j < n; j++, p += 4)
+		put32(p, (uint32_t)numbers[j]);
+	return p;
+}
+
 int pidsim_image_encode(const struct pidsim_image *img, void **buf, size_t *len)
 {
+	unsigned v = img && img->version == 1 ? 1 : PIDSIM_IMAGE_VERSION;
+	uint32_t nr_reaped = v > 1 && img ? img->nr_reaped : 0;
 	uint64_t numbers = 0, size;
 	unsigned char *b, *p;
 
@@ -133,16 +161,20 @@ int pidsim_image_encode(const struct pidsim_image *img, void **buf, size_t *len)
 		return -EINVAL;
 	for (uint32_t i = 0; i < img->nr_tasks; i++)
 		numbers += img->tasks[i].nr_numbers;
-	size = image_size(img->nr_containers, img->nr_tasks, numbers, img->nr_owners);
+	for (uint32_t i = 0; i < nr_reaped; i++)
+		numbers += img->reaped[i].nr_numbers;
+	size = image_size(v, img->nr_containers, img->nr_tasks, nr_reaped,
+			  numbers, img->nr_owners);
 	if (img->nr_tasks > PIDSIM_IMAGE_MAX_TASKS ||
 	    img->nr_containers > PIDSIM_IMAGE_MAX_CONTAINERS ||
-	    img->nr_owners > PIDSIM_IMAGE_MAX_OWNERS || size > PIDSIM_IMAGE_MAX_BYTES)
+	    img->nr_owners > PIDSIM_IMAGE_MAX_OWNERS ||
+	    nr_reaped > PIDSIM_IMAGE_MAX_TASKS || size > PIDSIM_IMAGE_MAX_BYTES)
 		return -EFBIG;
 	b = calloc(1, (size_t)size);
 	if (!b)
 		return -ENOMEM;
-	put_header(b, img, size, numbers);
-	p = b + PS_IMG_HEADER;
+	put_header(b, img, v, size, numbers);
+	p = b + header_size(v);
 	for (uint32_t c = 0; c < img->nr_containers; c++, p += PS_IMG_CONTAINER) {
 		const struct pidsim_image_container *ct = &img->containers[c];
 
@@ -159,9 +191,18 @@ int pidsim_image_encode(const struct pidsim_image *img, void **buf, size_t *len)
 		put16(p + TASK_STATE, (uint16_t)t->state);
 		put16(p + TASK_NR_NUMBERS, (uint16_t)t->nr_numbers);
 		put32(p + TASK_EXIT_STATUS, (uint32_t)t->exit_status);
-		p += PS_IMG_TASK;
-		for (unsigned j = 0; j < t->nr_numbers; j++, p += 4)
-			put32(p, (uint32_t)t->numbers[j]);
+		if (v > 1) {
+			put32(p + TASK_PGRP, t->pgrp);
+			put32(p + TASK_SESSION, t->session);
+		}
+		p = put_numbers(p + task_size(v), t->numbers, t->nr_numbers);
+	}
+	for (uint32_t i = 0; i < nr_reaped; i++) {
+		const struct pidsim_image_reaped *d = &img->reaped[i];
+
+		put32(p + REAPED_CT, d->ct);
+		put16(p + REAPED_NR_NUMBERS, (uint16_t)d->nr_numbers);
+		p = put_numbers(p + PS_IMG_REAPED, d->numbers, d->nr_numbers);
 	}
 	for (uint32_t o = 0; o < img->nr_owners; o++, p += PS_IMG_OWNER)
 		put32(p, img->owners[o].task);
@@ -176,6 +217,7 @@ int pidsim_image_encode(const struct pidsim_image *img, void **buf, size_t *len)
 struct reader {
 	const unsigned char *b;
 	size_t len;
+	unsigned version;	/* 1 or 2, once the header passed */
 	char *why;
 	size_t why_size;
 	struct pidsim_image *img;
@@ -183,6 +225,8 @@ struct reader {
 	unsigned *depth;	/* per container: levels below container 0 */
 	uint32_t *stack;	/* the pre-order path, root first */
 	uint64_t *keys;		/* (view, number) pairs, to find duplicates */
+	uint32_t *gsess;	/* per pid: the session of the group it names */
+	bool *named;		/* per reaped leader: a task's group or session */
 };
 
 static int bad(struct reader *r, int err, const char *fmt, ...)
@@ -200,24 +244,27 @@ static int bad(struct reader *r, int err, const char *fmt, ...)
 	return err;
 }
 
-/* Magic, version, header size, stated size: what the header alone says,
- * each with its own error. */
+/* Magic, version, header size, stated size: what the first 64 bytes of
+ * the header say, each with its own error. */
 static int check_header(struct reader *r, uint64_t *size)
 {
 	const unsigned char *b = r->b;
 	size_t n = r->len < sizeof magic ? r->len : sizeof magic;
+	uint32_t v;
 
 	if (memcmp(b, magic, n) != 0)
 		return bad(r, -ENOEXEC, "not a pidsim image (bad magic)");
 	if (r->len < PS_IMG_HEADER)
 		return bad(r, -ENODATA, "truncated: %zu bytes, shorter than "
 			   "the %d-byte header", r->len, PS_IMG_HEADER);
-	if (get32(b + HDR_VERSION) != PIDSIM_IMAGE_VERSION)
+	v = get32(b + HDR_VERSION);
+	if (v < 1 || v > PIDSIM_IMAGE_VERSION)
 		return bad(r, -EPROTONOSUPPORT, "version %u (this build reads "
-			   "version %d)", get32(b + HDR_VERSION), PIDSIM_IMAGE_VERSION);
-	if (get32(b + HDR_HEADER_SIZE) != PS_IMG_HEADER)
-		return bad(r, -EBADMSG, "header size %u, not %d", get32(b + HDR_HEADER_SIZE),
-			   PS_IMG_HEADER);
+			   "versions 1 to %d)", v, PIDSIM_IMAGE_VERSION);
+	r->version = v;
+	if (get32(b + HDR_HEADER_SIZE) != header_size(v))
+		return bad(r, -EBADMSG, "header size %u, not %u", get32(b + HDR_HEADER_SIZE),
+			   header_size(v));
 	*size = get64(b + HDR_SIZE);
 	if (*size > PIDSIM_IMAGE_MAX_BYTES)
 		return bad(r, -EFBIG, "oversized: %llu bytes (at most %u)",
@@ -231,7 +278,7 @@ static int check_frame(struct reader *r, uint64_t *numbers)
 {
 	const unsigned char *b = r->b;
 	uint64_t size;
-	uint32_t cts, tasks, owners;
+	uint32_t cts, tasks, owners, reaped = 0;
 	int err = check_header(r, &size);
 
 	if (err)
@@ -242,7 +289,7 @@ static int check_frame(struct reader *r, uint64_t *numbers)
 	if (r->len > size)
 		return bad(r, -EBADMSG, "%zu bytes past the end of the image",
 			   r->len - (size_t)size);
-	if (size < PS_IMG_HEADER + PS_IMG_TRAILER)
+	if (size < header_size(r->version) + PS_IMG_TRAILER)
 		return bad(r, -EBADMSG, "stated size %llu is below the minimum",
 			   (unsigned long long)size);
 	if (get32(b + size - 4) != crc32_of(b, (size_t)size - 4))
@@ -250,15 +297,19 @@ static int check_frame(struct reader *r, uint64_t *numbers)
 	cts = get32(b + HDR_CONTAINERS);
 	tasks = get32(b + HDR_TASKS);
 	owners = get32(b + HDR_OWNERS);
+	if (r->version > 1)
+		reaped = get32(b + HDR_REAPED);
 	*numbers = get32(b + HDR_NUMBERS);
 	if (cts > PIDSIM_IMAGE_MAX_CONTAINERS || tasks > PIDSIM_IMAGE_MAX_TASKS ||
-	    owners > PIDSIM_IMAGE_MAX_OWNERS ||
-	    *numbers > (uint64_t)tasks * (PIDSIM_MAX_LEVEL + 1))
+	    owners > PIDSIM_IMAGE_MAX_OWNERS || reaped > PIDSIM_IMAGE_MAX_TASKS ||
+	    *numbers > ((uint64_t)tasks + reaped) * (PIDSIM_MAX_LEVEL + 1))
 		return bad(r, -EFBIG, "oversized: %u containers, %u tasks, %u "
-			   "owners, %llu numbers", cts, tasks, owners,
-			   (unsigned long long)*numbers);
-	if (image_size(cts, tasks, *numbers, owners) != size)
+			   "owners, %u reaped leaders, %llu numbers", cts, tasks,
+			   owners, reaped, (unsigned long long)*numbers);
+	if (image_size(r->version, cts, tasks, reaped, *numbers, owners) != size)
 		return bad(r, -EUCLEAN, "counts do not add up to the size");
+	if (r->version > 1 && get32(b + HDR_RESERVED))
+		return bad(r, -EUCLEAN, "reserved header field not 0");
 	return 0;
 }
 
@@ -274,6 +325,7 @@ static int read_header(struct reader *r)
 	img->nr_containers = get32(b + HDR_CONTAINERS);
 	img->nr_tasks = get32(b + HDR_TASKS);
 	img->nr_owners = get32(b + HDR_OWNERS);
+	img->nr_reaped = r->version > 1 ? get32(b + HDR_REAPED) : 0;
 	memcpy(img->design, b + HDR_DESIGN, PIDSIM_IMAGE_DESIGN_LEN);
 	img->design[PIDSIM_IMAGE_DESIGN_LEN] = '\0';
 	if (img->flags & ~PIDSIM_IMAGE_TREE)
@@ -397,36 +449,38 @@ static int check_family(struct reader *r, uint32_t i, uint32_t *sp,
 _Static_assert((PIDSIM_PID_MAX_LIMIT & (PIDSIM_PID_MAX_LIMIT - 1)) == 0,
 	       "a vpid-ibm host number's vpid is its low bits below PID_MAX_LIMIT");
 
-static bool number_ok(const struct pidsim_image *img,
-		      const struct pidsim_image_task *t, unsigned j,
-		      uint32_t view, int nr)
+static bool number_ok(const struct pidsim_image *img, const int *numbers,
+		      unsigned j, uint32_t view, int nr)
 {
 	if (nr < 0 || (j == 0 && nr == 0))
 		return false;
 	if (nr < PIDSIM_PID_MAX_LIMIT)
 		return true;
 	return j == 1 && view == 0 && (img->flags & PIDSIM_IMAGE_TREE) &&
-	       (nr & (PIDSIM_PID_MAX_LIMIT - 1)) == t->numbers[0];
+	       (nr & (PIDSIM_PID_MAX_LIMIT - 1)) == numbers[0];
 }
 
-/* Task i's numbers, from its own container's view up, each in range,
- * into out (its numbers in r->numbers) and, as (view, number) keys for the check that no two
- * tasks share one, into r->keys. */
-static int read_numbers(struct reader *r, uint32_t i, int *out,
-			const unsigned char **pp, size_t *nkeys)
+/* The numbers of a pid in container ct (task i, or reaped leader i -
+ * nr_tasks), from its own container's view up, each in range, into out
+ * (its numbers in r->numbers) and, as (view, number) keys for the check
+ * that no two pids share one, into r->keys. */
+static int read_numbers(struct reader *r, uint32_t i, uint32_t ct, unsigned n,
+			int *out, const unsigned char **pp, size_t *nkeys)
 {
 	struct pidsim_image *img = r->img;
-	struct pidsim_image_task *t = &img->tasks[i];
 	const unsigned char *p = *pp;
-	uint32_t view = t->ct;
+	uint32_t view = ct;
 
-	for (unsigned j = 0; j < t->nr_numbers; j++, p += 4) {
+	for (unsigned j = 0; j < n; j++, p += 4) {
 		int nr = (int)get32(p);
 
 		out[j] = nr;
-		if (!number_ok(img, t, j, view, nr))
-			return bad(r, -EUCLEAN, "task %u: number %d out of range "
-				   "in container %u's view", i, nr, view);
+		if (!number_ok(img, out, j, view, nr))
+			return bad(r, -EUCLEAN, "%s %u: number %d out of range "
+				   "in container %u's view",
+				   i < img->nr_tasks ? "task" : "reaped leader",
+				   i < img->nr_tasks ? i : i - img->nr_tasks,
+				   nr, view);
 		if (nr)
 			r->keys[(*nkeys)++] = (uint64_t)view << 32 | (uint32_t)nr;
 		view = img->containers[view].parent;
@@ -435,12 +489,13 @@ static int read_numbers(struct reader *r, uint32_t i, int *out,
 	return 0;
 }
 
-static int read_tasks(struct reader *r, const unsigned char **pp)
+/* The tasks' records; *used and *nkeys count the numbers read. */
+static int read_tasks(struct reader *r, const unsigned char **pp, size_t *used,
+		      size_t *nkeys)
 {
 	struct pidsim_image *img = r->img;
 	const unsigned char *p = *pp;
 	uint32_t sp = 0, next_ct = img->flags & PIDSIM_IMAGE_TREE ? 1 : 0;
-	size_t used = 0, nkeys = 0;
 	uint64_t total = get32(r->b + HDR_NUMBERS);
 	int err;
 
@@ -452,7 +507,12 @@ static int read_tasks(struct reader *r, const unsigned char **pp)
 		t->state = get16(p + TASK_STATE);
 		t->nr_numbers = get16(p + TASK_NR_NUMBERS);
 		t->exit_status = (int)get32(p + TASK_EXIT_STATUS);
-		p += PS_IMG_TASK;
+		t->pgrp = t->session = PIDSIM_IMAGE_NONE;
+		if (r->version > 1) {
+			t->pgrp = get32(p + TASK_PGRP);
+			t->session = get32(p + TASK_SESSION);
+		}
+		p += task_size(r->version);
 		err = check_family(r, i, &sp, &next_ct);
 		if (err)
 			return err;
@@ -463,24 +523,67 @@ static int read_tasks(struct reader *r, const unsigned char **pp)
 			return bad(r, -EUCLEAN, "task %u: exit status 0x%x", i,
 				   (unsigned)t->exit_status);
 		if (t->nr_numbers != r->depth[t->ct] + 1 ||
-		    used + t->nr_numbers > total)
+		    *used + t->nr_numbers > total)
 			return bad(r, -EUCLEAN, "task %u: %u numbers for a "
 				   "container %u deep", i, t->nr_numbers,
 				   r->depth[t->ct]);
-		t->numbers = r->numbers + used;
-		err = read_numbers(r, i, r->numbers + used, &p, &nkeys);
+		t->numbers = r->numbers + *used;
+		err = read_numbers(r, i, t->ct, t->nr_numbers, r->numbers + *used,
+				   &p, nkeys);
 		if (err)
 			return err;
-		used += t->nr_numbers;
+		*used += t->nr_numbers;
 		if ((t->numbers[0] == 1) != (img->containers[t->ct].init == i))
 			return bad(r, -EUCLEAN, "task %u: pid 1 is its container's "
 				   "init's, and only its", i);
 	}
-	if (used != total || next_ct != img->nr_containers)
-		return bad(r, -EUCLEAN, "%s", used != total ?
-			   "numbers do not add up" : "a container has no task");
+	if (next_ct != img->nr_containers)
+		return bad(r, -EUCLEAN, "a container has no task");
 	*pp = p;
-	return (int)nkeys;
+	return 0;
+}
+
+/* The reaped leaders' records (version 2): a container of the image, as
+ * many numbers as a task there, none of them pid 1 (its init's). */
+static int read_reaped(struct reader *r, const unsigned char **pp, size_t *used,
+		       size_t *nkeys)
+{
+	struct pidsim_image *img = r->img;
+	const unsigned char *p = *pp;
+	uint64_t total = get32(r->b + HDR_NUMBERS);
+	int err;
+
+	for (uint32_t i = 0; i < img->nr_reaped; i++) {
+		struct pidsim_image_reaped *d = &img->reaped[i];
+
+		d->ct = get32(p + REAPED_CT);
+		d->nr_numbers = get16(p + REAPED_NR_NUMBERS);
+		if (get16(p + REAPED_RESERVED))
+			return bad(r, -EUCLEAN, "reaped leader %u: reserved "
+				   "field not 0", i);
+		p += PS_IMG_REAPED;
+		if (d->ct >= img->nr_containers)
+			return bad(r, -EUCLEAN, "reaped leader %u: container %d "
+				   "out of range", i, (int)d->ct);
+		if (d->nr_numbers != r->depth[d->ct] + 1 ||
+		    *used + d->nr_numbers > total)
+			return bad(r, -EUCLEAN, "reaped leader %u: %u numbers "
+				   "for a container %u deep", i, d->nr_numbers,
+				   r->depth[d->ct]);
+		d->numbers = r->numbers + *used;
+		err = read_numbers(r, img->nr_tasks + i, d->ct, d->nr_numbers,
+				   r->numbers + *used, &p, nkeys);
+		if (err)
+			return err;
+		*used += d->nr_numbers;
+		if (d->numbers[0] == 1)
+			return bad(r, -EUCLEAN, "reaped leader %u: pid 1 is its "
+				   "container's init's", i);
+	}
+	if (*used != total)
+		return bad(r, -EUCLEAN, "numbers do not add up");
+	*pp = p;
+	return 0;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -490,13 +593,96 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* No two tasks hold one number in one view. */
+#define UNSEEN 0xfffffffeu	/* no member of the group seen yet */
+
+/* Whether pid index x names a task (not NONE, not a reaped leader). */
+static bool is_task(const struct pidsim_image *img, uint32_t x)
+{
+	return x < img->nr_tasks;
+}
+
+/* Task i's group and session are pids of the image or NONE; reaped
+ * leaders they name are marked. */
+static int check_indices(struct reader *r, uint32_t i)
+{
+	struct pidsim_image *img = r->img;
+	const struct pidsim_image_task *t = &img->tasks[i];
+	uint32_t nr_pids = img->nr_tasks + img->nr_reaped;
+	uint32_t x[2] = { t->pgrp, t->session };
+
+	for (int j = 0; j < 2; j++) {
+		if (x[j] == PIDSIM_IMAGE_NONE)
+			continue;
+		if (x[j] >= nr_pids)
+			return bad(r, -EUCLEAN, "task %u: %s %d is no pid of the "
+				   "image", i, j ? "session" : "process group",
+				   (int)x[j]);
+		if (!is_task(img, x[j]))
+			r->named[x[j] - img->nr_tasks] = true;
+	}
+	return 0;
+}
+
+/* Task i's group has one session (gsess: per pid, its group's session);
+ * a task leading i's group is in that session; a task leading i's
+ * session is in it and leads its own group. */
+static int check_leaders(struct reader *r, uint32_t i)
+{
+	struct pidsim_image *img = r->img;
+	const struct pidsim_image_task *t = &img->tasks[i];
+
+	if (t->pgrp != PIDSIM_IMAGE_NONE) {
+		if (r->gsess[t->pgrp] == UNSEEN)
+			r->gsess[t->pgrp] = t->session;
+		if (r->gsess[t->pgrp] != t->session)
+			return bad(r, -EUCLEAN, "task %u: process group %u spans "
+				   "two sessions", i, t->pgrp);
+		if (is_task(img, t->pgrp) &&
+		    img->tasks[t->pgrp].session != t->session)
+			return bad(r, -EUCLEAN, "task %u: the leader of its "
+				   "group is in another session", i);
+	}
+	if (is_task(img, t->session) &&
+	    (img->tasks[t->session].session != t->session ||
+	     img->tasks[t->session].pgrp != t->session))
+		return bad(r, -EUCLEAN, "task %u: the leader of its session "
+			   "does not lead it", i);
+	return 0;
+}
+
+/*
+ * Groups and sessions, as a kernel holds them: every index a pid of the
+ * image or NONE (outside the tree); every reaped leader named by some
+ * task; a group's members all in one session; the leader of an inside
+ * group in that group's session, and the leader of an inside session in
+ * it and leading its own group (setsid() makes both; neither can be left
+ * while the session is led).
+ */
+static int check_groups(struct reader *r)
+{
+	struct pidsim_image *img = r->img;
+	int err = 0;
+
+	for (uint32_t x = 0; x < img->nr_tasks + img->nr_reaped; x++)
+		r->gsess[x] = UNSEEN;
+	for (uint32_t i = 0; !err && i < img->nr_tasks; i++)
+		err = check_indices(r, i);
+	for (uint32_t i = 0; !err && i < img->nr_tasks; i++)
+		err = check_leaders(r, i);
+	for (uint32_t d = 0; !err && d < img->nr_reaped; d++)
+		if (!r->named[d])
+			err = bad(r, -EUCLEAN, "reaped leader %u: no task's "
+				  "group or session", d);
+	return err;
+}
+
+/* No two pids (tasks, reaped leaders) hold one number in one view. */
 static int check_unique(struct reader *r, size_t nkeys)
 {
 	qsort(r->keys, nkeys, sizeof *r->keys, cmp_u64);
 	for (size_t i = 1; i < nkeys; i++)
 		if (r->keys[i] == r->keys[i - 1])
-			return bad(r, -EUCLEAN, "two tasks hold number %u in "
+			return bad(r, -EUCLEAN, "two pids hold number %u in "
 				   "container %u's view", (uint32_t)r->keys[i],
 				   (uint32_t)(r->keys[i] >> 32));
 	return 0;
@@ -517,18 +703,27 @@ static int read_owners(struct reader *r, const unsigned char *p)
 
 /*
  * The decoded image in one block (the struct, then its tasks, containers,
- * owners and numbers, each array aligned for its type), and the reader's
- * scratch; the counts are already bounded by check_frame().
+ * owners, reaped leaders and numbers, each array aligned for its type),
+ * and the reader's scratch; the counts are already bounded by
+ * check_frame().
  */
 static int alloc_decoded(struct reader *r, uint64_t numbers)
 {
 	const unsigned char *b = r->b;
 	size_t cts = get32(b + HDR_CONTAINERS), tasks = get32(b + HDR_TASKS);
 	size_t owners = get32(b + HDR_OWNERS);
-	size_t at_tasks = sizeof(struct pidsim_image);
-	size_t at_cts = at_tasks + tasks * sizeof(struct pidsim_image_task);
-	size_t at_owners = at_cts + cts * sizeof(struct pidsim_image_container);
-	size_t at_numbers = at_owners + owners * sizeof(struct pidsim_image_owner);
+	size_t reaped = r->version > 1 ? get32(b + HDR_REAPED) : 0;
+#define ALIGN_FOR(at, type) (((at) + _Alignof(type) - 1) & ~(_Alignof(type) - 1))
+	size_t at_tasks = ALIGN_FOR(sizeof(struct pidsim_image), struct pidsim_image_task);
+	size_t at_cts = ALIGN_FOR(at_tasks + tasks * sizeof(struct pidsim_image_task),
+				  struct pidsim_image_container);
+	size_t at_owners = ALIGN_FOR(at_cts + cts * sizeof(struct pidsim_image_container),
+				     struct pidsim_image_owner);
+	size_t at_reaped = ALIGN_FOR(at_owners + owners * sizeof(struct pidsim_image_owner),
+				     struct pidsim_image_reaped);
+	size_t at_numbers = ALIGN_FOR(at_reaped + reaped * sizeof(struct pidsim_image_reaped),
+				      int);
+#undef ALIGN_FOR
 	char *block = calloc(1, at_numbers + (size_t)numbers * sizeof(int));
 	struct pidsim_image *img = (struct pidsim_image *)(void *)block;
 
@@ -536,11 +731,14 @@ static int alloc_decoded(struct reader *r, uint64_t numbers)
 	r->depth = calloc(cts, sizeof *r->depth);
 	r->stack = calloc(tasks, sizeof *r->stack);
 	r->keys = calloc(numbers ? numbers : 1, sizeof *r->keys);
-	if (!img || !r->depth || !r->stack || !r->keys)
+	r->gsess = calloc(tasks + reaped, sizeof *r->gsess);
+	r->named = calloc(reaped ? reaped : 1, sizeof *r->named);
+	if (!img || !r->depth || !r->stack || !r->keys || !r->gsess || !r->named)
 		return -ENOMEM;
 	img->tasks = (void *)(block + at_tasks);
 	img->containers = (void *)(block + at_cts);
 	img->owners = (void *)(block + at_owners);
+	img->reaped = (void *)(block + at_reaped);
 	r->numbers = (void *)(block + at_numbers);
 	return 0;
 }
@@ -572,6 +770,7 @@ int pidsim_image_decode(const void *buf, size_t len, struct pidsim_image **out,
 			    .why_size = why ? why_size : 0 };
 	const unsigned char *p;
 	uint64_t numbers = 0;
+	size_t used = 0, nkeys = 0;
 	int err;
 
 	if (r.why_size)
@@ -591,22 +790,26 @@ int pidsim_image_decode(const void *buf, size_t len, struct pidsim_image **out,
 	err = read_header(&r);
 	if (err)
 		goto out;
-	p = r.b + PS_IMG_HEADER;
+	p = r.b + header_size(r.version);
 	err = read_containers(&r, p);
 	if (err)
 		goto out;
 	p += (size_t)r.img->nr_containers * PS_IMG_CONTAINER;
-	err = read_tasks(&r, &p);
-	if (err < 0)
-		goto out;
-	err = check_unique(&r, (size_t)err);
-	if (err)
-		goto out;
-	err = read_owners(&r, p);
+	err = read_tasks(&r, &p, &used, &nkeys);
+	if (!err)
+		err = read_reaped(&r, &p, &used, &nkeys);
+	if (!err)
+		err = check_unique(&r, nkeys);
+	if (!err)
+		err = check_groups(&r);
+	if (!err)
+		err = read_owners(&r, p);
 out:
 	free(r.depth);
 	free(r.stack);
 	free(r.keys);
+	free(r.gsess);
+	free(r.named);
 	if (err) {
 		pidsim_image_destroy(r.img);
 		return err;
@@ -623,6 +826,29 @@ static void print_index(FILE *out, char tag, uint32_t i)
 		fprintf(out, " %-6s", "-");
 	else
 		fprintf(out, " %c%-5u", tag, i);
+}
+
+/* A group's or session's pid: a task Tn, a reaped leader Rn, or "-"
+ * (outside the tree). */
+static void print_pid(FILE *out, const struct pidsim_image *img, uint32_t x)
+{
+	if (x == PIDSIM_IMAGE_NONE)
+		fprintf(out, " %-6s", "-");
+	else if (x < img->nr_tasks)
+		fprintf(out, " T%-5u", x);
+	else
+		fprintf(out, " R%-5u", x - img->nr_tasks);
+}
+
+static void print_numbers(FILE *out, const int *numbers, unsigned n)
+{
+	fprintf(out, " pids");
+	for (unsigned j = 0; j < n; j++)
+		if (numbers[j])
+			fprintf(out, " %d", numbers[j]);
+		else
+			fprintf(out, " -");
+	fputc('\n', out);
 }
 
 void pidsim_image_print(FILE *out, const struct pidsim_image *img)
@@ -660,13 +886,20 @@ void pidsim_image_print(FILE *out, const struct pidsim_image *img)
 			fprintf(out, "exited %-5d", st >> 8);
 		else
 			fprintf(out, "killed %-5d", st);
-		fprintf(out, " pids");
-		for (unsigned j = 0; j < t->nr_numbers; j++)
-			if (t->numbers[j])
-				fprintf(out, " %d", t->numbers[j]);
-			else
-				fprintf(out, " -");
-		fputc('\n', out);
+		if (img->version > 1) {
+			fprintf(out, " pgrp");
+			print_pid(out, img, t->pgrp);
+			fprintf(out, " sid");
+			print_pid(out, img, t->session);
+		}
+		print_numbers(out, t->numbers, t->nr_numbers);
+	}
+	if (img->version > 1)
+		fprintf(out, "reaped leaders %u (a group's or session's pid, no "
+			"task)\n", img->nr_reaped);
+	for (uint32_t d = 0; d < img->nr_reaped; d++) {
+		fprintf(out, "  R%-5u in C%-5u ", d, img->reaped[d].ct);
+		print_numbers(out, img->reaped[d].numbers, img->reaped[d].nr_numbers);
 	}
 	fprintf(out, "owners %u\n", img->nr_owners);
 	for (uint32_t o = 0; o < img->nr_owners; o++)

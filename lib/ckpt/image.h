@@ -23,18 +23,26 @@ enum {
 	HDR_OWNERS = 40,
 	HDR_NUMBERS = 44,
 	HDR_DESIGN = 48,	/* PIDSIM_IMAGE_DESIGN_LEN bytes, NUL-padded */
+	HDR_REAPED = 64,	/* version 2: reaped leaders */
+	HDR_RESERVED = 68,	/* version 2: 0 */
 };
 
 /* A container record's fields, and a task record's (its numbers follow
  * it, 32-bit each). */
 enum { CT_PARENT = 0, CT_INIT = 4, CT_CURSOR = 8, CT_HINT = 12 };
 enum { TASK_PARENT = 0, TASK_CT = 4, TASK_STATE = 8, TASK_NR_NUMBERS = 10,
-       TASK_EXIT_STATUS = 12 };
+       TASK_EXIT_STATUS = 12, TASK_PGRP = 16, TASK_SESSION = 20 };
+/* A reaped leader's record (version 2); its numbers follow it. */
+enum { REAPED_CT = 0, REAPED_NR_NUMBERS = 4, REAPED_RESERVED = 6 };
 
-/* Fixed sizes of the format, in bytes. */
+/* Fixed sizes of the format, in bytes: version 1's, and where version 2
+ * differs. */
 #define PS_IMG_HEADER PIDSIM_IMAGE_HEADER_SIZE
+#define PS_IMG_HEADER_V2 72
 #define PS_IMG_CONTAINER 16
 #define PS_IMG_TASK 16		/* plus 4 per number */
+#define PS_IMG_TASK_V2 24	/* plus 4 per number */
+#define PS_IMG_REAPED 8		/* plus 4 per number */
 #define PS_IMG_OWNER 4
 #define PS_IMG_TRAILER 4
 

@@ -44,10 +44,12 @@ struct restore {
 	struct ps_task *stub;		/* the new init of a tree image's container */
 	struct ps_container **cts;	/* per image container: on the target */
 	struct ps_task **tasks;		/* per image task: on the target */
+	struct ps_task **reaped;	/* per reaped leader: its remains */
 	int *maxwant;			/* per image container: the highest
 					 * number asked for in its view */
 	int *objs;			/* per image owner: its new object */
 	uint32_t made;			/* tasks made so far */
+	uint32_t made_reaped;		/* reaped leaders made so far (pinned) */
 	enum pidsim_limit limit;	/* the recorded limit that refused it */
 	/* The containers from parent's up to the host, as they were. */
 	int nr_chain;
@@ -93,6 +95,9 @@ static int check_limits(const struct restore *r, enum pidsim_limit *limit)
 	for (uint32_t i = 0; i < img->nr_tasks; i++)
 		if (img->tasks[i].numbers[0] >= r->k->pid_max)
 			return -EINVAL;
+	for (uint32_t d = 0; d < img->nr_reaped; d++)
+		if (img->reaped[d].numbers[0] >= r->k->pid_max)
+			return -EINVAL;
 	/* A container made gets the image's cursor: one past the target's
 	 * pid_max is refused, as Linux refuses such a write to ns_last_pid
 	 * (pid_ns_ctl_handler(): proc_dointvec_minmax() up to pid_max). */
@@ -106,21 +111,37 @@ static int check_limits(const struct restore *r, enum pidsim_limit *limit)
  * above pid_max is no number of the view, refused (-EINVAL) by a design
  * that asks for it, ignored by one that does not (vpid-ibm's host-view
  * numbers); either way no new number has to be taken above it. */
+static void maxwant_of(struct restore *r, uint32_t view, const int *numbers,
+		       unsigned n)
+{
+	for (unsigned j = 0; j < n; j++) {
+		if (numbers[j] > r->maxwant[view] && numbers[j] < r->k->pid_max)
+			r->maxwant[view] = numbers[j];
+		view = r->img->containers[view].parent;
+	}
+}
+
 static void find_maxwant(struct restore *r)
 {
 	const struct pidsim_image *img = r->img;
 
-	for (uint32_t i = 0; i < img->nr_tasks; i++) {
-		const struct pidsim_image_task *t = &img->tasks[i];
-		uint32_t view = t->ct;
+	for (uint32_t i = 0; i < img->nr_tasks; i++)
+		maxwant_of(r, img->tasks[i].ct, img->tasks[i].numbers,
+			   img->tasks[i].nr_numbers);
+	for (uint32_t d = 0; d < img->nr_reaped; d++)
+		maxwant_of(r, img->reaped[d].ct, img->reaped[d].numbers,
+			   img->reaped[d].nr_numbers);
+}
 
-		for (unsigned j = 0; j < t->nr_numbers; j++) {
-			if (t->numbers[j] > r->maxwant[view] &&
-			    t->numbers[j] < r->k->pid_max)
-				r->maxwant[view] = t->numbers[j];
-			view = img->containers[view].parent;
-		}
-	}
+/* What a pid of image container c with these numbers asks for, view by
+ * view up from c. */
+static void want_of(const struct restore *r, uint32_t c, const int *numbers,
+		    unsigned n, struct ps_pid_want *want)
+{
+	struct ps_container *view = r->cts[c];
+
+	for (unsigned j = 0; j < n; j++, view = view->parent)
+		want->nr[view->level] = numbers[j];
 }
 
 /* Set ct's cursor, keeping its mode.  The allocator's rule: the last
@@ -172,7 +193,6 @@ static int make_task(struct restore *r, uint32_t i)
 	const struct pidsim_image_task *it = &r->img->tasks[i];
 	const struct pidsim_image_container *ic = &r->img->containers[it->ct];
 	struct ps_pid_want want = { { 0 } };
-	struct ps_container *view;
 	struct ps_task *t, *parent;
 	bool new_ct = ic->init == i && makes_ct(r, it->ct);
 	int err;
@@ -183,9 +203,7 @@ static int make_task(struct restore *r, uint32_t i)
 		if (err)
 			return err;
 	}
-	view = r->cts[it->ct];
-	for (unsigned j = 0; j < it->nr_numbers; j++, view = view->parent)
-		want.nr[view->level] = it->numbers[j];
+	want_of(r, it->ct, it->numbers, it->nr_numbers, &want);
 	err = ps_task_create(r->k, r->cts[it->ct], &want, &t);
 	if (err) {
 		if (new_ct)
@@ -201,15 +219,67 @@ static int make_task(struct restore *r, uint32_t i)
 	return 0;
 }
 
+/* Reaped leader d: its remains, with its numbers, pinned until the
+ * groups are joined. */
+static int make_reaped(struct restore *r, uint32_t d)
+{
+	const struct pidsim_image_reaped *id = &r->img->reaped[d];
+	struct ps_pid_want want = { { 0 } };
+	int err;
+
+	want_of(r, id->ct, id->numbers, id->nr_numbers, &want);
+	err = ps_pid_remains(r->k, r->cts[id->ct], &want, &r->reaped[d]);
+	if (!err)
+		r->made_reaped++;
+	return err;
+}
+
+/* The pid the image's pid index x names on the target. */
+static struct ps_task *pid_at(const struct restore *r, uint32_t x)
+{
+	return x < r->img->nr_tasks ? r->tasks[x] : r->reaped[x - r->img->nr_tasks];
+}
+
+/*
+ * Every task joins its group and session (nothing can fail here).  A
+ * group or session outside the tree is the restoring parent's, as CRIU
+ * --shell-job makes a tree whose session leader it did not dump join the
+ * restorer's (without it, CRIU refuses such a tree; pidsim restores it
+ * so, since every container whose init never called setsid() is one);
+ * a group outside takes its session with it, so that a group never spans
+ * two sessions.  A tree image's new init joins the parent's, as a fork's
+ * child does.  Then the reaped leaders are unpinned.
+ */
+static void join_groups(struct restore *r)
+{
+	struct ps_task *gp = r->parent->pgrp, *sp = r->parent->session;
+
+	if (r->stub)
+		ps_pgrp_join(r->k, r->stub, gp, sp);
+	for (uint32_t i = 0; i < r->img->nr_tasks; i++) {
+		const struct pidsim_image_task *it = &r->img->tasks[i];
+		bool outside = it->pgrp == PIDSIM_IMAGE_NONE;
+
+		ps_pgrp_join(r->k, r->tasks[i], outside ? gp : pid_at(r, it->pgrp),
+			     outside || it->session == PIDSIM_IMAGE_NONE ?
+			     sp : pid_at(r, it->session));
+	}
+	while (r->made_reaped)
+		ps_pid_unpin(r->k, r->reaped[--r->made_reaped]);
+}
+
 /* Undo everything: tasks in reverse pre-order (children first, each
- * container's tasks before its init, whose release destroys it), then
- * the cursors and modes of the containers above. */
+ * container's tasks before its init), the reaped leaders made, then the
+ * cursors and modes of the containers above.  A container goes with its
+ * last pid. */
 static void rollback(struct restore *r)
 {
 	while (r->made)
 		ps_release_task(r->k, r->tasks[--r->made]);
 	if (r->stub)
 		ps_release_task(r->k, r->stub);
+	while (r->made_reaped)
+		ps_pid_unpin(r->k, r->reaped[--r->made_reaped]);
 	for (int i = 0; i < r->nr_chain; i++)
 		ps_ct_state_set(r->k, r->chain[i], &r->saved[i]);
 }
@@ -238,9 +308,11 @@ static int restore_run(struct restore *r)
 		return err;
 	r->cts = calloc(r->img->nr_containers, sizeof *r->cts);
 	r->tasks = calloc(r->img->nr_tasks, sizeof *r->tasks);
+	r->reaped = calloc(r->img->nr_reaped ? r->img->nr_reaped : 1,
+			   sizeof *r->reaped);
 	r->maxwant = calloc(r->img->nr_containers, sizeof *r->maxwant);
 	r->objs = calloc(r->img->nr_owners ? r->img->nr_owners : 1, sizeof *r->objs);
-	if (!r->cts || !r->tasks || !r->maxwant || !r->objs)
+	if (!r->cts || !r->tasks || !r->reaped || !r->maxwant || !r->objs)
 		return -ENOMEM;
 	err = ps_owner_reserve(k, r->img->nr_owners);
 	if (err)
@@ -259,12 +331,15 @@ static int restore_run(struct restore *r)
 	}
 	for (uint32_t i = 0; !err && i < r->img->nr_tasks; i++)
 		err = make_task(r, i);
+	for (uint32_t d = 0; !err && d < r->img->nr_reaped; d++)
+		err = make_reaped(r, d);
 	if (err) {
 		if (err == -EAGAIN)
 			r->limit = ps_limit_eagain(k, r->parent->ct, false);
 		rollback(r);
 		return err;
 	}
+	join_groups(r);
 	finish(r);
 	return 0;
 }
@@ -315,6 +390,7 @@ out:
 		ps_limit_refused(k, r.limit);
 	free(r.cts);
 	free(r.tasks);
+	free(r.reaped);
 	free(r.maxwant);
 	free(r.objs);
 	pidsim_image_destroy(img);

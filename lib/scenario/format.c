@@ -53,20 +53,24 @@ static void put_sig(struct out *o, int sig)
 		put(o, " %d", sig);
 }
 
-static void put_pid(struct out *o, const struct pidsim_scenario *sc,
-		    const struct pidsim_sc_stmt *st)
+static void put_pid_of(struct out *o, const struct pidsim_scenario *sc,
+		       const struct pidsim_sc_stmt *st, const struct pidsim_sc_pid *pid)
 {
-	const struct pidsim_sc_pid *pid = &st->pid;
-
 	put(o, " ");
 	if (pid->ct >= 0)
 		put(o, "%s:", name(sc, pid->ct));
 	if (pid->label >= 0)
-		put(o, "%s", name(sc, pid->label));
+		put(o, "%s%s", pid->group ? "-" : "", name(sc, pid->label));
 	else if (st->kind == PIDSIM_SC_WAIT && pid->nr == -1)
 		put(o, "any");
 	else
 		put(o, "%d", pid->nr);
+}
+
+static void put_pid(struct out *o, const struct pidsim_scenario *sc,
+		    const struct pidsim_sc_stmt *st)
+{
+	put_pid_of(o, sc, st, &st->pid);
 }
 
 static void put_item(struct out *o, const struct pidsim_scenario *sc,
@@ -184,6 +188,15 @@ static void put_args(struct out *o, const struct pidsim_scenario *sc,
 		put_sig(o, st->arg);
 	if (st->kind == PIDSIM_SC_PS && st->ct >= 0)
 		put(o, " %s", name(sc, st->ct));
+	if (st->kind == PIDSIM_SC_PS && ((unsigned)st->arg & PIDSIM_SC_GROUPS))
+		put(o, " groups");
+	if (st->kind == PIDSIM_SC_SETPGID) {
+		put_pid(o, sc, st);
+		put_pid_of(o, sc, st, &st->pgid);
+	}
+	if ((st->kind == PIDSIM_SC_GETPGID || st->kind == PIDSIM_SC_GETSID) &&
+	    (st->pid.label >= 0 || st->pid.nr))
+		put_pid(o, sc, st);
 	if (st->kind == PIDSIM_SC_RESOLVE)
 		put(o, " %s", name(sc, st->pid.label));
 	if (st->kind == PIDSIM_SC_CHURN)

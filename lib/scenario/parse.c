@@ -27,6 +27,7 @@ static const char *const reserved[] = {
 	"kernel", "fork", "exit", "wait", "kill", "getpid", "getppid", "ps",
 	"ref", "resolve", "setown", "notify", "close", "churn", "expect",
 	"migrate", "checkpoint", "restore", "restart", "tree", "into", "design",
+	"setpgid", "setsid", "getpgid", "getsid", "groups",
 	"any", "newpid", "pid_max", "or",
 	"ok", "nopid", "limit", "running", "zombie", "gone", "exited", "killed",
 	NULL,
@@ -189,7 +190,8 @@ static int new_stmt(struct parser *p, enum pidsim_sc_kind kind, unsigned col,
 	*out = &sc->stmts[sc->nr_stmts];
 	**out = (struct pidsim_sc_stmt){
 		.kind = kind, .line = p->line, .col = col, .kernel = -1,
-		.who = -1, .def = -1, .pid = { -1, 0, -1 }, .ct = -1, .obj = -1,
+		.who = -1, .def = -1, .pid = { -1, 0, -1, false },
+		.pgid = { -1, 0, -1, false }, .ct = -1, .obj = -1,
 	};
 	return 0;
 }
@@ -416,13 +418,19 @@ int sc_parse_sig(struct parser *p, const struct tok *t, int *out)
 
 /* ---- Pids ----------------------------------------------------------------- */
 
-/* One side of a pid: a number, or a task label on kernel. */
+/* One side of a pid: a number, a task label on kernel, or -LABEL (the
+ * process group the label's number names). */
 static int pid_part(struct parser *p, const struct tok *t, int kernel,
 		    struct pidsim_sc_pid *pid)
 {
+	struct tok lab = *t;
 	int err;
 
-	if (is_digit(t->s[0]) || t->s[0] == '-')
+	if (t->len > 1 && t->s[0] == '-' && t->s[1] >= 'a' && t->s[1] <= 'z') {
+		lab = (struct tok){ t->s + 1, t->len - 1, t->col + 1 };
+		pid->group = true;
+		t = &lab;
+	} else if (is_digit(t->s[0]) || t->s[0] == '-')
 		return sc_parse_number(p, t, INT_RANGE, "a pid (a number or a task label)",
 				    &pid->nr);
 	err = sc_find_label(p, t, TASKS, "a pid (a number or a task label)", &pid->label);
@@ -438,7 +446,7 @@ int sc_parse_pid(struct parser *p, int kernel, bool any, bool qualified,
 	struct tok ct, rest;
 	int err;
 
-	*pid = (struct pidsim_sc_pid){ -1, 0, -1 };
+	*pid = (struct pidsim_sc_pid){ -1, 0, -1, false };
 	if (!t)
 		return sc_fail_expected(p, t, any ? "a pid or 'any'" : "a pid");
 	if (any && tok_is(t, "any")) {
@@ -489,6 +497,10 @@ static const struct {
 	{ "checkpoint", PIDSIM_SC_CHECKPOINT, sc_parse_checkpoint },
 	{ "restore", PIDSIM_SC_RESTORE, sc_parse_restore },
 	{ "migrate", PIDSIM_SC_MIGRATE, sc_parse_migrate },
+	{ "setpgid", PIDSIM_SC_SETPGID, sc_parse_setpgid },
+	{ "setsid", PIDSIM_SC_SETSID, sc_parse_getpid },
+	{ "getpgid", PIDSIM_SC_GETPGID, sc_parse_getpgid },
+	{ "getsid", PIDSIM_SC_GETSID, sc_parse_getpgid },
 };
 #define NR_STATEMENTS (sizeof statements / sizeof statements[0])
 

@@ -95,6 +95,7 @@ int sc_parse_churn(struct parser *p, struct pidsim_sc_stmt *st);
 int sc_parse_exit(struct parser *p, struct pidsim_sc_stmt *st);
 int sc_parse_fork(struct parser *p, struct pidsim_sc_stmt *st);
 int sc_parse_getpid(struct parser *p, struct pidsim_sc_stmt *st);
+int sc_parse_getpgid(struct parser *p, struct pidsim_sc_stmt *st);
 int sc_parse_kernel(struct parser *p, struct pidsim_sc_stmt *st);
 int sc_parse_kill(struct parser *p, struct pidsim_sc_stmt *st);
 int sc_parse_migrate(struct parser *p, struct pidsim_sc_stmt *st);
@@ -105,6 +106,7 @@ int sc_parse_resolve(struct parser *p, struct pidsim_sc_stmt *st);
 int sc_parse_restore(struct parser *p, struct pidsim_sc_stmt *st);
 int sc_parse_root(struct parser *p, struct pidsim_sc_stmt *st);
 int sc_parse_setown(struct parser *p, struct pidsim_sc_stmt *st);
+int sc_parse_setpgid(struct parser *p, struct pidsim_sc_stmt *st);
 int sc_parse_wait(struct parser *p, struct pidsim_sc_stmt *st);
 
 /* parse_expect.c */

@@ -20,7 +20,8 @@ static unsigned allowed_matches(enum pidsim_sc_kind kind)
 	switch (kind) {
 	case PIDSIM_SC_FORK: case PIDSIM_SC_GETPID: case PIDSIM_SC_GETPPID:
 	case PIDSIM_SC_REF: case PIDSIM_SC_NOTIFY: case PIDSIM_SC_RESTORE:
-	case PIDSIM_SC_MIGRATE:
+	case PIDSIM_SC_MIGRATE: case PIDSIM_SC_SETSID: case PIDSIM_SC_GETPGID:
+	case PIDSIM_SC_GETSID:
 		return base | PIDSIM_SC_M_LABEL;
 	case PIDSIM_SC_WAIT:
 		return base | PIDSIM_SC_M_LABEL | PIDSIM_SC_M_EXITED | PIDSIM_SC_M_KILLED;

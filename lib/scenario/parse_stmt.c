@@ -139,19 +139,46 @@ int sc_parse_kill(struct parser *p, struct pidsim_sc_stmt *st)
 	return err;
 }
 
-/* getpid WHO, getppid WHO */
+/* getpid WHO, getppid WHO, setsid WHO */
 int sc_parse_getpid(struct parser *p, struct pidsim_sc_stmt *st)
 {
 	return sc_parse_who(p, pidsim_sc_kind_name(st->kind), st);
 }
 
-/* ps WHO [CONTAINER] */
+/* getpgid WHO [PID], getsid WHO [PID]: PID 0 (the default) is WHO. */
+int sc_parse_getpgid(struct parser *p, struct pidsim_sc_stmt *st)
+{
+	int err = sc_parse_who(p, pidsim_sc_kind_name(st->kind), st);
+
+	if (!err && peek(p))
+		err = sc_parse_pid(p, st->kernel, false, false, &st->pid);
+	return err;
+}
+
+/* setpgid WHO PID PGID: each a number (0: WHO; the target's own) or a
+ * task label (its number in WHO's view: a group is named by its
+ * leader's). */
+int sc_parse_setpgid(struct parser *p, struct pidsim_sc_stmt *st)
+{
+	int err = sc_parse_who(p, "setpgid", st);
+
+	if (!err)
+		err = sc_parse_pid(p, st->kernel, false, false, &st->pid);
+	return err ? err : sc_parse_pid(p, st->kernel, false, false, &st->pgid);
+}
+
+/* ps WHO [CONTAINER | groups] */
 int sc_parse_ps(struct parser *p, struct pidsim_sc_stmt *st)
 {
 	int err = sc_parse_who(p, "ps", st);
 
 	if (err || !peek(p))
 		return err;
+	if (tok_is(peek(p), "groups")) {
+		next(p);
+		st->arg = (int)PIDSIM_SC_GROUPS;
+		return 0;
+	}
 	err = sc_find_label(p, peek(p), TASKS, "a container label", &st->ct);
 	return err ? err : sc_same_kernel(p, next(p), st->ct, st->kernel);
 }

@@ -60,6 +60,9 @@ struct outcome {
 	bool over;		/* the task budget refused the statement */
 	int *pids, *plabels;	/* ps: the pids and the labels they name */
 	bool *pzombie;		/* ps: whether each pid is a zombie's */
+	int *groups;		/* ps groups: per pid, its group's and its
+				 * session's number and the labels they
+				 * name (GRP_* below) */
 	bool *used;		/* ps: scratch for matching an expected list */
 	size_t n, cap;
 	int *died, *gone;	/* labels that became zombies / were released:
@@ -157,6 +160,12 @@ static inline const char *label_name(const struct run *r, int label)
 	return r->sc->labels[label].name;
 }
 
+/* struct outcome.groups: four ints per pid of a ps list. */
+enum { GRP_PGID, GRP_SID, GRP_PGID_LABEL, GRP_SID_LABEL, GRP_N };
+
+/* Labels a statement may use (run_used_labels()). */
+#define RUN_MAX_USED 5
+
 /* Whether a statement of kind may change the state of tasks it does not
  * define (kill them, release them). */
 static inline bool changes_state(enum pidsim_sc_kind kind)
@@ -230,7 +239,7 @@ void run_boot_limit(struct design_run *d, const struct pidsim_design_info *info,
 
 /* Every label the statement uses (at most 4), for the check that each is
  * bound: how many. */
-size_t run_used_labels(const struct pidsim_sc_stmt *st, int out[4]);
+size_t run_used_labels(const struct pidsim_sc_stmt *st, int out[RUN_MAX_USED]);
 /* Boot a kernel: the design under test, or the one the kernel statement
  * names (design D).  0, or -ENOMEM (a run cannot go on). */
 int run_kernel(struct run *r, struct design_run *d, const struct pidsim_sc_stmt *st);

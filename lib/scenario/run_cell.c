@@ -93,10 +93,28 @@ static void put_effects(struct sc_buf *b, const struct run *r, struct outcome *o
 	sc_buf_printf(b, "}");
 }
 
-/* A ps list, a zombie's pid marked Z ("3(b)Z"); sorted by label when
- * named (the order of numbers is what a renumbering design changes). */
+/* ps groups: ":PGID/SID" after a pid, each as a pid is shown (a number
+ * naming no labelled task, 0 for none in the view, an errno name). */
+static void put_groups(struct sc_buf *b, const struct run *r, const int *g,
+		       bool named)
+{
+	for (int j = 0; j < 2; j++) {
+		int nr = g[j ? GRP_SID : GRP_PGID];
+		int label = g[j ? GRP_SID_LABEL : GRP_PGID_LABEL];
+
+		sc_buf_printf(b, j ? "/" : ":");
+		if (nr < 0)
+			sc_buf_printf(b, "%s", pidsim_errname(nr));
+		else
+			put_named(b, r, nr, nr ? label : -1, named);
+	}
+}
+
+/* A ps list, a zombie's pid marked Z ("3(b)Z"), with groups
+ * ("3(b):1/1"); sorted by label when named (the order of numbers is
+ * what a renumbering design changes). */
 static void put_list(struct sc_buf *b, const struct run *r,
-		     const struct outcome *outcome, bool named)
+		     const struct outcome *outcome, bool named, bool groups)
 {
 	struct keyed *order = NULL;
 
@@ -120,6 +138,8 @@ static void put_list(struct sc_buf *b, const struct run *r,
 		put_named(b, r, outcome->pids[j], outcome->plabels[j], named);
 		if (outcome->pzombie[j])
 			sc_buf_printf(b, "Z");
+		if (groups)
+			put_groups(b, r, outcome->groups + GRP_N * j, named);
 	}
 	sc_buf_printf(b, "]");
 	free(order);
@@ -154,7 +174,8 @@ static void put_result(struct sc_buf *b, const struct run *r,
 		if (st->kind == PIDSIM_SC_CHURN && outcome->nr)
 			sc_buf_printf(b, " after %d", outcome->nr);
 	} else if (st->kind == PIDSIM_SC_PS) {
-		put_list(b, r, outcome, named);
+		put_list(b, r, outcome, named,
+			 (unsigned)st->arg & PIDSIM_SC_GROUPS);
 	} else if (st->kind == PIDSIM_SC_CHECKPOINT) {
 		/* the size is the design's (pidns keeps more numbers): shown,
 		 * not compared */

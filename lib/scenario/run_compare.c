@@ -177,7 +177,7 @@ static unsigned earliest_divergence(const struct design_run *ref,
 {
 	const struct outcome *side[2] = { &ref->outcome, &d->outcome };
 	struct earliest e = { 0, -1 };
-	int used[4];
+	int used[RUN_MAX_USED];
 	size_t n = run_used_labels(st, used);
 
 	for (size_t i = 0; i < n; i++)
@@ -195,6 +195,65 @@ static unsigned earliest_divergence(const struct design_run *ref,
 	if (e.line)
 		*which = e.label;
 	return e.line;
+}
+
+/* Whether the statement reads a group's or a session's number. */
+static bool reads_groups(const struct pidsim_sc_stmt *st)
+{
+	return st->kind == PIDSIM_SC_GETPGID || st->kind == PIDSIM_SC_GETSID ||
+	       st->kind == PIDSIM_SC_SETSID ||
+	       (st->kind == PIDSIM_SC_PS && ((unsigned)st->arg & PIDSIM_SC_GROUPS));
+}
+
+/* Explanations for the numbers of groups and sessions: a group led
+ * outside a container (vpid-openvz reads the host's number, the others
+ * 0), or a number no labelled task has (a reaped leader's, 0) where a
+ * design renumbers.  false when none applies. */
+static bool explain_groups(struct sc_buf *b, const struct run *r,
+			   const struct design_run *ref, const struct design_run *d,
+			   const struct pidsim_sc_stmt *st, int view)
+{
+	unsigned ref_flags = ref->info->flags, d_flags = d->info->flags;
+
+	if (!reads_groups(st))
+		return false;
+	if ((ref_flags ^ d_flags) & PIDSIM_D_HOST_GROUP_NUMBER) {
+		if (d_flags & PIDSIM_D_HOST_GROUP_NUMBER)
+			sc_buf_printf(b, "a group or session led outside '%s' reads "
+				      "as its host number (host-group-number), "
+				      "0 on %s", view >= 0 ? label_name(r, view) : "?",
+				      ref->info->name);
+		else
+			sc_buf_printf(b, "%s reads a group or session led outside "
+				      "'%s' as its host number (host-group-number)",
+				      ref->info->name, view >= 0 ? label_name(r, view) : "?");
+		return true;
+	}
+	if ((ref_flags | d_flags) & PIDSIM_D_RENUMBERS) {
+		sc_buf_printf(b, "a group's number naming no labelled task, in a "
+			      "design that renumbers");
+		return true;
+	}
+	return false;
+}
+
+/* A number typed into the file (pid, setpgid's pgid, -N for a group) that
+ * names another task (or none) where a design renumbers. */
+static bool explain_raw(struct sc_buf *b, const struct design_run *ref,
+			const struct design_run *d, const struct pidsim_sc_stmt *st)
+{
+	const struct pidsim_sc_pid *raw = st->pid.label < 0 &&
+		(st->pid.nr > 0 || st->pid.nr < -1) ? &st->pid :
+		st->pgid.label < 0 && st->pgid.nr > 0 ? &st->pgid : NULL;
+
+	if (!raw || !((ref->info->flags | d->info->flags) & PIDSIM_D_RENUMBERS))
+		return false;
+	if (d->info->flags & PIDSIM_D_RENUMBERS)
+		sc_buf_printf(b, "raw pid %d in a design that renumbers", raw->nr);
+	else
+		sc_buf_printf(b, "raw pid %d, which %s renumbers", raw->nr,
+			      ref->info->name);
+	return true;
 }
 
 /* Explanations from the designs' flags, for a statement read in view. */
@@ -230,16 +289,7 @@ static bool explain_by_flags(struct sc_buf *b, const struct run *r,
 			      "view gave: %s", d->info->host_view);
 		return true;
 	}
-	if ((either & PIDSIM_D_RENUMBERS) && st->pid.label < 0 && st->pid.nr > 0) {
-		if (d_flags & PIDSIM_D_RENUMBERS)
-			sc_buf_printf(b, "raw pid %d in a design that renumbers",
-				      st->pid.nr);
-		else
-			sc_buf_printf(b, "raw pid %d, which %s renumbers", st->pid.nr,
-				      ref->info->name);
-		return true;
-	}
-	return false;
+	return explain_raw(b, ref, d, st) || explain_groups(b, r, ref, d, st, view);
 }
 
 /*

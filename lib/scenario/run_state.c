@@ -61,6 +61,7 @@ void run_design_fini(struct design_run *d)
 	free(d->outcome.pids);
 	free(d->outcome.plabels);
 	free(d->outcome.pzombie);
+	free(d->outcome.groups);
 	free(d->outcome.used);
 }
 

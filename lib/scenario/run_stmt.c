@@ -20,13 +20,13 @@
 #define CHURN_CLOCK 256
 
 /* Every label the statement uses, for the check that each is bound. */
-size_t run_used_labels(const struct pidsim_sc_stmt *st, int out[4])
+size_t run_used_labels(const struct pidsim_sc_stmt *st, int out[RUN_MAX_USED])
 {
-	int cand[4] = { st->who, st->pid.label, st->pid.ct,
-			st->ct >= 0 ? st->ct : st->obj };
+	int cand[RUN_MAX_USED] = { st->who, st->pid.label, st->pid.ct,
+				   st->ct >= 0 ? st->ct : st->obj, st->pgid.label };
 	size_t n = 0;
 
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i < RUN_MAX_USED; i++)
 		if (cand[i] >= 0)
 			out[n++] = cand[i];
 	return n;
@@ -52,7 +52,7 @@ static bool can_run(const struct run *r, struct design_run *d,
 		    const struct pidsim_sc_stmt *st)
 {
 	struct outcome *outcome = &d->outcome;
-	int labels[4];
+	int labels[RUN_MAX_USED];
 	size_t n = run_used_labels(st, labels);
 
 	if (!d->kernel[st->kernel]) {
@@ -72,13 +72,14 @@ static bool can_run(const struct run *r, struct design_run *d,
 	return true;
 }
 
-/* The number a statement's pid stands for in the caller's view: the raw
- * number, or the number its label has there.  false (and OUTCOME_NO_PID)
- * when the label's task has no number there: invisible, or released. */
+/* The number a statement's pid (st->pid, or setpgid's st->pgid) stands
+ * for in the caller's view: the raw number, or the number its label has
+ * there (negated for -LABEL).  false (and OUTCOME_NO_PID) when the
+ * label's task has no number there: invisible, or released. */
 static bool pid_number(struct design_run *d, pidsim_kernel *k,
-		       const struct pidsim_sc_stmt *st, int *nr)
+		       const struct pidsim_sc_stmt *st,
+		       const struct pidsim_sc_pid *pid, int *nr)
 {
-	const struct pidsim_sc_pid *pid = &st->pid;
 	pidsim_tid viewer, t;
 	int n;
 
@@ -90,7 +91,7 @@ static bool pid_number(struct design_run *d, pidsim_kernel *k,
 	t = d->labels[pid->label].tid;
 	n = pidsim_pid_of(k, viewer, t);
 	if (n > 0) {
-		*nr = n;
+		*nr = pid->group ? -n : n;
 		return true;
 	}
 	if (n == 0 || pidsim_task_state(k, t) < 0) {
@@ -211,18 +212,21 @@ static void run_churn(struct run *r, struct design_run *d, pidsim_kernel *k,
 		run_note_limit_hit(d, k);
 }
 
-/* Room for cap pids in a ps list, their labels, which are zombies', and
- * the expects' scratch: 0, or -ENOMEM (what grew keeps its room). */
+/* Room for cap pids in a ps list, their labels, their groups, which are
+ * zombies', and the expects' scratch: 0, or -ENOMEM (what grew keeps its
+ * room). */
 static int ps_room(struct outcome *outcome, size_t cap)
 {
-	int *p = realloc(outcome->pids, cap * sizeof *p), *l = NULL;
+	int *p = realloc(outcome->pids, cap * sizeof *p), *l = NULL, *g = NULL;
 	bool *u = NULL, *z = NULL;
 
 	if (p)
 		outcome->pids = p;
 	if (p && (l = realloc(outcome->plabels, cap * sizeof *l)))
 		outcome->plabels = l;
-	if (l && (u = realloc(outcome->used, cap * sizeof *u)))
+	if (l && (g = realloc(outcome->groups, cap * GRP_N * sizeof *g)))
+		outcome->groups = g;
+	if (g && (u = realloc(outcome->used, cap * sizeof *u)))
 		outcome->used = u;
 	if (u && (z = realloc(outcome->pzombie, cap * sizeof *z)))
 		outcome->pzombie = z;
@@ -232,7 +236,20 @@ static int ps_room(struct outcome *outcome, size_t cap)
 	return 0;
 }
 
-/* ps WHO [CONTAINER]: room for every task; the count can be no larger. */
+/* ps WHO groups: each pid's process group and session, as /proc/PID/stat
+ * shows them to WHO (getpgid(), getsid()). */
+static void ps_groups(struct outcome *outcome, pidsim_kernel *k, pidsim_tid cur)
+{
+	for (size_t i = 0; i < outcome->n; i++) {
+		int *g = outcome->groups + GRP_N * i;
+
+		g[GRP_PGID] = pidsim_getpgid(k, cur, outcome->pids[i]);
+		g[GRP_SID] = pidsim_getsid(k, cur, outcome->pids[i]);
+	}
+}
+
+/* ps WHO [CONTAINER | groups]: room for every task; the count can be no
+ * larger. */
 static int run_ps(struct design_run *d, pidsim_kernel *k, const struct pidsim_sc_stmt *st)
 {
 	struct outcome *outcome = &d->outcome;
@@ -252,6 +269,8 @@ static int run_ps(struct design_run *d, pidsim_kernel *k, const struct pidsim_sc
 		outcome->n = 0;
 	else
 		outcome->n = (size_t)ret < outcome->cap ? (size_t)ret : outcome->cap;
+	if ((unsigned)st->arg & PIDSIM_SC_GROUPS)
+		ps_groups(outcome, k, cur);
 	return 0;
 }
 
@@ -326,9 +345,27 @@ static void run_notify(struct design_run *d, pidsim_kernel *k,
 	d->outcome.label = run_label_of(d, obj_kernel_of(d, st), to);
 }
 
+/* setpgid, setsid, getpgid, getsid: nr is the pid, gnr setpgid's pgid. */
+static void run_group_call(struct design_run *d, pidsim_kernel *k,
+			   const struct pidsim_sc_stmt *st, pidsim_tid cur,
+			   int nr, int gnr)
+{
+	struct outcome *outcome = &d->outcome;
+
+	if (st->kind == PIDSIM_SC_SETPGID)
+		outcome->ret = pidsim_setpgid(k, cur, nr, gnr);
+	else if (st->kind == PIDSIM_SC_SETSID)
+		outcome->ret = pidsim_setsid(k, cur);
+	else if (st->kind == PIDSIM_SC_GETPGID)
+		outcome->ret = pidsim_getpgid(k, cur, nr);
+	else
+		outcome->ret = pidsim_getsid(k, cur, nr);
+	outcome->nr = outcome->ret;
+}
+
 /* The call itself, inside the cost window. */
 static int run_call(struct run *r, struct design_run *d, pidsim_kernel *k,
-		    const struct pidsim_sc_stmt *st, int nr)
+		    const struct pidsim_sc_stmt *st, int nr, int gnr)
 {
 	pidsim_tid cur = st->who >= 0 ? d->labels[st->who].tid : PIDSIM_NO_TASK;
 	struct outcome *outcome = &d->outcome;
@@ -365,6 +402,10 @@ static int run_call(struct run *r, struct design_run *d, pidsim_kernel *k,
 	case PIDSIM_SC_CHURN:
 		run_churn(r, d, k, st, cur, st->arg);
 		return 0;
+	case PIDSIM_SC_SETPGID: case PIDSIM_SC_SETSID:
+	case PIDSIM_SC_GETPGID: case PIDSIM_SC_GETSID:
+		run_group_call(d, k, st, cur, nr, gnr);
+		return 0;
 	default:
 		return -EINVAL;	/* kernel, fork and expect go elsewhere */
 	}
@@ -378,7 +419,9 @@ static void name_results(struct design_run *d, const struct pidsim_sc_stmt *st)
 	pidsim_tid cur = st->who >= 0 ? d->labels[st->who].tid : PIDSIM_NO_TASK;
 	pidsim_tid ps_ct = st->ct >= 0 ? d->labels[st->ct].tid : PIDSIM_NO_TASK;
 
-	if (st->kind == PIDSIM_SC_GETPID || st->kind == PIDSIM_SC_GETPPID)
+	if (st->kind == PIDSIM_SC_GETPID || st->kind == PIDSIM_SC_GETPPID ||
+	    st->kind == PIDSIM_SC_SETSID || st->kind == PIDSIM_SC_GETPGID ||
+	    st->kind == PIDSIM_SC_GETSID)
 		outcome->label = run_label_of_nr(d, st->kernel, cur, 0, outcome->ret,
 						 NULL);
 	if (st->kind == PIDSIM_SC_WAIT && outcome->ret > 0 && outcome->nr_gone) {
@@ -397,6 +440,15 @@ static void name_results(struct design_run *d, const struct pidsim_sc_stmt *st)
 		outcome->plabels[i] = run_label_of_nr(d, st->kernel, cur, ps_ct,
 						      outcome->pids[i],
 						      &outcome->pzombie[i]);
+	for (size_t i = 0; ((unsigned)st->arg & PIDSIM_SC_GROUPS) &&
+			   st->kind == PIDSIM_SC_PS && i < outcome->n; i++) {
+		int *g = outcome->groups + GRP_N * i;
+
+		g[GRP_PGID_LABEL] = run_label_of_nr(d, st->kernel, cur, 0,
+						    g[GRP_PGID], NULL);
+		g[GRP_SID_LABEL] = run_label_of_nr(d, st->kernel, cur, 0,
+						   g[GRP_SID], NULL);
+	}
 }
 
 /* A process statement once it can run: its pid as a number, the call in
@@ -405,9 +457,10 @@ static int run_process(struct run *r, struct design_run *d, pidsim_kernel *k,
 		       const struct pidsim_sc_stmt *st)
 {
 	struct pidsim_stats s0;
-	int nr = 0, err;
+	int nr = 0, gnr = 0, err;
 
-	if (st->kind != PIDSIM_SC_RESOLVE && !pid_number(d, k, st, &nr)) {
+	if ((st->kind != PIDSIM_SC_RESOLVE && !pid_number(d, k, st, &st->pid, &nr)) ||
+	    !pid_number(d, k, st, &st->pgid, &gnr)) {
 		if (st->def >= 0)
 			d->labels[st->def].unbound_at = st->line;
 		return 0;
@@ -415,7 +468,7 @@ static int run_process(struct run *r, struct design_run *d, pidsim_kernel *k,
 	if (changes_state(st->kind))
 		run_effects_before(r, d);
 	pidsim_stats_get(k, &s0);
-	err = run_call(r, d, k, st, nr);
+	err = run_call(r, d, k, st, nr, gnr);
 	run_cost_done(k, &s0, d);
 	if (changes_state(st->kind))
 		run_effects_after(r, d, st->line);
@@ -429,8 +482,8 @@ static void outcome_reset(struct outcome *outcome)
 	*outcome = (struct outcome){
 		.label = -1, .missing = -1,
 		.pids = outcome->pids, .plabels = outcome->plabels,
-		.pzombie = outcome->pzombie, .used = outcome->used,
-		.cap = outcome->cap,
+		.pzombie = outcome->pzombie, .groups = outcome->groups,
+		.used = outcome->used, .cap = outcome->cap,
 		.died = outcome->died, .gone = outcome->gone,
 	};
 }

@@ -1,8 +1,9 @@
 /*
  * contract.h - the contract every pid design meets, run once per design.
  *
- * Issue 2's "Semantics" section lists ten numbered rules.  This suite checks
- * each of them, error paths included, through the public interface only
+ * Issue 2's "Semantics" section lists ten numbered rules, issue 14's six
+ * more on process groups and sessions (pgrp.c).  This suite checks each
+ * of them, error paths included, through the public interface only
  * (include/pidsim.h), and runs the same group of tests against every design
  * in pidsim_design_at(): cmocka's prestate hands each test the design's info
  * record, and the setup boots an image of that design.  A file per rule
@@ -20,6 +21,8 @@
  *     after reuse it reaches the new holder instead of nobody;
  *   - PIDSIM_D_SHARED_RANGE: container tasks draw from the host's range too;
  *   - PIDSIM_D_RENUMBERS: numbers inside containers do not follow rule 3;
+ *   - PIDSIM_D_HOST_GROUP_NUMBER: a group or session led outside a
+ *     container reads inside it as its host number, not 0;
  *   - the limits max_level, level_errno, max_containers, max_pid_max.
  * Where rule 3 fixes a number (see exact()), the tests demand it; elsewhere
  * they take numbers from the tasks themselves and demand the same behaviour.
@@ -48,7 +51,7 @@
 /* The rule groups, in the order they run: one file each. */
 #define CONTRACT_GROUPS(X) \
 	X(boot) X(fork) X(alloc) X(visibility) X(exit) X(wait) X(kill) \
-	X(calls) X(owners) X(weakref) X(errors) X(costs)
+	X(calls) X(pgrp) X(owners) X(weakref) X(errors) X(costs)
 
 /* A group's tests, each to run once per design. */
 struct contract_group {

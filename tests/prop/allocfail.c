@@ -5,16 +5,18 @@
  *
  * Every call that allocates (fork, fork into a new container, setown,
  * restore, migrate within the image: a container or a tree, as a new
- * container or into one) in a set of representative workloads, and in
- * some generated ones, runs on
+ * container or into one), and setpgid and setsid, which allocate nothing
+ * and so must run unchanged with a failure armed, in a set of
+ * representative workloads, and in some generated ones, runs on
  * every design in two images side by side: a clean twin, and the image
  * under test, where the call is first made to fail at each of its
  * allocations in turn (include/pidsim_debug.h).  Each failure must
  *
  *   - return -ENOMEM;
  *   - leave everything observable as it was: census, every view's ps, every
- *     task's state and number in every view, every parent, every stored
- *     owner (notify with signal 0), the bytes allocated;
+ *     task's state and number in every view, every parent, every task's
+ *     group and session, every stored owner (notify with signal 0), the
+ *     bytes allocated;
  *   - and leak nothing (the ASan build's leak check at exit).
  *
  * After the failures the call is made again without one, and its result
@@ -93,7 +95,11 @@ static void libc_arm(uint64_t nth)
 
 /* ---- Scripts ------------------------------------------------------------------ */
 
-enum { C_FORK, C_EXIT, C_WAIT, C_KILL, C_SETOWN, C_CLOSE, C_RESTORE, C_MIGRATE };
+enum { C_FORK, C_EXIT, C_WAIT, C_KILL, C_SETOWN, C_CLOSE, C_RESTORE, C_MIGRATE,
+       C_SETPGID, C_SETSID };
+
+/* kill: the target's group, -pgid */
+#define C_GROUP 0x1u
 
 /* Tasks a restore can bring back and record. */
 #define TREE_CAP 256
@@ -107,12 +113,14 @@ enum { C_FORK, C_EXIT, C_WAIT, C_KILL, C_SETOWN, C_CLOSE, C_RESTORE, C_MIGRATE }
 struct call {
 	int kind;
 	int who;		/* a task label (0: host init) */
-	unsigned flags;		/* fork; migrate: WL_MIG_* */
-	int target;		/* kill, setown: a task; close: an object index;
+	unsigned flags;		/* fork; migrate: WL_MIG_*; kill: C_GROUP */
+	int target;		/* kill, setown, setpgid: a task (setpgid: -1,
+				 * the caller); close: an object index;
 				 * restore: the init of the container to copy;
 				 * migrate: the tree's root */
 	int arg;		/* exit code, signal; migrate: the task it
-				 * goes under */
+				 * goes under; setpgid: a task whose group to
+				 * join (-1: target's own number) */
 	bool sweep;		/* sweep its allocations */
 };
 
@@ -163,6 +171,18 @@ static int migrate_(struct script *s, int who, int root, unsigned flags, int par
 static void setown_(struct script *s, int who, int target)
 {
 	add(s, (struct call){ C_SETOWN, who, 0, target, 0, false });
+}
+
+/* setpgid by who of target (-1: itself) into the group of leader (-1:
+ * target's own), swept. */
+static void setpgid_(struct script *s, int who, int target, int leader)
+{
+	add(s, (struct call){ C_SETPGID, who, 0, target, leader, true });
+}
+
+static void setsid_(struct script *s, int who)
+{
+	add(s, (struct call){ C_SETSID, who, 0, 0, 0, true });
 }
 
 /* Fork a child of who, exit it and reap it, count times, unswept: moves
@@ -274,6 +294,53 @@ static void script_migrate(struct script *s)
 	fork_(s, 0, 0);
 }
 
+/* groups: sessions and groups made in the host and in a container, the
+ * leaders reaped while their groups live (their pids stay, allocated by
+ * restore and migrate for the copies), the trees copied and moved with
+ * them, and the numbers of reaped leaders asked for again. */
+static void script_groups(struct script *s)
+{
+	int c, a, b, d, e, l, lm, m, other;
+
+	s->name = "groups";
+	c = fork_(s, 0, PIDSIM_CLONE_NEWPID);
+	a = fork_(s, c, 0);
+	setsid_(s, a);
+	b = fork_(s, a, 0);
+	d = fork_(s, a, 0);
+	setpgid_(s, a, b, -1);		/* b leads a group */
+	setpgid_(s, a, d, b);		/* d joins it */
+	setpgid_(s, d, -1, -1);		/* d leads a group of its own */
+	setpgid_(s, a, d, b);		/* and is back in b's */
+	setpgid_(s, c, a, -1);		/* refused: a leads a session */
+	e = fork_(s, d, 0);
+	setsid_(s, b);			/* refused: b leads a group */
+	setsid_(s, e);			/* e leads a session of its own */
+	exit_(s, a);			/* the session's leader, reaped */
+	wait_(s, c);
+	exit_(s, b);			/* the group's leader, reaped */
+	wait_(s, c);
+	l = fork_(s, 0, 0);		/* a host group with a reaped leader */
+	setpgid_(s, 0, l, -1);
+	lm = fork_(s, l, 0);
+	setpgid_(s, l, fork_(s, lm, 0), -1);	/* refused: not l's child */
+	exit_(s, l);
+	wait_(s, 0);
+	other = fork_(s, 0, PIDSIM_CLONE_NEWPID);
+	churn(s, c, 6);			/* cursors past the kept numbers */
+	churn(s, 0, 6);
+	/* the trees out of their groups: into a container, and as one */
+	m = migrate_(s, 0, lm, WL_MIG_TREE | WL_MIG_INTO, other);
+	add(s, (struct call){ C_KILL, other, C_GROUP, m, 0, false });
+	migrate_(s, 0, e, WL_MIG_TREE, 0);
+	/* the container with its reaped leaders: copied, and moved */
+	add(s, (struct call){ C_RESTORE, 0, 0, c, 0, true });
+	add(s, (struct call){ C_RESTORE, other, 0, c, 0, true });
+	m = migrate_(s, 0, c, 0, 0);
+	migrate_(s, 0, m, 0, other);
+	fork_(s, 0, 0);
+}
+
 /* new containers: several beside each other, nested, with tasks in each. */
 static void script_containers(struct script *s)
 {
@@ -366,8 +433,24 @@ static void script_generated(struct script *s, uint64_t seed)
 			wait_(s, who);
 			break;
 		case WL_KILL:
-			if (target >= 0)
+			if (op->pid.kind == WL_PID_GROUP && op->pid.task < w->nr_tasks &&
+			    task[op->pid.task] >= 0)
+				add(s, (struct call){ C_KILL, who, C_GROUP, task[op->pid.task],
+						      op->arg, false });
+			else if (target >= 0)
 				add(s, (struct call){ C_KILL, who, 0, target, op->arg, false });
+			break;
+		case WL_SETPGID: {
+			int lead = op->pid2.kind == WL_PID_TASK && op->pid2.task < w->nr_tasks ?
+				   task[op->pid2.task] : -1;
+
+			if (op->pid.kind == WL_PID_TASK && target < 0)
+				break;
+			setpgid_(s, who, op->pid.kind == WL_PID_TASK ? target : -1, lead);
+			break;
+		}
+		case WL_SETSID:
+			setsid_(s, who);
 			break;
 		case WL_SETOWN:
 			if (target >= 0)
@@ -491,10 +574,13 @@ static void snapshot(struct world *w, struct snap *s)
 	put(s, (int)cs.tasks);
 	put(s, (int)cs.zombies);
 	put(s, (int)cs.containers);
+	put(s, (int)cs.reaped_leaders);
 	for (int i = 0; i < w->nt; i++) {
 		put(s, pidsim_task_state(w->k, w->h[i]));
 		put(s, pidsim_getppid(w->k, w->h[i]));
 		put(s, pidsim_getpid(w->k, w->h[i]));
+		put(s, pidsim_getpgid(w->k, w->h[i], 0));
+		put(s, pidsim_getsid(w->k, w->h[i], 0));
 	}
 	/* every view, through each running init */
 	for (int o = 0; o < w->nt; o++) {
@@ -550,7 +636,17 @@ static int do_call(struct world *w, const struct call *c, pidsim_tid *child,
 	case C_WAIT:
 		return pidsim_wait(w->k, who, -1, &st);
 	case C_KILL:
-		return pidsim_kill(w->k, who, pidsim_pid_of(w->k, who, target), c->arg);
+		return pidsim_kill(w->k, who, (c->flags & C_GROUP ? -1 : 1) *
+				   pidsim_pid_of(w->k, who, target), c->arg);
+	case C_SETPGID: {
+		pidsim_tid lead = task_at(w, c->arg);
+		int pid = c->target < 0 ? 0 : pidsim_pid_of(w->k, who, target);
+
+		return pidsim_setpgid(w->k, who, pid, c->arg < 0 ? 0 :
+				      pidsim_getpgid(w->k, who, pidsim_pid_of(w->k, who, lead)));
+	}
+	case C_SETSID:
+		return pidsim_setsid(w->k, who);
 	case C_SETOWN:
 		return pidsim_setown(w->k, who, pidsim_pid_of(w->k, who, target));
 	case C_CLOSE:
@@ -651,7 +747,8 @@ static int problem(struct totals *t, const char *fmt, ...)
 static const char *what(const struct call *c)
 {
 	static const char *const names[] = { "fork", "exit", "wait", "kill",
-					     "setown", "close", "restore" };
+					     "setown", "close", "restore", "migrate",
+					     "setpgid", "setsid" };
 	static const char *const migrates[] = {
 		"migrate container", "migrate tree", "migrate container into",
 		"migrate tree into" };
@@ -860,14 +957,14 @@ int main(void)
 	uint64_t seed = prop_env_seed(0xa110cfa1ull);
 	void (*const scripts[])(struct script *) = {
 		script_fork, script_containers, script_setown, script_pages,
-		script_restore, script_migrate,
+		script_restore, script_migrate, script_groups,
 	};
 	struct totals t = { 0 };
 
 	verbose = prop_env_u64("PIDSIM_VERBOSE", 0);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("== allocfail: every allocation of fork, new-container fork, "
-	       "setown, restore and migrate, %zu scripts and %" PRIu64 " generated workloads (seed "
+	       "setown, restore and migrate (setpgid and setsid: none), %zu scripts and %" PRIu64 " generated workloads (seed "
 	       "0x%016" PRIx64 ") on every design; kernel create; scenario parsing\n",
 	       sizeof scripts / sizeof scripts[0], generated, seed);
 	for (size_t i = 0; i < pidsim_design_count() && !t.failed; i++) {

@@ -6,13 +6,51 @@
  * tasks the view may see, by the numbers they were born with; every
  * task is in its container at its level and no task outlives its
  * container's init; getpid and getppid lead through running tasks of the
- * container to its init; the counters never go back.
+ * container to its init; the counters never go back.  Process groups
+ * and sessions: in each view, two tasks with one group number have one
+ * session number (a group never spans two sessions); a running task's
+ * group and session keep their numbers in its own view but across a
+ * setpgid() or setsid() (a number stays its group's while the group
+ * lives, the leader reaped or not, and is never handed to a new task
+ * meanwhile: a task that took it would show in its place); a member's
+ * group number names its group (kill(-pgid, 0) finds members).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "exec_int.h"
+
+/* In view c (observer o, its ps in e->buf, n of them): equal group
+ * numbers, equal session numbers. */
+static void check_view_groups(struct ex *e, int c, pidsim_tid o, int n)
+{
+	int *g = malloc(sizeof(int) * (size_t)(2 * n + 1)), *sid;
+
+	if (!g)
+		abort();
+	sid = g + n;
+	for (int i = 0; i < n; i++) {
+		g[i] = pidsim_getpgid(e->k, o, e->buf[i]);
+		sid[i] = pidsim_getsid(e->k, o, e->buf[i]);
+		e->out->calls += 2;
+		if (g[i] < 0 || sid[i] < 0) {
+			ex_fail(e, "invariant: in the view of %s, pid %d lists but "
+				"getpgid/getsid give %s/%s", ex_name(e, e->c[c].init),
+				e->buf[i], ex_errstr(g[i]), ex_errstr(sid[i]));
+			break;
+		}
+		for (int j = 0; j < i; j++)
+			if (g[i] && g[j] == g[i] && sid[j] != sid[i]) {
+				ex_fail(e, "invariant: in the view of %s, group %d spans "
+					"sessions %d and %d", ex_name(e, e->c[c].init), g[i],
+					sid[j], sid[i]);
+				j = i;
+				i = n;
+			}
+	}
+	free(g);
+}
 
 static void check_view(struct ex *e, int c)
 {
@@ -83,6 +121,47 @@ static void check_view(struct ex *e, int c)
 	if (seen != n)
 		ex_fail(e, "invariant: ps in the view of %s lists %d tasks, %d are "
 		     "visible", ex_name(e, e->c[c].init), n, seen);
+	if (!e->out->failed)
+		check_view_groups(e, c, o, n);
+}
+
+/* Each running task's group and session numbers in its own view: the
+ * same as after the last step unless setpgid() or setsid() ran; a group
+ * numbered there has members (the task among them). */
+static void check_task_groups(struct ex *e)
+{
+	int kind = e->w->ops[e->step].kind;
+	bool moved = kind == WL_SETPGID || kind == WL_SETSID;
+
+	for (int x = 0; x < e->nt && !e->out->failed; x++) {
+		int g, sid;
+
+		if (!ex_running(e, x))
+			continue;
+		g = pidsim_getpgid(e->k, e->t[x].h, 0);
+		sid = pidsim_getsid(e->k, e->t[x].h, 0);
+		e->out->calls += 2;
+		if (g < 0 || sid < 0)
+			return (void)ex_fail(e, "invariant: getpgid/getsid of %s give "
+					  "%s/%s", ex_name(e, x), ex_errstr(g), ex_errstr(sid));
+		if (!moved && e->t[x].pgid >= 0 && (g != e->t[x].pgid || sid != e->t[x].sid))
+			return (void)ex_fail(e, "invariant: %s's group and session "
+					  "went from %d/%d to %d/%d in its own view without "
+					  "setpgid or setsid", ex_name(e, x), e->t[x].pgid,
+					  e->t[x].sid, g, sid);
+		e->t[x].pgid = g;
+		e->t[x].sid = sid;
+		/* a number its view gives the group finds it (but 1, which
+		 * kill reads as -1: everyone; and a host
+		 * number a design shows for a group outside the container) */
+		if (g > 1 && !((e->d->flags & PIDSIM_D_HOST_GROUP_NUMBER) &&
+			       e->t[x].ct != 0) &&
+		    pidsim_kill(e->k, e->t[x].h, -g, 0) != 0)
+			return (void)ex_fail(e, "invariant: %s is in group %d of its "
+					  "view, where kill(-%d, 0) finds nobody", ex_name(e, x),
+					  g, g);
+		e->out->calls++;
+	}
 }
 
 /* getppid, followed up from x, reaches its container's init. */
@@ -165,6 +244,7 @@ void ex_check_invariants(struct ex *e)
 		if (ex_running(e, e->c[c].init))
 			check_view(e, c);
 	}
+	check_task_groups(e);
 	for (int x = 0; x < e->nt && !e->out->failed; x++) {
 		int g;
 

@@ -10,7 +10,13 @@
  * numbers and tasks the view may see.  A stored owner is signalled from
  * kernel context: reaching a task outside the setter's view is a crossing
  * too, allowed only to a design that keeps owners by number (rule 9),
- * where it is counted.
+ * where it is counted.  A kill(0) or kill(-pgid) signals a process group,
+ * whose members may live outside the caller's view (a container's init
+ * stays in its creator's group until it calls setsid(): Linux's
+ * crossing, examples/13-process-groups.pidsim): changing one of them is
+ * counted as a crossing, not a failure, when it was a member of the group
+ * signalled (pidsim_debug_group_id(), before the step), and so is what
+ * its death as a container's init takes with it.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,16 +24,22 @@
 
 #include "exec_int.h"
 
+/* Whether x was, before the step, a member of the group it signalled. */
+static bool crossed(const struct ex *e, const struct step *s, int x)
+{
+	return s->group && x < e->nt_before && e->gsnap[x] == s->group;
+}
+
 /* Whether x's change in this step follows from an init's death the caller
  * could cause: x lives in (or below) the container of an init that also
- * changed, and that the caller could see. */
-static bool zapped(const struct ex *e, int x, int v1, int v2)
+ * changed, and that the caller could see or signalled in its group. */
+static bool zapped(const struct ex *e, const struct step *s, int x, int v1, int v2)
 {
 	for (int y = 0; y < e->nt; y++) {
 		if (y == x || !ex_is_init(e, y) || ex_before(e, y) == e->t[y].state)
 			continue;
 		if (ex_ct_contains(e, e->t[y].ct, e->t[x].ct) &&
-		    (ex_may_see(e, v1, y) || ex_may_see(e, v2, y)))
+		    (ex_may_see(e, v1, y) || ex_may_see(e, v2, y) || crossed(e, s, y)))
 			return true;
 	}
 	return false;
@@ -94,9 +106,10 @@ void ex_check_isolation(struct ex *e, const struct step *s)
 				      : ex_ct_contains(e, s->cc, e->t[x].ct);
 		else if (b == NEW)
 			ok = e->t[x].ct == s->cc || e->c[e->t[x].ct].parent == s->cc;
-		else
-			ok = ex_may_see(e, s->cc, x) || ex_may_see(e, qv, x) ||
-			     zapped(e, x, s->cc, qv);
+		else if (ex_may_see(e, s->cc, x) || ex_may_see(e, qv, x))
+			ok = true;
+		else if ((ok = crossed(e, s, x) || zapped(e, s, x, s->cc, qv)))
+			e->out->crossings += s->group != 0;
 		if (!ok)
 			ex_fail(e, "isolation: %s by %s (container of %s) changed %s "
 			     "(container of %s) from %s to %s", wl_kind_name(op->kind),

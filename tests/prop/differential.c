@@ -21,7 +21,9 @@
  *   - fork's limits: max_level (level_errno), max_containers, a fork in a
  *     container below min_ct_pid_max, and running out of numbers where
  *     the two hold different tasks in a range;
- *   - what a stored owner reaches after its death (OWNER_BY_NUMBER).
+ *   - what a stored owner reaches after its death (OWNER_BY_NUMBER);
+ *   - the number getpgid() or getsid() reads in a container for a group
+ *     or session led outside it (HOST_GROUP_NUMBER: the host's, else 0).
  *
  * A pair that differs in one of these ways on a step that changes state
  * has diverged: its later steps are not compared.  Any other difference is
@@ -83,7 +85,8 @@ static bool observes_only(const struct wl_op *op)
 {
 	return op->kind == WL_PS || op->kind == WL_PS_IN || op->kind == WL_GETPID ||
 	       op->kind == WL_GETPPID || op->kind == WL_PID_OF ||
-	       op->kind == WL_RESOLVE;
+	       op->kind == WL_RESOLVE || op->kind == WL_GETPGID ||
+	       op->kind == WL_GETSID;
 }
 
 /* Why a and b may differ on this step, or NULL. */
@@ -94,7 +97,8 @@ static const char *allowed(const struct side *a, const struct side *b,
 		return "a number from a view numbered differently was passed";
 	if (!same_numbering(a, b) && (a->o->raw || b->o->raw || op->kind == WL_PS ||
 				      op->kind == WL_PS_IN ||
-				      (op->kind == WL_KILL && op->pid.kind == WL_PID_ANY)))
+				      (op->kind == WL_KILL && (op->pid.kind == WL_PID_ANY ||
+								a->o->arg == -1))))
 		return "the view is numbered or filled differently";
 	if ((a->o->err != b->o->err ||
 	     ((op->kind == WL_SPAWN || op->kind == WL_CHURN) && a->o->nr != b->o->nr)) &&
@@ -117,6 +121,10 @@ static const char *allowed(const struct side *a, const struct side *b,
 	    (((a->d->flags ^ b->d->flags) & PIDSIM_D_OWNER_BY_NUMBER) ||
 	     ((a->d->flags & PIDSIM_D_OWNER_BY_NUMBER) && host_differs(a, b))))
 		return "stored owners kept differently";
+	if ((op->kind == WL_GETPGID || op->kind == WL_GETSID) && a->o->view &&
+	    ((a->d->flags ^ b->d->flags) & PIDSIM_D_HOST_GROUP_NUMBER) &&
+	    !a->o->err && !b->o->err && (!a->o->nr || !b->o->nr))
+		return "a group led outside a container, read as its host number";
 	return NULL;
 }
 

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "exec_int.h"
+#include "pidsim_debug.h"
 #include "pidsim_image.h"
 #include "ref.h"
 
@@ -172,7 +173,7 @@ int ex_hist_task(const struct ex *e, int c, int nr)
 static int add_task(struct ex *e, pidsim_tid h, int label, int ct)
 {
 	e->t = grow(e->t, &e->cap_t, e->nt + 1, sizeof *e->t);
-	e->t[e->nt] = (struct xtask){ h, label, -1, ct, PIDSIM_RUNNING };
+	e->t[e->nt] = (struct xtask){ h, label, -1, ct, PIDSIM_RUNNING, -1, -1 };
 	return e->nt++;
 }
 
@@ -239,9 +240,15 @@ static void refresh(struct ex *e)
 
 static void take_snapshot(struct ex *e)
 {
+	int cap = e->cap_snap;
+
 	e->snap = grow(e->snap, &e->cap_snap, e->nt + 1, sizeof *e->snap);
-	for (int x = 0; x < e->nt; x++)
+	e->gsnap = grow(e->gsnap, &cap, e->nt + 1, sizeof *e->gsnap);
+	for (int x = 0; x < e->nt; x++) {
 		e->snap[x] = e->t[x].state;
+		e->gsnap[x] = ex_alive(e, x) && (e->checks & CHK_ISO) ?
+			      pidsim_debug_group_id(e->k, e->t[x].h, 0) : 0;
+	}
 	e->nt_before = e->nt;
 }
 
@@ -306,19 +313,19 @@ static int resolve(struct ex *e, const struct wl_pid *p, int c, pidsim_tid o,
 	if (p->kind == WL_PID_RAW)
 		return lg->pid = p->raw;
 	x = ex_task_of(e, p->task);
+	nr = 0;
 	if (ex_alive(e, x) && o != PIDSIM_NO_TASK) {
 		nr = pidsim_pid_of(e->k, o, e->t[x].h);
 		e->out->calls++;
-		if (nr > 0) {
-			lg->symbolic = true;
-			return lg->pid = nr;
-		}
+		lg->symbolic = nr > 0;
 	}
-	if (x >= 0 && c >= 0 && (nr = ex_hist_nr(e, x, c)) > 0)
-		return lg->pid = nr;		/* a number this view saw it by */
-	if (x >= 0 && (nr = ex_hist_nr(e, x, e->t[x].ct)) > 0)
-		return lg->pid = nr;		/* its number in its own container */
-	return lg->pid = p->raw;
+	if (nr <= 0 && x >= 0 && c >= 0)
+		nr = ex_hist_nr(e, x, c);	/* a number this view saw it by */
+	if (nr <= 0 && x >= 0)
+		nr = ex_hist_nr(e, x, e->t[x].ct);	/* in its own container */
+	if (nr <= 0)
+		return lg->pid = p->raw;
+	return lg->pid = p->kind == WL_PID_GROUP ? -nr : nr;	/* its group */
 }
 
 /* The view a qualified address names, as the workload built it: the
@@ -896,6 +903,64 @@ out:
 	free(cmap);
 }
 
+/* The model's group or session number the design gave: the model's, or
+ * one only the design can tell (a restored reaped leader's, in a view the
+ * design numbers its own way), learnt now. */
+static void model_group(struct ex *e, struct step *s, const char *what, int want,
+			int leader)
+{
+	const char *msg;
+
+	if (want != REF_UNKNOWN) {
+		ex_check_eq(e, what, s->ret, want);
+		return;
+	}
+	msg = ref_adopt(&e->m, e->c[s->cc].ref, leader, s->ret);
+	if (msg)
+		ex_fail(e, "%s gave %s: %s", what, ex_errstr(s->ret), msg);
+}
+
+/* setpgid, setsid, getpgid, getsid, checked against the model. */
+static void do_group_call(struct ex *e, struct step *s, struct step_log *lg,
+			  pidsim_tid o_cc)
+{
+	const struct wl_op *op = s->op;
+	pidsim_tid cur_h = ex_handle(e, s->cur);
+	int mcur = m_of(e, s->cur), pid = 0, pgid = 0, leader, want;
+	struct step_log lg2 = { 0 };
+
+	if (op->kind != WL_SETSID)
+		pid = resolve(e, &op->pid, s->cc, o_cc, lg);
+	if (op->kind == WL_SETPGID) {
+		pgid = resolve(e, &op->pid2, s->cc, o_cc, &lg2);
+		lg->pid2 = lg2.pid;
+		lg->symbolic2 = lg2.symbolic;
+	}
+	switch (op->kind) {
+	case WL_SETPGID:
+		s->ret = pidsim_setpgid(e->k, cur_h, pid, pgid);
+		if (e->use_ref)
+			ex_check_eq(e, "setpgid", s->ret, ref_setpgid(&e->m, mcur, pid, pgid));
+		break;
+	case WL_SETSID:
+		s->ret = pidsim_setsid(e->k, cur_h);
+		if (e->use_ref)
+			ex_check_eq(e, "setsid", s->ret, ref_setsid(&e->m, mcur));
+		break;
+	default:
+		s->ret = op->kind == WL_GETPGID ? pidsim_getpgid(e->k, cur_h, pid)
+						: pidsim_getsid(e->k, cur_h, pid);
+		if (!e->use_ref)
+			break;
+		want = op->kind == WL_GETPGID ? ref_getpgid(&e->m, mcur, pid, &leader)
+					      : ref_getsid(&e->m, mcur, pid, &leader);
+		model_group(e, s, wl_kind_name(op->kind), want, leader);
+		break;
+	}
+	e->out->calls++;
+	s->x = s->ret > 0 ? ex_hist_task(e, s->cc, s->ret) : -1;
+}
+
 static void run_step(struct ex *e, struct step *s, struct step_log *lg)
 {
 	const struct wl_op *op = s->op;
@@ -928,6 +993,9 @@ static void run_step(struct ex *e, struct step *s, struct step_log *lg)
 		break;
 	case WL_KILL:
 		pid = resolve(e, &op->pid, s->cc, o_cc, lg);
+		if ((e->checks & CHK_ISO) && ex_running(e, s->cur) && pid <= 0 && pid != -1)
+			s->group = pid == 0 ? pidsim_debug_group_id(e->k, cur_h, 0)
+			      : pid == INT_MIN ? 0 : pidsim_debug_find_group_id(e->k, cur_h, -pid);
 		s->ret = pidsim_kill(e->k, cur_h, pid, op->arg);
 		e->out->calls++;
 		if (e->use_ref)
@@ -1103,6 +1171,12 @@ static void run_step(struct ex *e, struct step *s, struct step_log *lg)
 	case WL_CHURN:
 		do_churn(e, s, op->arg);
 		break;
+	case WL_SETPGID:
+	case WL_SETSID:
+	case WL_GETPGID:
+	case WL_GETSID:
+		do_group_call(e, s, lg, o_cc);
+		break;
 	case WL_SPAWN:
 		/* 0 when every fork succeeded, else the first failure's error;
 		 * how many did in s->n */
@@ -1186,6 +1260,7 @@ static void ex_free(struct ex *e)
 	free(e->c);
 	free(e->hist);
 	free(e->snap);
+	free(e->gsnap);
 	free(e->label_task);
 	free(e->refs);
 	free(e->ref_task);

@@ -61,6 +61,8 @@ struct step_log {
 	int pid;		/* the number passed */
 	bool symbolic;		/* it was the named task's number in the view */
 	bool ran;		/* the step ran */
+	int pid2;		/* setpgid's pgid, likewise */
+	bool symbolic2;
 };
 
 struct exec_out {
@@ -75,6 +77,9 @@ struct exec_out {
 	uint64_t misdelivered;	/* stored owners by number that reached
 				 * another task after the owner's death:
 				 * allowed by PIDSIM_D_OWNER_BY_NUMBER */
+	uint64_t crossings;	/* tasks a kill(0) or kill(-pgid) changed
+				 * outside the caller's view: members of the
+				 * group signalled, as on Linux */
 	uint64_t cover[WL_NR_KINDS][EXEC_NR_OUTCOMES];	/* results seen */
 	struct obs *trace;	/* CHK_TRACE: one per step */
 	struct step_log *log;	/* one per step */

@@ -27,6 +27,8 @@ struct xtask {
 	int ref;		/* its id in the model, -1 */
 	int ct;			/* its container */
 	int state;		/* last seen: RUNNING, ZOMBIE or GONE */
+	int pgid, sid;		/* its group's and session's numbers in its
+				 * own view, last seen (running); -1: not yet */
 };
 
 struct xct {
@@ -59,6 +61,7 @@ struct ex {
 	struct xnum *hist;
 	int nh, cap_h;
 	int *snap;		/* states before the step, nt_before of them */
+	uint64_t *gsnap;	/* groups before the step (pidsim_debug.h) */
 	int nt_before, cap_snap;
 
 	int *label_task;	/* task label -> task */
@@ -89,6 +92,7 @@ struct step {
 	int x;			/* the task a result names (child, found,
 				 * reaped, reached), -1 */
 	int owner;		/* setown: the task the number named before */
+	uint64_t group;		/* kill(0), kill(-pgid): the group signalled */
 };
 
 /* The first failure of a run, "step N (design): ..."; returns 1. */

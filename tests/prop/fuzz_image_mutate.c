@@ -8,7 +8,8 @@
  * its fields - the numbers of each task in each view, the counts (a task,
  * a container or an owner more or less), parents, states and exit
  * statuses, container levels, cursors, hints, owners, the header's flags
- * and pid_max - and encodes it again with pidsim_image_encode(), so the
+ * and pid_max, each task's process group and session, the reaped leaders
+ * (one more or less, their containers and numbers) - and encodes it again with pidsim_image_encode(), so the
  * checksum and the counts are always right and only the content is
  * wrong, or not.  Values come from the boundaries the code has (1,
  * RESERVED_PIDS, the pid_max values the target uses, PID_MAX_LIMIT,
@@ -39,6 +40,7 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size,
 #define MAX_T 64			/* tasks the mutator works on */
 #define MAX_C 40			/* containers */
 #define MAX_O 16			/* owners */
+#define MAX_R 16			/* reaped leaders */
 #define MAX_N (PIDSIM_MAX_LEVEL + 1)	/* numbers per task */
 
 /* The image being mutated, in arrays of fixed room. */
@@ -47,7 +49,9 @@ static struct {
 	struct pidsim_image_container cts[MAX_C];
 	struct pidsim_image_task tasks[MAX_T];
 	struct pidsim_image_owner owners[MAX_O];
+	struct pidsim_image_reaped reaped[MAX_R];
 	int nr[MAX_T][MAX_N];
+	int rnr[MAX_R][MAX_N];
 } m;
 
 static uint64_t rng;
@@ -118,20 +122,28 @@ static unsigned depth_of(uint32_t c)
 static bool load(const struct pidsim_image *img)
 {
 	if (img->nr_tasks > MAX_T || img->nr_containers > MAX_C ||
-	    img->nr_owners > MAX_O)
+	    img->nr_owners > MAX_O || img->nr_reaped > MAX_R)
 		return false;
 	m.img = *img;
 	memcpy(m.cts, img->containers, img->nr_containers * sizeof *m.cts);
 	memcpy(m.tasks, img->tasks, img->nr_tasks * sizeof *m.tasks);
 	memcpy(m.owners, img->owners, img->nr_owners * sizeof *m.owners);
+	if (img->nr_reaped)
+		memcpy(m.reaped, img->reaped, img->nr_reaped * sizeof *m.reaped);
 	for (uint32_t i = 0; i < img->nr_tasks; i++) {
 		memcpy(m.nr[i], img->tasks[i].numbers,
 		       img->tasks[i].nr_numbers * sizeof(int));
 		m.tasks[i].numbers = m.nr[i];
 	}
+	for (uint32_t r = 0; r < img->nr_reaped; r++) {
+		memcpy(m.rnr[r], img->reaped[r].numbers,
+		       img->reaped[r].nr_numbers * sizeof(int));
+		m.reaped[r].numbers = m.rnr[r];
+	}
 	m.img.containers = m.cts;
 	m.img.tasks = m.tasks;
 	m.img.owners = m.owners;
+	m.img.reaped = m.reaped;
 	return true;
 }
 
@@ -169,6 +181,25 @@ static void renumber(uint32_t i, uint32_t c, bool init)
 	}
 }
 
+/* A pid index of a group or session: a task i < T, a reaped leader T + r.
+ * The task count moves from nt by delta: the reaped leaders' indices with
+ * it, and an index of a task that goes (nt - 1 when delta < 0) is NONE. */
+static void shift_pids(uint32_t nt, int delta)
+{
+	for (uint32_t i = 0; i < m.img.nr_tasks; i++) {
+		uint32_t *x[2] = { &m.tasks[i].pgrp, &m.tasks[i].session };
+
+		for (int k = 0; k < 2; k++) {
+			if (*x[k] == PIDSIM_IMAGE_NONE)
+				continue;
+			if (delta < 0 && *x[k] == nt - 1)
+				*x[k] = PIDSIM_IMAGE_NONE;
+			else if (*x[k] >= nt && *x[k] < nt + m.img.nr_reaped)
+				*x[k] = (uint32_t)((int64_t)*x[k] + delta);
+		}
+	}
+}
+
 /* The last task's ancestors, itself first: where a new last task may hang
  * and the image stay in pre-order. */
 static uint32_t on_right_path(void)
@@ -193,9 +224,13 @@ static void add_task(void)
 	p = on_right_path();
 	nest = below(3) == 0 && m.img.nr_containers < MAX_C &&
 	       depth_of(m.tasks[p].ct) < PIDSIM_MAX_LEVEL;
+	shift_pids(i, 1);
 	m.img.nr_tasks++;
+	/* in its parent's group and session, as a fork's child */
 	m.tasks[i] = (struct pidsim_image_task){ .parent = p, .state = PIDSIM_RUNNING,
-						 .numbers = m.nr[i] };
+						 .numbers = m.nr[i],
+						 .pgrp = m.tasks[p].pgrp,
+						 .session = m.tasks[p].session };
 	if (nest) {
 		uint32_t c = m.img.nr_containers++;
 
@@ -223,6 +258,7 @@ static void drop_task(void)
 	if (m.img.nr_containers > 1 && m.cts[m.img.nr_containers - 1].init == i)
 		m.img.nr_containers--;
 	m.img.nr_tasks--;
+	shift_pids(i + 1, -1);
 	for (uint32_t k = 0; k < m.img.nr_owners; k++)
 		if (m.owners[k].task != i)
 			m.owners[o++] = m.owners[k];
@@ -241,14 +277,62 @@ static uint32_t any_index(uint32_t n)
 	}
 }
 
+/* A reaped leader more (t's group's, in t's container, with numbers that
+ * fit there), one less (the last: what it led is outside), or one
+ * changed. */
+static void mutate_reaped(uint32_t i)
+{
+	uint32_t nt = m.img.nr_tasks, r = m.img.nr_reaped;
+	struct pidsim_image_task *t = &m.tasks[i];
+
+	if (r < MAX_R && below(2)) {
+		uint32_t c = t->ct < m.img.nr_containers ? t->ct : 0, v = c;
+		struct pidsim_image_reaped *d = &m.reaped[r];
+
+		d->ct = c;
+		d->numbers = m.rnr[r];
+		d->nr_numbers = depth_of(c) + 1;
+		if (d->nr_numbers > MAX_N)
+			d->nr_numbers = MAX_N;
+		for (unsigned j = 0; j < d->nr_numbers; j++) {
+			m.rnr[r][j] = v < m.img.nr_containers ? fresh_in(v) : 2;
+			if (v < m.img.nr_containers)
+				v = m.cts[v].parent;
+		}
+		m.img.nr_reaped++;
+		t->pgrp = nt + r;
+		if (below(3) == 0)
+			t->session = nt + r;
+	} else if (r && below(2)) {
+		for (uint32_t k = 0; k < nt; k++) {
+			if (m.tasks[k].pgrp == nt + r - 1)
+				m.tasks[k].pgrp = PIDSIM_IMAGE_NONE;
+			if (m.tasks[k].session == nt + r - 1)
+				m.tasks[k].session = PIDSIM_IMAGE_NONE;
+		}
+		m.img.nr_reaped--;
+	} else if (r) {
+		uint32_t k = below(r);
+		struct pidsim_image_reaped *d = &m.reaped[k];
+
+		if (below(2))
+			d->ct = below(2) ? below(m.img.nr_containers) : rnd();
+		else if (d->nr_numbers && d->nr_numbers <= MAX_N)
+			m.rnr[k][below(d->nr_numbers)] = interesting(m.rnr[k][0]);
+	}
+}
+
 /* One change to m. */
 static void mutate_once(void)
 {
 	uint32_t nt = m.img.nr_tasks, nc = m.img.nr_containers;
 	uint32_t i = below(nt), c = below(nc);
 	struct pidsim_image_task *t = &m.tasks[i];
+	uint32_t kind = below(28);
 
-	switch (below(25)) {
+	if (kind >= 22 && kind <= 24)	/* groups: a version 1 image grows them */
+		m.img.version = PIDSIM_IMAGE_VERSION;
+	switch (kind) {
 	case 0: case 1: case 2: case 3: case 4:		/* a number */
 	case 17: case 18: case 19: case 20: {
 		/* half the time above its own view, where designs differ */
@@ -330,6 +414,19 @@ static void mutate_once(void)
 				m.nr[i][0] = own[below(sizeof own / sizeof own[0])];
 			m.nr[i][1] = ibm_nr(m.nr[i][0]);
 		}
+		break;
+	case 22:	/* a group: another pid's, or its own */
+		t->pgrp = below(2) ? i : any_index(nt + m.img.nr_reaped);
+		break;
+	case 23:	/* a session: another pid's, or its own (setsid) */
+		if (below(2))
+			t->pgrp = t->session = i;
+		else
+			t->session = any_index(nt + m.img.nr_reaped);
+		break;
+	case 24:	/* a reaped leader: one more, leading t's group; one
+			 * less; another container or numbers */
+		mutate_reaped(i);
 		break;
 	default:	/* numbers copied from one task to another */
 		if (nt > 1) {

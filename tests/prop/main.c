@@ -90,9 +90,12 @@ int main(void)
 		if (pe->checks & 0x2u /* CHK_ISO */)
 			printf("   isolation: %" PRIu64 " effects checked, %s crossed a "
 			       "boundary the contract closes; %" PRIu64 " stale stored "
-			       "owners by number reached another task (allowed: rule 9)\n",
+			       "owners by number reached another task (allowed: rule 9); "
+			       "%" PRIu64 " group crossings: kill(0) or kill(-pgid) "
+			       "reached a member outside the caller's view (allowed: "
+			       "rule 15, Linux's)\n",
 			       pe->effects, o.fail || o.error ? "some" : "none",
-			       pe->misdelivered);
+			       pe->misdelivered, pe->crossings);
 		if (pe->differential)
 			printf("   differential: %" PRIu64 " step comparisons between "
 			       "pairs of designs, %" PRIu64 " allowed differences\n",

@@ -46,11 +46,15 @@ static bool defined(const struct pr *p, int label)
 	return label >= 0 && label < p->w->nr_tasks && p->defined[label];
 }
 
-/* A pid argument: the label when the run saw it as that task's number. */
-static void pid_text(const struct pr *p, size_t i, const struct wl_pid *pid,
-		     char *buf, size_t size, char *note, size_t nsize)
+/* A pid argument: the label (-label for a group) when the run saw it as
+ * that task's number; second: setpgid's pgid. */
+static void pid_text_of(const struct pr *p, size_t i, const struct wl_pid *pid,
+			bool second, char *buf, size_t size, char *note, size_t nsize)
 {
 	const struct step_log *lg = p->log ? &p->log[i] : NULL;
+	bool symbolic = lg && (second ? lg->symbolic2 : lg->symbolic);
+	int nr = lg ? (second ? lg->pid2 : lg->pid) : pid->raw;
+	bool named = pid->kind == WL_PID_TASK || pid->kind == WL_PID_GROUP;
 	char name[16];
 
 	note[0] = '\0';
@@ -58,16 +62,24 @@ static void pid_text(const struct pr *p, size_t i, const struct wl_pid *pid,
 		snprintf(buf, size, "-1");
 		return;
 	}
-	if (pid->kind == WL_PID_TASK && defined(p, pid->task) && (!lg || lg->symbolic)) {
-		task_name(buf, size, pid->task);
+	if (named && defined(p, pid->task) && (!lg || symbolic)) {
+		task_name(name, sizeof name, pid->task);
+		snprintf(buf, size, "%s%s", pid->kind == WL_PID_GROUP ? "-" : "", name);
 		return;
 	}
-	snprintf(buf, size, "%d", lg ? lg->pid : pid->raw);
-	if (pid->kind == WL_PID_TASK) {
+	snprintf(buf, size, "%d", nr);
+	if (named) {
 		task_name(name, sizeof name, pid->task);
-		snprintf(note, nsize, "  # %s, which the caller does not see by "
-			 "this number now", name);
+		snprintf(note, nsize, "  # %s%s, which the caller does not see by "
+			 "this number now", pid->kind == WL_PID_GROUP ? "the group of " : "",
+			 name);
 	}
+}
+
+static void pid_text(const struct pr *p, size_t i, const struct wl_pid *pid,
+		     char *buf, size_t size, char *note, size_t nsize)
+{
+	pid_text_of(p, i, pid, false, buf, size, note, nsize);
 }
 
 /* A step the language cannot say, as a comment. */
@@ -162,6 +174,21 @@ static void print_op(struct pr *p, size_t i)
 		break;
 	case WL_CHURN:
 		fprintf(p->f, "churn %s %d\n", who, op->arg);
+		break;
+	case WL_SETPGID: {
+		char pg[24], note2[96];
+
+		pid_text_of(p, i, &op->pid2, true, pg, sizeof pg, note2, sizeof note2);
+		fprintf(p->f, "setpgid %s %s %s%s%s\n", who, pid, pg, note,
+			note[0] ? "" : note2);
+		break;
+	}
+	case WL_SETSID:
+		fprintf(p->f, "setsid %s\n", who);
+		break;
+	case WL_GETPGID:
+	case WL_GETSID:
+		fprintf(p->f, "%s %s %s%s\n", wl_kind_name(op->kind), who, pid, note);
 		break;
 	case WL_SPAWN:
 		if (op->flags & ~PIDSIM_CLONE_NEWPID)

@@ -59,6 +59,7 @@ void props_count(struct props_env *pe, const struct exec_out *out, size_t steps)
 	pe->steps += out->skipped ? 0 : steps;
 	pe->effects += out->effects;
 	pe->misdelivered += out->misdelivered;
+	pe->crossings += out->crossings;
 	for (int k = 0; k < WL_NR_KINDS; k++)
 		for (int c = 0; c < EXEC_NR_OUTCOMES; c++)
 			pe->cover[k][c] += out->cover[k][c];

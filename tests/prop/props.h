@@ -44,6 +44,8 @@ struct props_env {
 	uint64_t effects;	/* state changes checked for isolation */
 	uint64_t misdelivered;	/* stale stored owners by number that reached
 				 * another task (allowed, rule 9) */
+	uint64_t crossings;	/* group kills that reached members outside
+				 * the caller's view (allowed: Linux does) */
 	uint64_t compared;	/* step comparisons between two designs */
 	uint64_t allowed;	/* of which differed as the flags allow */
 	uint64_t cover[WL_NR_KINDS][16];	/* outcomes per kind (exec.h) */

@@ -5,6 +5,7 @@
 #include "pidsim_image.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +30,7 @@ static void *grow(void *arr, int *cap, int nr, size_t size)
 
 /* ---- Numbers ---------------------------------------------------------------- */
 
-int ref_find(const struct ref *r, int c, int nr)
+int ref_find_pid(const struct ref *r, int c, int nr)
 {
 	if (nr < 1)
 		return -1;
@@ -37,6 +38,13 @@ int ref_find(const struct ref *r, int c, int nr)
 		if (r->nums[i].ct == c && r->nums[i].nr == nr)
 			return r->nums[i].task;
 	return -1;
+}
+
+int ref_find(const struct ref *r, int c, int nr)
+{
+	int t = ref_find_pid(r, c, nr);
+
+	return t >= 0 && r->tasks[t].exists ? t : -1;
 }
 
 int ref_nr(const struct ref *r, int c, int t)
@@ -71,10 +79,10 @@ static int next_free(const struct ref *r, int c)
 	int low = last >= RESERVED_PIDS ? RESERVED_PIDS : 1;
 
 	for (int n = last + 1; n < r->pid_max; n++)
-		if (ref_find(r, c, n) < 0)
+		if (ref_find_pid(r, c, n) < 0)
 			return n;
 	for (int n = low; n <= last && n < r->pid_max; n++)
-		if (ref_find(r, c, n) < 0)
+		if (ref_find_pid(r, c, n) < 0)
 			return n;
 	return 0;
 }
@@ -91,7 +99,7 @@ int ref_list(const struct ref *r, int c, int *out)
 	int n = 0;
 
 	for (int i = 0; i < r->nr_nums; i++)
-		if (r->nums[i].ct == c)
+		if (r->nums[i].ct == c && r->tasks[r->nums[i].task].exists)
 			out[n++] = r->nums[i].nr;
 	qsort(out, (size_t)n, sizeof *out, cmp_int);
 	return n;
@@ -132,11 +140,17 @@ static bool sees(const struct ref *r, int c, int own, int up, bool init)
 	       (c == 0 && (r->flags & PIDSIM_D_HOST_SEES_ALL));
 }
 
-bool ref_visible(const struct ref *r, int c, int t)
+/* Whether view c numbers pid t, a task or the remains of one. */
+static bool numbered(const struct ref *r, int c, int t)
 {
 	const struct ref_task *tk = &r->tasks[t];
 
-	return tk->exists && sees(r, c, tk->ct, r->cts[tk->ct].parent, ref_is_init(r, t));
+	return sees(r, c, tk->ct, r->cts[tk->ct].parent, ref_is_init(r, t));
+}
+
+bool ref_visible(const struct ref *r, int c, int t)
+{
+	return r->tasks[t].exists && numbered(r, c, t);
 }
 
 /* Whether view c numbers a task of container own the design's own way. */
@@ -165,7 +179,7 @@ const char *ref_adopt(struct ref *r, int c, int t, int nr)
 		return "the task has no number in a view that must see it";
 	if ((r->flags & PIDSIM_D_RENUMBERS) && nr >= r->pid_max)
 		return "the number is not below pid_max";
-	if (ref_find(r, c, nr) >= 0)
+	if (ref_find_pid(r, c, nr) >= 0)
 		return "the number is already held in this view";
 	if (c == r->tasks[t].ct && ref_is_init(r, t) && nr != 1)
 		return "a container's init is not pid 1 in its container (rule 2)";
@@ -191,6 +205,9 @@ static int new_task(struct ref *r, int ct, int parent)
 	r->tasks[r->nr_tasks] = (struct ref_task){
 		.exists = true, .state = PIDSIM_RUNNING, .ct = ct,
 		.parent = parent, .seq = ++r->seq,
+		.pgrp = parent >= 0 ? r->tasks[parent].pgrp : r->nr_tasks,
+		.session = parent >= 0 ? r->tasks[parent].session : r->nr_tasks,
+		.gseq = r->seq,
 	};
 	return r->nr_tasks++;
 }
@@ -221,13 +238,60 @@ void ref_fini(struct ref *r)
 
 /* ---- Life and death ---------------------------------------------------------- */
 
-/* Gone: reaped, or killed with its container. */
+/* ---- Groups and sessions (rules 11-16) -------------------------------------- */
+
+/* Whether a task that exists is in group or session p. */
+static bool held(const struct ref *r, int p)
+{
+	for (int t = 0; t < r->nr_tasks; t++)
+		if (r->tasks[t].exists &&
+		    (r->tasks[t].pgrp == p || r->tasks[t].session == p))
+			return true;
+	return false;
+}
+
+/* free_pid(): a pid no task is and no group or session names loses its
+ * numbers. */
+static void put_pid(struct ref *r, int p)
+{
+	if (p >= 0 && !r->tasks[p].exists && !held(r, p))
+		drop_nrs(r, p);
+}
+
+/* Whether t holds a number anywhere. */
+static bool has_nrs(const struct ref *r, int t)
+{
+	for (int i = 0; i < r->nr_nums; i++)
+		if (r->nums[i].task == t)
+			return true;
+	return false;
+}
+
+/* Whether container c still exists for the pids it holds: its init, the
+ * remains of a reaped leader in it, or such a container below it. */
+static bool ct_held(const struct ref *r, int c)
+{
+	if (r->cts[c].exists)
+		return true;
+	for (int t = 0; t < r->nr_tasks; t++)
+		if (r->tasks[t].ct == c && !r->tasks[t].exists && has_nrs(r, t))
+			return true;
+	for (int d = 0; d < r->nr_cts; d++)
+		if (r->cts[d].parent == c && ct_held(r, d))
+			return true;
+	return false;
+}
+
+/* Gone: reaped, or killed with its container.  Its numbers stay while
+ * its group or session has members. */
 static void release(struct ref *r, int t)
 {
 	r->tasks[t].exists = false;
-	drop_nrs(r, t);
 	if (ref_is_init(r, t))
 		r->cts[r->tasks[t].ct].exists = false;
+	put_pid(r, r->tasks[t].pgrp);
+	put_pid(r, r->tasks[t].session);
+	put_pid(r, t);
 }
 
 /* Rule 5: an init's exit kills and releases every other task of its
@@ -282,6 +346,152 @@ static bool sig_ignored(int sig)
 	return sig == SIG_CHLD || sig == SIG_CONT || sig == SIG_URG || sig == SIG_WINCH;
 }
 
+static int send_sig(struct ref *r, int from, int t, int sig);
+
+/* t joins group g (change_pid()): the most recent joiner. */
+static void join_pgrp(struct ref *r, int t, int g)
+{
+	int old = r->tasks[t].pgrp;
+
+	if (old == g)
+		return;
+	r->tasks[t].pgrp = g;
+	r->tasks[t].gseq = ++r->seq;
+	put_pid(r, old);
+}
+
+int ref_group_members(const struct ref *r, int g, int *out)
+{
+	int n = 0;
+
+	for (int t = 0; t < r->nr_tasks; t++) {
+		int j = n++;
+
+		if (!r->tasks[t].exists || r->tasks[t].pgrp != g) {
+			n--;
+			continue;
+		}
+		for (; j > 0 && r->tasks[out[j - 1]].gseq < r->tasks[t].gseq; j--)
+			out[j] = out[j - 1];
+		out[j] = t;
+	}
+	return n;
+}
+
+/* __kill_pgrp_info(): -ESRCH for an empty group, then the signal's check,
+ * then each member as the list holds them (each, if it still exists: an
+ * init's death takes its container's tasks). */
+static int kill_group(struct ref *r, int from, int g, int sig)
+{
+	int *m = malloc(sizeof(int) * (size_t)(r->nr_tasks + 1)), n;
+
+	if (!m)
+		abort();
+	n = ref_group_members(r, g, m);
+	if (n && sig_valid(sig))
+		for (int i = 0; i < n; i++)
+			if (r->tasks[m[i]].exists)
+				send_sig(r, from, m[i], sig);
+	free(m);
+	return !n ? -ESRCH : sig_valid(sig) ? 0 : -EINVAL;
+}
+
+/* pid_vnr() of group (session) pid p in view c; REF_UNKNOWN when the
+ * design numbers it there its own way and the model has not learnt it. */
+static int group_nr(const struct ref *r, int c, int p)
+{
+	int own = r->tasks[p].ct, nr;
+
+	if ((r->flags & PIDSIM_D_HOST_GROUP_NUMBER) && c != 0 && c != own)
+		return own == 0 ? ref_nr(r, 0, p) : 0;
+	if (!numbered(r, c, p))
+		return 0;
+	nr = ref_nr(r, c, p);
+	return nr ? nr : REF_UNKNOWN;
+}
+
+/* sys_setpgid(), in its order of checks. */
+int ref_setpgid(struct ref *r, int cur, int pid, int pgid)
+{
+	int c, t, g, m;
+
+	if (!ref_running(r, cur))
+		return -ESRCH;
+	if (pgid < 0)
+		return -EINVAL;
+	if (pid < 0)
+		return -ESRCH;
+	c = r->tasks[cur].ct;
+	t = pid ? ref_find(r, c, pid) : cur;
+	if (t < 0)
+		return -ESRCH;
+	if (r->tasks[t].parent == cur) {
+		if (r->tasks[t].session != r->tasks[cur].session)
+			return -EPERM;
+	} else if (t != cur) {
+		return -ESRCH;
+	}
+	if (r->tasks[t].session == t)
+		return -EPERM;
+	if (pgid == 0 || pgid == (pid ? pid : ref_nr(r, c, cur))) {
+		g = t;
+	} else {
+		g = ref_find_pid(r, c, pgid);
+		m = -1;
+		for (int u = 0; g >= 0 && u < r->nr_tasks && m < 0; u++)
+			if (r->tasks[u].exists && r->tasks[u].pgrp == g)
+				m = u;
+		if (m < 0 || r->tasks[m].session != r->tasks[cur].session)
+			return -EPERM;
+	}
+	join_pgrp(r, t, g);
+	return 0;
+}
+
+/* ksys_setsid(). */
+int ref_setsid(struct ref *r, int cur)
+{
+	int old;
+
+	if (!ref_running(r, cur))
+		return -ESRCH;
+	if (r->tasks[cur].session == cur)
+		return -EPERM;
+	for (int u = 0; u < r->nr_tasks; u++)
+		if (r->tasks[u].exists && r->tasks[u].pgrp == cur)
+			return -EPERM;
+	old = r->tasks[cur].session;
+	r->tasks[cur].session = cur;
+	join_pgrp(r, cur, cur);
+	put_pid(r, old);
+	return ref_nr(r, r->tasks[cur].ct, cur);
+}
+
+static int get_group(const struct ref *r, int cur, int pid, bool sid, int *leader)
+{
+	int c, t;
+
+	*leader = -1;
+	if (!ref_running(r, cur))
+		return -ESRCH;
+	c = r->tasks[cur].ct;
+	t = pid ? ref_find(r, c, pid) : cur;
+	if (t < 0)
+		return -ESRCH;
+	*leader = sid ? r->tasks[t].session : r->tasks[t].pgrp;
+	return group_nr(r, c, *leader);
+}
+
+int ref_getpgid(const struct ref *r, int cur, int pid, int *leader)
+{
+	return get_group(r, cur, pid, false, leader);
+}
+
+int ref_getsid(const struct ref *r, int cur, int pid, int *leader)
+{
+	return get_group(r, cur, pid, true, leader);
+}
+
 /* Signal t from container from (-1: kernel context). */
 static int send_sig(struct ref *r, int from, int t, int sig)
 {
@@ -333,12 +543,14 @@ static int kill_all(struct ref *r, int cur, int sig)
 
 /* ---- Operations -------------------------------------------------------------- */
 
+/* Containers that count towards max_containers: those whose init lives,
+ * and those lingering for a reaped leader's pid. */
 static int live_containers(const struct ref *r)
 {
 	int n = 0;
 
 	for (int c = 0; c < r->nr_cts; c++)
-		n += r->cts[c].exists;
+		n += ct_held(r, c);
 	return n;
 }
 
@@ -425,8 +637,8 @@ int ref_wait(struct ref *r, int cur, int pid, int *status, int *reaped)
 	*reaped = -1;
 	if (!ref_running(r, cur))
 		return -ESRCH;
-	if (pid == 0 || pid < -1)
-		return -EINVAL;
+	if (pid == INT_MIN)
+		return -ESRCH;	/* kernel_wait4(): -INT_MIN is not defined */
 	c = r->tasks[cur].ct;
 	if (pid > 0) {
 		t = ref_find(r, c, pid);
@@ -435,8 +647,14 @@ int ref_wait(struct ref *r, int cur, int pid, int *status, int *reaped)
 		if (r->tasks[t].state != PIDSIM_ZOMBIE)
 			return 0;
 	} else {
+		int grp = pid == -1 ? -1 : pid == 0 ? r->tasks[cur].pgrp
+				  : ref_find_pid(r, c, -pid);
+
+		if (pid < -1 && grp < 0)
+			return -ECHILD;	/* no group: no child is in it */
 		for (int i = 0; i < r->nr_tasks; i++) {
-			if (!r->tasks[i].exists || r->tasks[i].parent != cur)
+			if (!r->tasks[i].exists || r->tasks[i].parent != cur ||
+			    (grp >= 0 && r->tasks[i].pgrp != grp))
 				continue;
 			children = true;
 			if (r->tasks[i].state == PIDSIM_ZOMBIE &&
@@ -463,8 +681,14 @@ int ref_kill(struct ref *r, int cur, int pid, int sig)
 		return -ESRCH;
 	if (pid == -1)
 		return kill_all(r, cur, sig);
-	if (pid <= 0)
-		return -EINVAL;
+	if (pid == 0)
+		return kill_group(r, r->tasks[cur].ct, r->tasks[cur].pgrp, sig);
+	if (pid < 0) {
+		if (pid == INT_MIN)
+			return -ESRCH;
+		t = ref_find_pid(r, r->tasks[cur].ct, -pid);
+		return t < 0 ? -ESRCH : kill_group(r, r->tasks[cur].ct, t, sig);
+	}
 	t = ref_find(r, r->tasks[cur].ct, pid);
 	if (t < 0)
 		return -ESRCH;
@@ -668,19 +892,32 @@ static int preorder(const struct ref *r, int t, int *out, int n)
 	}
 }
 
-/* The number image task i has in the view of image container ic, or 0. */
+/* The number an image pid of container ct with these numbers has in the
+ * view of image container ic, or 0. */
+static int image_nr_of(const struct pidsim_image *img, uint32_t ct,
+		       const int *numbers, unsigned n, int ic)
+{
+	unsigned d = 0;
+
+	for (uint32_t c = ct; c != PIDSIM_IMAGE_NONE; c = img->containers[c].parent, d++)
+		if ((int)c == ic)
+			return d < n ? numbers[d] : 0;
+	return 0;
+}
+
+/* The number image task i (nr_tasks + r: reaped leader r) has in the view
+ * of image container ic, or 0. */
 static int image_nr(const struct pidsim_image *img, int i, int ic)
 {
-	const struct pidsim_image_task *tk;
-	unsigned d = 0;
+	const struct pidsim_image_reaped *d;
 
 	if (i < 0)
 		return 0;
-	tk = &img->tasks[i];
-	for (uint32_t c = tk->ct; c != PIDSIM_IMAGE_NONE; c = img->containers[c].parent, d++)
-		if ((int)c == ic)
-			return d < tk->nr_numbers ? tk->numbers[d] : 0;
-	return 0;
+	if (i < (int)img->nr_tasks)
+		return image_nr_of(img, img->tasks[i].ct, img->tasks[i].numbers,
+				   img->tasks[i].nr_numbers, ic);
+	d = &img->reaped[i - (int)img->nr_tasks];
+	return image_nr_of(img, d->ct, d->numbers, d->nr_numbers, ic);
 }
 
 /* Copy t of source task s: a number in every view that sees it.  Views
@@ -696,14 +933,14 @@ static int copy_numbers(struct ref *r, int s, int t, const int *inv,
 	for (int v = 0; v < r->nr_cts; v++) {
 		int sv = inv[v], want;
 
-		if (!r->cts[v].exists || !ref_visible(r, v, t) || ref_nr(r, v, t) ||
+		if (!r->cts[v].exists || !numbered(r, v, t) || ref_nr(r, v, t) ||
 		    sv < 0 || (adopted(r, v, own) && v != own &&
 			       !(r->flags & PIDSIM_D_RENUMBERS)))
 			continue;	/* vpid-ibm's host numbers are its own */
 		want = img ? image_nr(img, s, sv) : ref_nr(r, sv, s);
 		if (want >= r->pid_max)
 			err = err ? err : -EINVAL;
-		else if (want > 0 && ref_find(r, v, want) >= 0)
+		else if (want > 0 && ref_find_pid(r, v, want) >= 0)
 			err = err ? err : -EEXIST;
 		else if (want > 0)
 			take_nr(r, v, t, want);
@@ -711,7 +948,7 @@ static int copy_numbers(struct ref *r, int s, int t, const int *inv,
 	for (int v = 0; v < r->nr_cts; v++) {
 		int nr;
 
-		if (!r->cts[v].exists || !ref_visible(r, v, t) || ref_nr(r, v, t) ||
+		if (!r->cts[v].exists || !numbered(r, v, t) || ref_nr(r, v, t) ||
 		    adopted(r, v, own))
 			continue;
 		nr = next_free(r, v);
@@ -722,6 +959,44 @@ static int copy_numbers(struct ref *r, int s, int t, const int *inv,
 		r->cts[v].last = nr;
 	}
 	return err;
+}
+
+/* t joins group g and session sx (ps_pgrp_join()): relinked, the most
+ * recent joiner. */
+static void join(struct ref *r, int t, int g, int sx)
+{
+	int og = r->tasks[t].pgrp, os = r->tasks[t].session;
+
+	r->tasks[t].pgrp = g;
+	r->tasks[t].session = sx;
+	r->tasks[t].gseq = ++r->seq;
+	put_pid(r, og);
+	put_pid(r, os);
+}
+
+/* A restore's join_groups() (lib/ckpt/restore.c): the new init stub, then
+ * each copy dst[i] in image order, joins the group g[i] and the session
+ * sx[i] (model pids; -1: outside the tree, the parent's; a group outside
+ * takes the parent's session too). */
+static void join_copies(struct ref *r, int parent, int stub, const int *dst,
+			int n, const int *g, const int *sx)
+{
+	int pg = r->tasks[parent].pgrp, ps = r->tasks[parent].session;
+
+	if (stub >= 0)
+		join(r, stub, pg, ps);
+	for (int i = 0; i < n; i++)
+		join(r, dst[i], g[i] < 0 ? pg : g[i], g[i] < 0 || sx[i] < 0 ? ps : sx[i]);
+}
+
+/* The remains of a reaped leader, made for a copy in container c: no
+ * task, numbers to come. */
+static int new_remains(struct ref *r, int c)
+{
+	int t = new_task(r, c, -1);
+
+	r->tasks[t].exists = false;
+	return t;
 }
 
 /* Put r back as it was before a copy (migrate, restore) that failed or
@@ -737,13 +1012,35 @@ static void rollback(struct ref *r, int nt0, int nc0, int nn0, long seq0,
 		r->cts[c].last = last0[c];
 }
 
+static bool in_list(const int *v, int n, int x)
+{
+	for (int i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+/* The copy of source pid p: the copy of a task of the tree, of a reaped
+ * leader made again, or -1 (outside the tree). */
+static int copy_of(const int *src, const int *dst, int n, const int *rsrc,
+		   const int *rdst, int nr, int p)
+{
+	for (int i = 0; i < n; i++)
+		if (src[i] == p)
+			return dst[i];
+	for (int d = 0; d < nr; d++)
+		if (rsrc[d] == p)
+			return rdst[d];
+	return -1;
+}
+
 int ref_migrate(struct ref *r, int cur, int root, unsigned what, int parent,
 		unsigned mode, bool commit, int *src, int *dst, int *n, int *top)
 {
 	int nt0 = r->nr_tasks, nc0 = r->nr_cts, nn0 = r->nr_nums, no0 = r->nr_objs;
 	int topc, pc, base, deepest = -1, made = 0, err = 0, stub = -1, maxw = 0;
 	long seq0 = r->seq;
-	int *last0, *cmap, *inv;
+	int *last0, *cmap, *inv, *gk, *sk, *rsrc, *rdst, nr = 0;
 
 	*n = 0;
 	*top = -1;
@@ -839,13 +1136,50 @@ int ref_migrate(struct ref *r, int cur, int root, unsigned what, int parent,
 		dst[i] = t;
 		err = copy_numbers(r, s, t, inv, NULL);
 	}
+	/* The reaped leaders inside the tree that its groups and sessions
+	 * name (a container of the tree: its init in it), in the order of
+	 * their first naming, each made again after every task. */
+	gk = malloc(sizeof(int) * (size_t)(2 * *n + 1));
+	sk = malloc(sizeof(int) * (size_t)(2 * *n + 1));
+	rsrc = malloc(sizeof(int) * (size_t)(2 * *n + 1));
+	rdst = malloc(sizeof(int) * (size_t)(2 * *n + 1));
+	if (!gk || !sk || !rsrc || !rdst)
+		abort();
+	for (int i = 0; !err && i < 2 * *n; i++) {
+		int p = i % 2 ? r->tasks[src[i / 2]].session : r->tasks[src[i / 2]].pgrp;
+		int c = r->tasks[p].ct, d = 0;
+
+		if (r->tasks[p].exists || !has_nrs(r, p) ||
+		    !in_list(src, *n, r->cts[c].init))
+			continue;
+		while (d < nr && rsrc[d] != p)
+			d++;
+		if (d < nr)
+			continue;
+		rsrc[nr] = p;
+		rdst[nr] = new_remains(r, cmap[c]);
+		err = copy_numbers(r, p, rdst[nr++], inv, NULL);
+	}
+	for (int i = 0; !err && i < *n; i++) {
+		gk[i] = copy_of(src, dst, *n, rsrc, rdst, nr, r->tasks[src[i]].pgrp);
+		sk[i] = copy_of(src, dst, *n, rsrc, rdst, nr, r->tasks[src[i]].session);
+	}
 	if (err || !commit) {
 		rollback(r, nt0, nc0, nn0, seq0, last0);
 		free(last0);
 		free(cmap);
 		free(inv);
+		free(gk);
+		free(sk);
+		free(rsrc);
+		free(rdst);
 		return err;
 	}
+	join_copies(r, parent, stub, dst, *n, gk, sk);
+	free(gk);
+	free(sk);
+	free(rsrc);
+	free(rdst);
 	*top = stub >= 0 ? stub : dst[0];
 	for (int i = 0; i < *n; i++)
 		r->cts[r->tasks[dst[i]].ct].restored = true;
@@ -903,7 +1237,7 @@ int ref_restore(struct ref *r, const struct pidsim_image *img, int parent,
 	int nic = (int)img->nr_containers, pc, base, deepest = -1, made = 0, err = 0;
 	int stub = -1;
 	long seq0 = r->seq;
-	int *last0, *cmap, *inv, *depth, *maxw;
+	int *last0, *cmap, *inv, *depth, *maxw, *rdst = NULL, *gk = NULL, *sk = NULL;
 
 	*top = -1;
 	if (mode != PIDSIM_RESTORE_CONTAINER && mode != PIDSIM_RESTORE_INTO)
@@ -934,6 +1268,9 @@ int ref_restore(struct ref *r, const struct pidsim_image *img, int parent,
 	for (int i = 0; i < n; i++)
 		if (img->tasks[i].numbers[0] >= r->pid_max)
 			return -EINVAL;
+	for (uint32_t d = 0; d < img->nr_reaped; d++)
+		if (img->reaped[d].numbers[0] >= r->pid_max)
+			return -EINVAL;
 	/* a container made takes the image's cursor: below pid_max only */
 	for (int c = 0; c < nic; c++)
 		if ((mode == PIDSIM_RESTORE_CONTAINER || c != 0) &&
@@ -949,7 +1286,7 @@ int ref_restore(struct ref *r, const struct pidsim_image *img, int parent,
 	/* a container made, or parent's with INTO, has its cursor past every
 	 * number the image asks for in it (that it can hold: below pid_max)
 	 * until the end of the restore */
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n + (int)img->nr_reaped; i++)
 		for (int c = 0; c < nic; c++)
 			if (image_nr(img, i, c) > maxw[c] &&
 			    image_nr(img, i, c) < r->pid_max)
@@ -994,10 +1331,29 @@ int ref_restore(struct ref *r, const struct pidsim_image *img, int parent,
 		dst[i] = t;
 		err = copy_numbers(r, i, t, inv, img);
 	}
+	/* the reaped leaders, after every task, then every task's groups */
+	rdst = malloc(sizeof(int) * (img->nr_reaped + 1));
+	gk = malloc(sizeof(int) * (size_t)(n + 1));
+	sk = malloc(sizeof(int) * (size_t)(n + 1));
+	if (!rdst || !gk || !sk)
+		abort();
+	for (uint32_t d = 0; !err && d < img->nr_reaped; d++) {
+		rdst[d] = new_remains(r, cmap[img->reaped[d].ct]);
+		err = copy_numbers(r, n + (int)d, rdst[d], inv, img);
+	}
+	for (int i = 0; !err && i < n; i++) {
+		uint32_t x[2] = { img->tasks[i].pgrp, img->tasks[i].session };
+		int *k[2] = { &gk[i], &sk[i] };
+
+		for (int j = 0; j < 2; j++)
+			*k[j] = x[j] == PIDSIM_IMAGE_NONE ? -1 :
+				x[j] < img->nr_tasks ? dst[x[j]] : rdst[x[j] - img->nr_tasks];
+	}
 	if (err || !commit) {
 		rollback(r, nt0, nc0, nn0, seq0, last0);
 		goto out;
 	}
+	join_copies(r, parent, stub, dst, n, gk, sk);
 	*top = stub >= 0 ? stub : dst[0];
 	for (int i = 0; i < n; i++)
 		r->cts[r->tasks[dst[i]].ct].restored = true;
@@ -1018,6 +1374,9 @@ int ref_restore(struct ref *r, const struct pidsim_image *img, int parent,
 		};
 	}
 out:
+	free(rdst);
+	free(gk);
+	free(sk);
 	free(maxw);
 	free(last0);
 	free(cmap);

@@ -32,7 +32,14 @@
  *   - stored owners: a weak reference, or with PIDSIM_D_OWNER_BY_NUMBER the
  *     owner's number in the host's view, found again by number (the host
  *     view is the kernel's: only a design that also sees every task from
- *     the host can keep an owner by number).
+ *     the host can keep an owner by number);
+ *   - process groups and sessions (rules 11-16): numbered by their
+ *     leader's numbers, but with PIDSIM_D_HOST_GROUP_NUMBER, where a group
+ *     led outside a container reads inside it as its host number.  A
+ *     reaped leader keeps its numbers while a task of its group or session
+ *     exists (a task that does not exist but holds numbers is such
+ *     "remains"); a group kill signals its members most recent joiner
+ *     first (the library's list order).
  */
 #ifndef PROP_REF_H
 #define PROP_REF_H
@@ -55,6 +62,8 @@ struct ref_task {
 	int ct;			/* its container */
 	int parent;		/* a task id; -1 for host init */
 	long seq;		/* when it became its parent's child */
+	int pgrp, session;	/* the leaders' task ids */
+	long gseq;		/* when it joined its group */
 };
 
 struct ref_ct {
@@ -115,6 +124,9 @@ bool ref_visible(const struct ref *r, int c, int t);
 int ref_nr(const struct ref *r, int c, int t);
 /* The task view c sees as nr, or -1. */
 int ref_find(const struct ref *r, int c, int nr);
+/* The pid view c holds nr by: a task, or the remains of a reaped leader
+ * (find_vpid()); -1. */
+int ref_find_pid(const struct ref *r, int c, int nr);
 /* The numbers view c sees, ascending, in out (room for r->nr_tasks). */
 int ref_list(const struct ref *r, int c, int *out);
 /* The views where t's number is the design's own, to learn with
@@ -141,6 +153,16 @@ int ref_kill(struct ref *r, int cur, int pid, int sig);
 int ref_kill_in(struct ref *r, int cur, int ct_task, int pid, int sig);
 int ref_getpid(const struct ref *r, int cur);
 int ref_getppid(const struct ref *r, int cur);
+/* Rules 11-16.  getpgid and getsid give REF_UNKNOWN for a number only the
+ * design can tell (a restored reaped leader's, in a view the design
+ * numbers its own way: learn it with ref_adopt() of *pid). */
+int ref_setpgid(struct ref *r, int cur, int pid, int pgid);
+int ref_setsid(struct ref *r, int cur);
+int ref_getpgid(const struct ref *r, int cur, int pid, int *leader);
+int ref_getsid(const struct ref *r, int cur, int pid, int *leader);
+/* The members of group g that exist, most recent joiner first, into out
+ * (room for r->nr_tasks): how many. */
+int ref_group_members(const struct ref *r, int g, int *out);
 /* ps: the count; the numbers in out (room for r->nr_tasks). */
 int ref_ps(const struct ref *r, int cur, int *out);
 int ref_ps_in(const struct ref *r, int cur, int ct_task, int *out);

@@ -39,9 +39,17 @@ void ex_record(struct ex *e, const struct step *s, const struct step_log *lg,
 	o->view = v == 0 ? 0 : e->c[v].deep ? 2 : 1;
 	switch (s->op->kind) {
 	case WL_WAIT: case WL_KILL: case WL_KILL_IN: case WL_FIND: case WL_FIND_IN:
-	case WL_SETOWN:
-		o->raw = s->op->pid.kind != WL_PID_ANY && !lg->symbolic;
+	case WL_SETOWN: case WL_GETPGID: case WL_GETSID:
+		o->raw = s->op->pid.kind != WL_PID_ANY && !lg->symbolic &&
+			 (lg->pid != 0 || s->op->kind == WL_KILL_IN);
 		o->arg = lg->pid;
+		break;
+	case WL_SETPGID:
+		/* either number passed raw: the second counts where the first
+		 * did not */
+		o->raw = (lg->pid != 0 && !lg->symbolic) ||
+			 (lg->pid2 != 0 && !lg->symbolic2);
+		o->arg = lg->pid != 0 && !lg->symbolic ? lg->pid : lg->pid2;
 		break;
 	default:
 		break;
@@ -55,6 +63,10 @@ void ex_record(struct ex *e, const struct step *s, const struct step_log *lg,
 		break;
 	case WL_GETPPID:
 		o->task = s->ret > 0 ? label_of(e, ex_hist_task(e, s->cc, s->ret)) : -1;
+		break;
+	case WL_GETPGID: case WL_GETSID: case WL_SETSID:
+		o->task = label_of(e, s->x);	/* the leader, when the number
+						 * names a task the view sees */
 		break;
 	case WL_SETOWN:
 		o->task = s->ret >= 0 ? label_of(e, s->owner) : -1;

@@ -78,7 +78,8 @@ static const char *const kind_names[WL_NR_KINDS] = {
 	[WL_RESOLVE] = "resolve", [WL_SETOWN] = "setown", [WL_NOTIFY] = "notify",
 	[WL_CLOSE] = "close", [WL_CHURN] = "churn", [WL_SPAWN] = "spawn",
 	[WL_STATS_RESET] = "stats_reset", [WL_MIGRATE] = "migrate",
-	[WL_RESTORE] = "restore",
+	[WL_RESTORE] = "restore", [WL_SETPGID] = "setpgid", [WL_SETSID] = "setsid",
+	[WL_GETPGID] = "getpgid", [WL_GETSID] = "getsid",
 };
 
 const char *wl_kind_name(int kind)
@@ -254,6 +255,20 @@ static bool init_below(const struct gen *g, int l, int arg)
 	       ref_ct_contains(&g->m, arg, g->m.tasks[t].ct);
 }
 
+/* arg: a model container; l leads a group (its pid names one with a
+ * member) and the container sees it. */
+static bool leads_group_seen(const struct gen *g, int l, int arg)
+{
+	int t = model_of(g, l);
+
+	if (t < 0 || !ref_visible(&g->m, arg, t))
+		return false;
+	for (int u = 0; u < g->m.nr_tasks; u++)
+		if (g->m.tasks[u].exists && g->m.tasks[u].pgrp == t)
+			return true;
+	return false;
+}
+
 static bool is_init_label(const struct gen *g, int l, int arg)
 {
 	int t = model_of(g, l);
@@ -325,6 +340,27 @@ static struct wl_pid task_pid(struct gen *g, int label)
 static struct wl_pid raw(struct gen *g)
 {
 	return (struct wl_pid){ WL_PID_RAW, 0, raw_pid(g) };
+}
+
+static struct wl_pid zero_pid(void)
+{
+	return (struct wl_pid){ WL_PID_RAW, 0, 0 };
+}
+
+/* A process group for kill and wait, from view c: one a task leads there,
+ * mostly; else any label's (-its number), or a raw negative number. */
+static struct wl_pid group_pid(struct gen *g, int c)
+{
+	int l = pct(g->s, 70) ? pick_label(g, leads_group_seen, c) : -1;
+
+	if (l < 0 && pct(g->s, 70))
+		l = pick_label(g, seen_by, c);
+	if (l < 0) {
+		int r = raw_pid(g);	/* INT_MIN too: kill and wait's -ESRCH */
+
+		return (struct wl_pid){ WL_PID_RAW, 0, r == INT_MIN ? r : -r };
+	}
+	return (struct wl_pid){ WL_PID_GROUP, l, -1 - (int)below(g->s, 8) };
 }
 
 /* A pid argument for a call made from view c (a model container). */
@@ -403,7 +439,9 @@ static int model_pid(const struct gen *g, int c, const struct wl_pid *p)
 		return p->raw;
 	t = model_of(g, p->task);
 	nr = t >= 0 && c >= 0 && g->m.tasks[t].exists ? ref_nr(&g->m, c, t) : 0;
-	return nr ? nr : p->raw;
+	if (!nr)
+		return p->raw;
+	return p->kind == WL_PID_GROUP ? -nr : nr;
 }
 
 /* Run op on the generator's model, so the next op sees its effects. */
@@ -442,6 +480,12 @@ static void model_apply(struct gen *g, const struct wl_op *op)
 		break;
 	case WL_CLOSE:
 		ref_close(m, op->target >= 0 ? op->target : op->pid.raw);
+		break;
+	case WL_SETPGID:
+		ref_setpgid(m, cur, pid, model_pid(g, c, &op->pid2));
+		break;
+	case WL_SETSID:
+		ref_setsid(m, cur);
 		break;
 	case WL_CHURN:
 		for (int i = 0; i < op->arg; i++) {
@@ -553,7 +597,8 @@ static struct wl_op gen_op(struct gen *g)
 		[WL_PS_IN] = 3, [WL_FIND] = 4, [WL_FIND_IN] = 3, [WL_PID_OF] = 3,
 		[WL_RESOLVE] = 3, [WL_SETOWN] = 5, [WL_NOTIFY] = 5, [WL_CLOSE] = 2,
 		[WL_CHURN] = 3, [WL_SPAWN] = 1, [WL_STATS_RESET] = 1,
-		[WL_MIGRATE] = 3,
+		[WL_MIGRATE] = 3, [WL_SETPGID] = 5, [WL_SETSID] = 3,
+		[WL_GETPGID] = 3, [WL_GETSID] = 2,
 	};
 	struct wl_op op = { .kind = weighted(g->s, w, WL_NR_KINDS), .def = -1,
 			    .target = -1 };
@@ -579,7 +624,11 @@ static struct wl_op gen_op(struct gen *g)
 		op.arg = pick_code(g);
 		break;
 	case WL_WAIT:
-		if (pct(g->s, 45))
+		if (pct(g->s, 8))
+			op.pid = zero_pid();
+		else if (pct(g->s, 10))
+			op.pid = group_pid(g, c);
+		else if (pct(g->s, 45))
 			op.pid = (struct wl_pid){ WL_PID_ANY, 0, -1 };
 		else if (pct(g->s, 55) && cur >= 0 &&
 			 ((l = pick_label(g, zombie_child_of, cur)) >= 0 ||
@@ -589,8 +638,34 @@ static struct wl_op gen_op(struct gen *g)
 			op.pid = pick_pid(g, c, 20, false);
 		break;
 	case WL_KILL:
-		op.pid = pick_pid(g, c, 60, true);
+		if (pct(g->s, 8))
+			op.pid = zero_pid();
+		else if (pct(g->s, 14))
+			op.pid = group_pid(g, c);
+		else
+			op.pid = pick_pid(g, c, 60, true);
 		op.arg = pick_sig(g);
+		break;
+	case WL_SETPGID:
+		/* the caller or a child of it, into its own group, a group
+		 * its view numbers, or a number */
+		if (pct(g->s, 30))
+			op.pid = zero_pid();
+		else if (pct(g->s, 60) && cur >= 0 && (l = pick_label(g, child_of, cur)) >= 0)
+			op.pid = task_pid(g, l);
+		else
+			op.pid = pick_pid(g, c, 60, false);
+		if (pct(g->s, 35))
+			op.pid2 = zero_pid();
+		else if (pct(g->s, 70) && (l = pick_label(g, leads_group_seen, c)) >= 0)
+			op.pid2 = task_pid(g, l);
+		else
+			op.pid2 = pct(g->s, 10) ? (struct wl_pid){ WL_PID_RAW, 0, -1 }
+						: pick_pid(g, c, 60, false);
+		break;
+	case WL_GETPGID:
+	case WL_GETSID:
+		op.pid = pct(g->s, 40) ? zero_pid() : pick_pid(g, c, 70, false);
 		break;
 	case WL_KILL_IN:
 		op.target = pick_container(g, op.who);
@@ -791,7 +866,7 @@ struct wl *wl_decode(const unsigned char *data, size_t size)
  * migrate and the wait after it at once.  4 and 5 come last, so that they
  * run only when every single change has failed; labels only shrink (a
  * migrate's root aside), so shrinking still ends. */
-#define SIMPLIFY 11
+#define SIMPLIFY 12
 #define PAIRS 256
 
 /* The label of the first (or last) child root forked before op i, or -1:
@@ -910,6 +985,11 @@ static struct wl *simplify(const struct wl *w, size_t i, unsigned k)
 		    (o.target = child_label(w, i, op->target, k == 10)) < 0)
 			return NULL;
 		break;
+	case 11:	/* setpgid into the target's own group */
+		if (o.kind != WL_SETPGID || (o.pid2.kind == WL_PID_RAW && o.pid2.raw == 0))
+			return NULL;
+		o.pid2 = (struct wl_pid){ WL_PID_RAW, 0, 0 };
+		break;
 	default:
 		return NULL;
 	}
@@ -944,8 +1024,14 @@ static bool rename_task(struct wl_op *op, int from, int to)
 		op->target = to;
 		named = true;
 	}
-	if (op->pid.kind == WL_PID_TASK && op->pid.task == from) {
+	if ((op->pid.kind == WL_PID_TASK || op->pid.kind == WL_PID_GROUP) &&
+	    op->pid.task == from) {
 		op->pid.task = to;
+		named = true;
+	}
+	if (op->kind == WL_SETPGID && op->pid2.kind == WL_PID_TASK &&
+	    op->pid2.task == from) {
+		op->pid2.task = to;
 		named = true;
 	}
 	return named;

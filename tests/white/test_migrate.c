@@ -141,10 +141,15 @@ static void assert_same(pidsim_kernel *a, pidsim_kernel *b)
  *          │   └─ y2 zombie, killed 9
  *          ├─ x4 zombie, exit 5
  *          ├─ x2 zombie, exit 3   (adopted from x1)
- *          └─ x5                  (adopted from x1), parent of x6
+ *          ├─ x5                  (adopted from x1), parent of x6
+ *          └─ m                   (adopted from l, forked by c1 and reaped)
  * wait(-1) in c1 reaps x1, x4, x2 in that order.
+ * Groups and sessions: c1 called setsid(), so its tasks are in session 1
+ * and, but for these, in group 1: x3 leads a group that x5 joined (x6
+ * forked after), y1 called setsid() in c2 (c2 and y2 stay in c1's), and
+ * l led a group whose only member, m, outlived it: its number stays.
  */
-enum { A, C1, X1, X2, X3, X4, X5, X6, C2, Y1, Y2, NR_ROLES };
+enum { A, C1, X1, X2, X3, X4, X5, X6, C2, Y1, Y2, M, NR_ROLES };
 
 struct rich {
 	pidsim_tid t[NR_ROLES];
@@ -169,6 +174,7 @@ static void build_rich(pidsim_kernel *k, struct rich *r, bool nested)
 	r->nested = nested;
 	r->t[A] = fork_ok(k, host, 0);
 	r->t[C1] = fork_ok(k, host, PIDSIM_CLONE_NEWPID);
+	assert_int_equal(pidsim_setsid(k, r->t[C1]), 1);
 	for (int i = 0; i < 3; i++) {
 		t = fork_ok(k, r->t[C1], 0);
 		assert_int_equal(pidsim_exit(k, t, 0), 0);
@@ -178,11 +184,13 @@ static void build_rich(pidsim_kernel *k, struct rich *r, bool nested)
 	r->t[X2] = fork_ok(k, r->t[X1], 0);
 	assert_int_equal(pidsim_exit(k, r->t[X2], 3), 0);
 	r->t[X3] = fork_ok(k, r->t[C1], 0);
+	assert_int_equal(pidsim_setpgid(k, r->t[X3], 0, 0), 0);
 	r->obj_in = pidsim_setown(k, r->t[C1], pidsim_pid_of(k, r->t[C1], r->t[X3]));
 	assert_true(r->obj_in >= 0);
 	if (nested) {
 		r->t[C2] = fork_ok(k, r->t[C1], PIDSIM_CLONE_NEWPID);
 		r->t[Y1] = fork_ok(k, r->t[C2], 0);
+		assert_true(pidsim_setsid(k, r->t[Y1]) > 0);
 		r->t[Y2] = fork_ok(k, r->t[C2], 0);
 		assert_int_equal(pidsim_kill(k, r->t[C2],
 					     pidsim_pid_of(k, r->t[C2], r->t[Y2]), 9), 0);
@@ -190,8 +198,16 @@ static void build_rich(pidsim_kernel *k, struct rich *r, bool nested)
 	r->t[X4] = fork_ok(k, r->t[C1], 0);
 	assert_int_equal(pidsim_exit(k, r->t[X4], 5), 0);
 	r->t[X5] = fork_ok(k, r->t[X1], 0);
+	assert_int_equal(pidsim_setpgid(k, r->t[X1],
+					pidsim_pid_of(k, r->t[X1], r->t[X5]),
+					pidsim_pid_of(k, r->t[X1], r->t[X3])), 0);
 	r->t[X6] = fork_ok(k, r->t[X5], 0);
 	assert_int_equal(pidsim_exit(k, r->t[X1], 7), 0);
+	t = fork_ok(k, r->t[C1], 0);
+	assert_int_equal(pidsim_setpgid(k, t, 0, 0), 0);
+	r->t[M] = fork_ok(k, t, 0);
+	assert_int_equal(pidsim_exit(k, t, 0), 0);
+	assert_true(pidsim_wait(k, r->t[C1], pidsim_pid_of(k, r->t[C1], t), &st) > 0);
 	r->obj_out = pidsim_setown(k, host, pidsim_pid_of(k, host, r->t[A]));
 	assert_true(r->obj_out >= 0);
 }
@@ -206,6 +222,53 @@ static int role_of(const struct rich *r, pidsim_tid t)
 }
 
 /* ---- "The same inside the tree" ---------------------------------------------- */
+
+/*
+ * What names a tree task's group or session, alike on two images: the
+ * index in s (n tasks) of the leader; -1000 - its number in its own view
+ * for the remains of a reaped leader inside the tree (its container's init
+ * in s, as a checkpoint takes it); -1 for a leader outside the tree (after
+ * a restore, the restoring parent's).
+ */
+static long pid_key(pidsim_kernel *k, const pidsim_tid *s, size_t n,
+		    const struct ps_task *p)
+{
+	const struct ps_task *of = p;
+
+	if (p->state == PS_REAPED) {
+		of = p->ct->init;
+		if (!of || of->state == PS_REAPED)
+			return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (task_of(k, s[i]) == of)
+			return of == p ? (long)i
+				       : -1000 - k->design->task_nr(k, p, p->ct);
+	return -1;
+}
+
+/* Tasks i of the two trees are in the same groups and sessions, and read
+ * the same numbers for them where the leader is inside the tree. */
+static void assert_groups_same(pidsim_kernel *ka, const pidsim_tid *sa,
+			       pidsim_kernel *kb, const pidsim_tid *sb, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct ps_task *ia = task_of(ka, sa[i]), *ib = task_of(kb, sb[i]);
+		long ga = pid_key(ka, sa, n, ia->pgrp);
+		long ea = pid_key(ka, sa, n, ia->session);
+
+		assert_int_equal(ga, pid_key(kb, sb, n, ib->pgrp));
+		assert_int_equal(ea, pid_key(kb, sb, n, ib->session));
+		if (ia->state != PIDSIM_RUNNING)
+			continue;
+		if (ga != -1)
+			assert_int_equal(pidsim_getpgid(ka, sa[i], 0),
+					 pidsim_getpgid(kb, sb[i], 0));
+		if (ea != -1)
+			assert_int_equal(pidsim_getsid(ka, sa[i], 0),
+					 pidsim_getsid(kb, sb[i], 0));
+	}
+}
 
 /*
  * Task i of tree sa (on ka) against task i of tree sb (on kb): numbers in
@@ -256,6 +319,7 @@ static void assert_tree_same(pidsim_kernel *ka, const pidsim_tid *sa,
 			assert_int_equal(pa, pb);
 		}
 	}
+	assert_groups_same(ka, sa, kb, sb, n);
 }
 
 /* The next fork in the view of every running container init of the tree
@@ -357,12 +421,13 @@ static void test_checkpoint_changes_nothing(void **state)
 	assert_int_equal(s1.allocs, s0.allocs);
 	assert_int_equal(s1.ckpt_tasks, tree.nr_tasks);
 	assert_int_equal(s1.ckpt_bytes, len);
-	/* pre-order, children in list order: c1 x1 x3 [c2 y1 y2] x4 x2 x5 x6 */
-	assert_int_equal(tree.nr_tasks, r.nested ? 10 : 7);
+	/* pre-order, children in list order: c1 x1 x3 [c2 y1 y2] x4 x2 x5 x6 m */
+	assert_int_equal(tree.nr_tasks, r.nested ? 11 : 8);
 	assert_int_equal(role_of(&r, src[0]), C1);
 	assert_int_equal(role_of(&r, src[1]), X1);
-	assert_int_equal(role_of(&r, src[tree.nr_tasks - 1]), X6);
-	assert_int_equal(role_of(&r, src[tree.nr_tasks - 2]), X5);
+	assert_int_equal(role_of(&r, src[tree.nr_tasks - 1]), M);
+	assert_int_equal(role_of(&r, src[tree.nr_tasks - 2]), X6);
+	assert_int_equal(role_of(&r, src[tree.nr_tasks - 3]), X5);
 	assert_int_equal(tree.nr_objs, 1);
 	/* Conversions: what the design spends to name each task in a view. */
 	if (strncmp(f->info->name, "vpid", 4) == 0)
@@ -1110,7 +1175,8 @@ static void test_cross_design_matrix(void **state)
 /* ---- Cost counters --------------------------------------------------------------- */
 
 /* Bytes of image per task, and what a checkpoint converts: the counters
- * say it.  A flat image costs 16 bytes of record and 4 per number. */
+ * say it.  A flat image costs 24 bytes of record (16 and a group and a
+ * session) and 4 per number, after a 72-byte header. */
 static void test_migration_counters(void **state)
 {
 	struct fx *f = *state;
@@ -1126,7 +1192,7 @@ static void test_migration_counters(void **state)
 	assert_int_equal(pidsim_checkpoint(k, 0, c, PIDSIM_CKPT_CONTAINER, &img, &len, NULL), 0);
 	pidsim_stats_get(k, &s);
 	assert_int_equal(s.ckpt_tasks, 100);
-	assert_int_equal(s.ckpt_bytes, 64 + 16 + 100 * 20 + 4);
+	assert_int_equal(s.ckpt_bytes, 72 + 16 + 100 * 28 + 4);
 	assert_int_equal(s.lookups, 0);
 	pidsim_stats_reset(d);
 	assert_true(pidsim_restore(d, img, len, pidsim_host_init(d),

@@ -115,6 +115,33 @@ static void test_pidns_lookup_cost_flat_in_depth(void **state)
 	assert_int_equal(s.conversions, 0);
 }
 
+/* The calls of groups and sessions read a group's number as a task's,
+ * one read at any depth (pid_nr_ns() of the group's pid): a kill(-pgid)
+ * from every level is one lookup, one probe, no conversion. */
+static void test_pidns_group_calls_flat_in_depth(void **state)
+{
+	pidsim_kernel *k = boot_kernel(state, "pidns", 0);
+	pidsim_tid inits[DEPTH + 1], lead;
+	struct pidsim_stats s;
+
+	build_chain(k, inits, DEPTH);
+	pidsim_fork(k, inits[DEPTH], 0, &lead);
+	assert_int_equal(pidsim_setpgid(k, lead, 0, 0), 0);
+	for (int i = 0; i < 8; i++)
+		pidsim_fork(k, lead, 0, NULL);
+	for (int a = 0; a <= DEPTH; a++) {
+		int nr = pidsim_pid_of(k, inits[a], lead);
+
+		pidsim_stats_reset(k);
+		assert_int_equal(pidsim_getpgid(k, inits[a], nr), nr);
+		assert_int_equal(pidsim_kill(k, inits[a], -nr, 0), 0);
+		pidsim_stats_get(k, &s);
+		assert_int_equal(s.lookups, 2);
+		assert_int_equal(s.probes, 2);
+		assert_int_equal(s.conversions, 0);
+	}
+}
+
 /* Warm fork + exit + wait cycles from cur: the allocations they made. */
 static uint64_t churn_allocs(pidsim_kernel *k, pidsim_tid cur, int cycles)
 {
@@ -533,6 +560,7 @@ int main(void)
 		cmocka_unit_test(test_pidns_design_info),
 		cmocka_unit_test_teardown(test_pidns_numbers_at_every_level, kernel_teardown),
 		cmocka_unit_test_teardown(test_pidns_lookup_cost_flat_in_depth, kernel_teardown),
+		cmocka_unit_test_teardown(test_pidns_group_calls_flat_in_depth, kernel_teardown),
 		cmocka_unit_test_teardown(test_pidns_pid_objects_cached_per_level,
 					  kernel_teardown),
 		cmocka_unit_test_teardown(test_pidns_level_33_refused, kernel_teardown),

@@ -60,6 +60,54 @@ static void test_vpid_conversions_counted(void **state)
 	assert_int_equal(s.probes, 2);	/* the map, then the global table */
 }
 
+/* The calls of groups and sessions (issue 14) pay as every crossing does:
+ * a number in is converted once (comb_vpid_to_pid(), negative or not),
+ * a number out once (pid_type_to_vpid()), and a kill(-pgid) pays its one
+ * conversion whatever the group's size; the host and kill(0) pay none. */
+static void test_vpid_group_conversions_counted(void **state)
+{
+	pidsim_kernel *k = boot_kernel(state, "vpid", 0);
+	pidsim_tid host = pidsim_host_init(k), init, a, b;
+	struct pidsim_stats s;
+	int an, bn, host_a;
+
+	pidsim_fork(k, host, PIDSIM_CLONE_NEWPID, &init);
+	an = pidsim_fork(k, init, 0, &a);
+	assert_int_equal(pidsim_setpgid(k, a, 0, 0), 0);
+	bn = pidsim_fork(k, a, 0, &b);
+	for (int i = 0; i < 8; i++)
+		pidsim_fork(k, a, 0, NULL);
+	host_a = pidsim_pid_of(k, host, a);
+
+	pidsim_stats_reset(k);
+	assert_int_equal(pidsim_getpgid(k, b, 0), an);
+	pidsim_stats_get(k, &s);
+	assert_int_equal(s.conversions, 1);	/* the group's pid -> vpid */
+
+	pidsim_stats_reset(k);
+	assert_int_equal(pidsim_getsid(k, a, bn), 0);	/* outside: none */
+	pidsim_stats_get(k, &s);
+	assert_int_equal(s.conversions, 2);	/* vpid -> pid, pid -> vpid */
+
+	pidsim_stats_reset(k);
+	assert_int_equal(pidsim_setpgid(k, a, bn, 0), 0);
+	assert_int_equal(pidsim_setpgid(k, a, bn, an), 0);
+	pidsim_stats_get(k, &s);
+	assert_int_equal(s.conversions, 1 + 2);	/* pid; pid and pgid */
+
+	pidsim_stats_reset(k);
+	assert_int_equal(pidsim_kill(k, b, -an, 0), 0);	/* ten members */
+	pidsim_stats_get(k, &s);
+	assert_int_equal(s.conversions, 1);
+
+	pidsim_stats_reset(k);
+	assert_int_equal(pidsim_kill(k, b, 0, 0), 0);
+	assert_int_equal(pidsim_getpgid(k, host, host_a), host_a);
+	assert_int_equal(pidsim_kill(k, host, -host_a, 0), 0);
+	pidsim_stats_get(k, &s);
+	assert_int_equal(s.conversions, 0);
+}
+
 /* All containers draw internal pids from one range: when the host has
  * used it up, a container with free vpids still cannot fork. */
 static void test_vpid_shared_range(void **state)
@@ -121,6 +169,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_vpid_host_sees_internal_pids, kernel_teardown),
 		cmocka_unit_test_teardown(test_vpid_conversions_counted, kernel_teardown),
+		cmocka_unit_test_teardown(test_vpid_group_conversions_counted, kernel_teardown),
 		cmocka_unit_test_teardown(test_vpid_shared_range, kernel_teardown),
 		cmocka_unit_test_teardown(test_vpid_nested_glue, kernel_teardown),
 		cmocka_unit_test_teardown(test_vpid_owner_is_a_number, kernel_teardown),
